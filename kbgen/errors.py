@@ -1,0 +1,75 @@
+"""One exception tree for everything a user can get wrong.
+
+Every error is a :class:`click.ClickException`: the CLI prints its message and exits
+non-zero, with no traceback. A traceback always means a bug in kbgen.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one input: where it is and what to do about it."""
+
+    path: str
+    where: str  # "line 3", "field 'date'", "" when the whole file is at fault
+    message: str
+
+    def __str__(self) -> str:
+        loc = f"{self.path}: {self.where}: " if self.where else f"{self.path}: "
+        return loc + self.message
+
+
+class KbgenError(click.ClickException):
+    """Base of all user-facing errors."""
+
+    exit_code = 1
+
+
+class ConfigError(KbgenError):
+    """kbgen.yml or mkdocs.yml is wrong."""
+
+
+class ValidationError(KbgenError):
+    """One or more inputs are invalid; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem], what: str = "input") -> None:
+        self.problems = sorted(problems)
+        lines = [f"{len(self.problems)} problem(s) in the {what}:"]
+        lines += [f"  - {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class IngestError(ValidationError):
+    """Sidecars, the roster or recordings are invalid."""
+
+
+class MediaError(KbgenError):
+    """A recording cannot be decoded (empty, damaged, cut short, not media)."""
+
+
+class TranscribeError(KbgenError):
+    """Transcription failed for reasons other than bad media (model missing...)."""
+
+
+class BuildError(KbgenError):
+    """Rendering or the MkDocs build failed; the previous site is left as it was."""
+
+
+def rel(path: Path, root: Path | None) -> str:
+    """Path as the user should see it: relative to the project root when inside it."""
+    if root is not None:
+        # abspath, not resolve: a symlink is shown where it is, not where it points.
+        for p, r in ((os.path.abspath(path), os.path.abspath(root)),
+                     (Path(path).resolve(), Path(root).resolve())):
+            try:
+                return str(Path(p).relative_to(r))
+            except ValueError:
+                pass
+    return str(path)

@@ -1,0 +1,192 @@
+"""Discovery of recordings and their `<name>.yml` sidecars, validated all at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..errors import IngestError, Problem, rel
+from ..models import MEDIA_SUFFIXES, VISIBILITIES, Session
+from ..yamlio import LocatedYaml, YamlProblem, load_yaml
+
+SIDECAR_SUFFIXES = (".yml", ".yaml")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REQUIRED = ("title", "date", "mentors", "visibility", "consent")
+OPTIONAL = ("mentee", "topics", "language", "description")
+FIELDS = REQUIRED + OPTIONAL
+
+
+def slugify(text: str) -> str:
+    """Lower-case `[a-z0-9-]` slug of ``text`` (accents dropped)."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _files(folder: Path, root: Path, problems: list[Problem]) -> Iterable[Path]:
+    """Every regular file under ``folder``, sorted; refuse symlinks and escapes from the root."""
+    top = folder.resolve()
+    for path in sorted(folder.rglob("*")):
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        if path.is_symlink():
+            problems.append(Problem(rel(path, root), "", "is a symbolic link; copy the file in instead"))
+            continue
+        if not path.is_file():
+            continue
+        if not path.resolve().is_relative_to(top):
+            problems.append(Problem(rel(path, root), "", "lies outside the recordings folder"))
+            continue
+        yield path
+
+
+def discover_sessions(
+    recordings: Path, root: Path, roster_ids: Iterable[str] | None = None
+) -> list[Session]:
+    """Pair each recording with its sidecar and validate both.
+
+    Every problem in every sidecar is collected before raising :class:`IngestError`.
+    ``roster_ids``, when given, are the mentor ids a sidecar may name.
+    """
+    problems: list[Problem] = []
+    if not recordings.is_dir():
+        raise IngestError(
+            [Problem(rel(recordings, root), "", "no recordings folder; create it or set `recordings:` in kbgen.yml")],
+            what="recordings",
+        )
+    media: dict[Path, list[Path]] = {}
+    sidecars: dict[Path, Path] = {}
+    for path in _files(recordings, root, problems):
+        stem = path.with_suffix("")
+        suffix = path.suffix.lower()
+        if suffix in MEDIA_SUFFIXES:
+            media.setdefault(stem, []).append(path)
+        elif suffix in SIDECAR_SUFFIXES:
+            if stem in sidecars:
+                problems.append(Problem(rel(path, root), "", f"a second sidecar for {rel(sidecars[stem], root)}; keep one"))
+                continue
+            sidecars[stem] = path
+    known = set(roster_ids) if roster_ids is not None else None
+    sessions: list[Session] = []
+    seen: dict[str, Path] = {}
+    for stem in sorted(set(media) | set(sidecars)):
+        files = media.get(stem, [])
+        sidecar = sidecars.get(stem)
+        if sidecar is None:
+            for f in files:
+                problems.append(
+                    Problem(rel(f, root), "", f"no sidecar; add {rel(stem, root)}.yml with title, date, mentors, "
+                            "visibility and consent")
+                )
+            continue
+        if not files:
+            problems.append(Problem(rel(sidecar, root), "", "no recording beside it with the same name "
+                                    f"({', '.join(MEDIA_SUFFIXES)}); add it or remove the sidecar"))
+            continue
+        if len(files) > 1:
+            names = ", ".join(rel(f, root) for f in files)
+            problems.append(Problem(rel(sidecar, root), "", f"more than one recording for it ({names}); keep one"))
+            continue
+        sid = slugify(stem.name)
+        if not sid:
+            problems.append(Problem(rel(sidecar, root), "", "file name gives an empty slug; use letters or digits"))
+            continue
+        if sid in seen:
+            problems.append(Problem(rel(sidecar, root), "", f"same page name '{sid}' as {rel(seen[sid], root)}; rename one"))
+            continue
+        seen[sid] = sidecar
+        session = _read_sidecar(sidecar, files[0], sid, root, known, problems)
+        if session is not None:
+            sessions.append(session)
+    if problems:
+        raise IngestError(problems, what="recordings")
+    return sessions
+
+
+def _str_list(doc: LocatedYaml, key: str, value, problems: list[Problem]) -> tuple[str, ...] | None:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool)
+                                              for v in value):
+        problems.append(doc.problem((key,), "expected a list of names, e.g. [a, b]"))
+        return None
+    return tuple(" ".join(str(v).split()) for v in value if str(v).strip())
+
+
+def _read_sidecar(
+    sidecar: Path, media: Path, sid: str, root: Path, known: set[str] | None, problems: list[Problem]
+) -> Session | None:
+    try:
+        doc = load_yaml(sidecar, root)
+    except YamlProblem as exc:
+        problems.append(exc.problem)
+        return None
+    data = doc.data
+    if not isinstance(data, dict):
+        problems.append(Problem(doc.shown, "", "expected a mapping of fields (title: ..., date: ...)"))
+        return None
+    before = len(problems)
+    for key in data:
+        if key not in FIELDS:
+            problems.append(doc.problem((str(key),), f"unknown field; valid fields: {', '.join(FIELDS)}"))
+    for key in REQUIRED:
+        if data.get(key) is None:
+            problems.append(Problem(doc.shown, f"field '{key}'", "missing; every sidecar needs "
+                                    + ", ".join(REQUIRED)))
+    title = data.get("title")
+    if title is not None and not (isinstance(title, str) and title.strip()):
+        problems.append(doc.problem(("title",), "expected a non-empty text"))
+    date = data.get("date")
+    if date is not None:
+        if isinstance(date, dt.datetime):
+            date = date.date()
+        elif isinstance(date, str):
+            try:
+                date = dt.date.fromisoformat(date.strip())
+            except ValueError:
+                problems.append(doc.problem(("date",), f"'{date}' is not a date; write it as YYYY-MM-DD"))
+        elif not isinstance(date, dt.date):
+            problems.append(doc.problem(("date",), "expected a date written as YYYY-MM-DD"))
+    mentors = _str_list(doc, "mentors", data["mentors"], problems) if data.get("mentors") is not None else None
+    if mentors is not None:
+        if not mentors:
+            problems.append(doc.problem(("mentors",), "name at least one mentor id from the roster"))
+        for i, m in enumerate(mentors):
+            if known is not None and m not in known:
+                problems.append(doc.problem(("mentors", i), f"unknown mentor '{m}'; add it to the roster "
+                                            "or use one of its ids"))
+    topics = _str_list(doc, "topics", data.get("topics") or [], problems)
+    visibility = data.get("visibility")
+    if visibility is not None and visibility not in VISIBILITIES:
+        problems.append(doc.problem(("visibility",), f"'{visibility}' is not one of {', '.join(VISIBILITIES)}"))
+    consent = data.get("consent")
+    if consent is not None and not isinstance(consent, bool):
+        problems.append(doc.problem(("consent",), "expected true or false"))
+    mentee = data.get("mentee", "anonymous")
+    if not isinstance(mentee, str) or not mentee.strip():
+        problems.append(doc.problem(("mentee",), "expected a name, or 'anonymous'"))
+    language = data.get("language", "en")
+    if not isinstance(language, str) or not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]+)*", language):
+        problems.append(doc.problem(("language",), "expected a language code such as en or pt-BR"))
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        problems.append(doc.problem(("description",), "expected text"))
+    if len(problems) > before:
+        return None
+    return Session(
+        id=sid,
+        title=" ".join(title.split()),
+        date=date,
+        mentors=tuple(dict.fromkeys(mentors)),
+        topics=tuple(dict.fromkeys(t.lower() for t in topics)),
+        visibility=visibility,
+        consent=consent,
+        mentee=" ".join(mentee.split()),
+        language=language,
+        media=media.resolve(),
+        sidecar=sidecar.resolve(),
+        description=" ".join(description.split()),
+    )

@@ -1,0 +1,108 @@
+"""The records that flow between stages. Plain dataclasses: no I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+VISIBILITIES = ("public", "internal", "private")
+#: Which visibilities each audience may see. Private is never published.
+AUDIENCES: dict[str, tuple[str, ...]] = {
+    "public": ("public",),
+    "internal": ("public", "internal"),
+}
+
+
+@dataclass(frozen=True)
+class Mentor:
+    """One roster entry from mentors.yaml."""
+
+    id: str
+    name: str
+    title: str = ""
+    organization: str = ""
+    timezone: str = "UTC"
+    languages: tuple[str, ...] = ()
+    expertise: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    capacity: int = 0
+    bio: str = ""
+    contact: str = ""
+
+
+@dataclass(frozen=True)
+class Session:
+    """One recording (or imported transcript) and its sidecar metadata."""
+
+    id: str  # slug, [a-z0-9-], unique in the project
+    title: str
+    date: dt.date
+    mentors: tuple[str, ...]
+    topics: tuple[str, ...]
+    visibility: str  # public | internal | private
+    consent: bool
+    mentee: str = "anonymous"
+    language: str = "en"
+    media: Path | None = None  # absolute path of the recording
+    sidecar: Path | None = None  # absolute path of the sidecar
+    description: str = ""
+
+    @property
+    def is_video(self) -> bool:
+        return self.media is not None and self.media.suffix.lower() in VIDEO_SUFFIXES
+
+
+AUDIO_SUFFIXES = (".m4a", ".mp3", ".wav", ".ogg", ".oga", ".opus", ".flac", ".aac", ".webm")
+VIDEO_SUFFIXES = (".mp4", ".mov", ".mkv", ".m4v")
+MEDIA_SUFFIXES = AUDIO_SUFFIXES + VIDEO_SUFFIXES
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of speech: times in seconds from the start of the recording."""
+
+    start: float
+    end: float
+    text: str
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """What transcription (or an importer) gives for one session."""
+
+    segments: tuple[Segment, ...]
+    language: str
+    duration: float  # seconds of audio
+    engine: str = ""
+    model: str = ""
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text.strip() for s in self.segments if s.text.strip())
+
+
+@dataclass(frozen=True)
+class Enrichment:
+    """What the enrich stage derives from a transcript."""
+
+    summary: tuple[str, ...] = ()  # 3-5 sentences, in transcript order
+    key_phrases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SessionDoc:
+    """Everything the renderer needs for one session page."""
+
+    session: Session
+    transcript: Transcript
+    enrichment: Enrichment = field(default_factory=Enrichment)
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A session an audience's build left out, and why (printed by the build)."""
+
+    session_id: str
+    reason: str

@@ -1,0 +1,140 @@
+"""The build, stage by stage: ingest -> transcribe -> enrich -> audience -> render -> MkDocs.
+
+Each stage is a function from records to records; this module wires them and owns the
+order of side effects: nothing on disk changes until every input is valid and every
+published recording is transcribed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .audience import select
+from .config import Project
+from .errors import BuildError, IngestError, Problem
+from .models import Exclusion, Mentor, Session, SessionDoc
+
+Echo = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+@dataclass
+class BuildReport:
+    audience: str
+    published: list[str] = field(default_factory=list)
+    excluded: list[Exclusion] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def load_inputs(project: Project) -> tuple[list[Mentor], list[Session]]:
+    """Validate the roster and every sidecar, reporting all problems of both at once."""
+    from .directory.roster import load_roster
+    from .ingest import discover_sessions
+
+    problems: list[Problem] = []
+    mentors: list[Mentor] = []
+    try:
+        mentors = load_roster(project.roster_file, project.root)
+        known: list[str] | None = [m.id for m in mentors]
+    except IngestError as exc:
+        problems += exc.problems
+        known = None  # cannot check mentor ids against a broken roster
+    sessions: list[Session] = []
+    try:
+        sessions = discover_sessions(project.recordings_dir, project.root, known)
+    except IngestError as exc:
+        problems += exc.problems
+    if problems:
+        raise IngestError(problems, what="project")
+    return mentors, sessions
+
+
+def make_engine_factory(project: Project):
+    def factory():
+        from .transcribe.engine import FasterWhisperEngine
+
+        return FasterWhisperEngine(project.config.transcribe)
+
+    return factory
+
+
+def transcribe(project: Project, sessions: list[Session], echo: Echo = _quiet, engine_factory=None):
+    """Transcribe what is not cached; raise BuildError naming every file that failed."""
+    from .transcribe import transcribe_sessions
+    from .transcribe.cache import TranscriptCache
+
+    def on_event(kind: str, sid: str, detail: str) -> None:
+        echo(f"  {sid}: {kind}{' ' + detail if detail else ''}")
+
+    result = transcribe_sessions(
+        sessions,
+        TranscriptCache(project.cache_dir),
+        engine_factory or make_engine_factory(project),
+        project.root,
+        on_event=on_event,
+    )
+    if result.failures:
+        lines = [f"  - {msg}" for _, msg in sorted(result.failures.items())]
+        raise BuildError(
+            f"{len(result.failures)} recording(s) could not be transcribed:\n" + "\n".join(lines)
+            + "\nNothing was built; the transcripts that worked are cached for the next run."
+        )
+    return result.transcripts
+
+
+def build(project: Project, audience: str | None = None, strict: bool = True, echo: Echo = _quiet,
+          engine_factory=None) -> BuildReport:
+    """The whole build for one audience. The previous site survives any failure."""
+    from .directory.match import similar_mentors
+    from .enrich import enrich
+    from .site.build import mkdocs_build, read_mkdocs, swap_owned
+    from .site.render import render_site
+
+    audience = audience or project.config.audience
+    report = BuildReport(audience)
+    t0 = time.perf_counter()
+    info = read_mkdocs(project.mkdocs_file, project.root)
+    mentors, sessions = load_inputs(project)
+    kept, report.excluded = select(sessions, audience)
+    report.published = [s.id for s in kept]
+    for ex in report.excluded:
+        echo(f"left out {ex.session_id}: {ex.reason}")
+    report.timings["ingest"] = time.perf_counter() - t0
+
+    t = time.perf_counter()
+    echo(f"transcribing {len(kept)} session(s) for the {audience} build")
+    transcripts = transcribe(project, kept, echo, engine_factory)
+    report.timings["transcribe"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    docs = [
+        SessionDoc(s, transcripts[s.id], enrich(transcripts[s.id], project.config.enrich, s.topics))
+        for s in kept
+    ]
+    hints = similar_mentors(mentors, project.config.directory.similar_mentors)
+    report.timings["enrich"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    project.cache_dir.mkdir(parents=True, exist_ok=True)
+    stage = tempfile.mkdtemp(dir=project.cache_dir, prefix="render-")
+    try:
+        from pathlib import Path
+
+        render_site(Path(stage), docs, mentors, hints, directory_urls=info.directory_urls)
+        swap_owned(Path(stage), info.docs_dir)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    report.timings["render"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    mkdocs_build(info, project.site_dir, project.root, strict=strict, echo=echo)
+    report.timings["mkdocs"] = time.perf_counter() - t
+    report.timings["total"] = time.perf_counter() - t0
+    return report

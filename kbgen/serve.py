@@ -1,0 +1,71 @@
+"""`kbgen serve`: build, serve the site over HTTP, rebuild when an input changes."""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from collections.abc import Callable
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from .config import CONFIG_FILE, Project
+from .errors import KbgenError
+
+
+def snapshot(project: Project, docs_dir: Path | None) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every input the build reads; kbgen's own output is ignored."""
+    from .site.render import OWNED
+
+    files: list[Path] = [project.roster_file, project.mkdocs_file, project.root / CONFIG_FILE]
+    if project.recordings_dir.is_dir():
+        files += [p for p in project.recordings_dir.rglob("*") if p.is_file()]
+    if docs_dir is not None and docs_dir.is_dir():
+        files += [p for p in docs_dir.rglob("*")
+                  if p.is_file() and p.relative_to(docs_dir).parts[0] not in OWNED]
+    state = {}
+    for p in files:
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        state[str(p)] = (st.st_mtime_ns, st.st_size)
+    return state
+
+
+def serve(project: Project, audience: str | None, host: str, port: int,
+          echo: Callable[[str], None], poll: float = 1.0) -> None:
+    from .pipeline import build
+    from .site.build import read_mkdocs
+
+    def rebuild() -> None:
+        try:
+            report = build(project, audience=audience, strict=False, echo=echo)
+            echo(f"built {len(report.published)} session(s) in {report.timings['total']:.1f} s")
+        except KbgenError as exc:  # keep serving the last good site
+            echo(f"build failed, still serving the previous site:\n{exc.format_message()}")
+
+    rebuild()
+    project.site_dir.mkdir(parents=True, exist_ok=True)
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(project.site_dir))
+    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    server = ThreadingHTTPServer((host, port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    echo(f"serving http://{host}:{port}/ (Ctrl-C stops)")
+    try:
+        docs = read_mkdocs(project.mkdocs_file, project.root).docs_dir
+    except KbgenError:
+        docs = None
+    seen = snapshot(project, docs)
+    try:
+        while True:
+            time.sleep(poll)
+            now = snapshot(project, docs)
+            if now != seen:
+                echo("change detected, rebuilding")
+                rebuild()
+                seen = snapshot(project, docs)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()

@@ -1,0 +1,171 @@
+"""The MkDocs adapter: swap rendered folders into the docs dir, build, swap the site in.
+
+kbgen's own stages only write Markdown; this module is the one place that knows MkDocs.
+It uses MkDocs' config loader and build command, never its plugin API, so the pages stay
+buildable by any engine that reads mkdocs.yml.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..errors import BuildError, ConfigError, rel
+from .render import ASSETS, INDEX_PAGES, OWNED
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+class _Lenient(yaml.SafeLoader):
+    """Reads mkdocs.yml for a few keys without running its `!!python/...` tags."""
+
+
+_Lenient.add_multi_constructor("!", lambda loader, suffix, node: None)
+_Lenient.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+@dataclass(frozen=True)
+class MkdocsInfo:
+    """What kbgen needs to know of the user's mkdocs.yml before rendering."""
+
+    file: Path
+    docs_dir: Path
+    directory_urls: bool
+    raw: dict
+
+
+def read_mkdocs(file: Path, root: Path) -> MkdocsInfo:
+    """Read the keys kbgen cares about from ``file``; errors name the file."""
+    shown = rel(file, root)
+    if not file.is_file():
+        raise ConfigError(f"{shown}: not found; create it (`kbgen init` writes a minimal one) "
+                          "or set `mkdocs_config:` in kbgen.yml")
+    try:
+        raw = yaml.load(file.read_text(encoding="utf-8"), Loader=_Lenient) or {}  # noqa: S506 (safe subclass)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f": line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{shown}{where}: not valid YAML; fix the syntax") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{shown}: expected a mapping of MkDocs settings")
+    docs_dir = (file.parent / str(raw.get("docs_dir", "docs"))).resolve()
+    if not docs_dir.is_relative_to(root) or docs_dir == root:
+        raise ConfigError(f"{shown}: field 'docs_dir': must be a folder inside the project")
+    return MkdocsInfo(file, docs_dir, bool(raw.get("use_directory_urls", True)), raw)
+
+
+def swap_owned(stage: Path, docs_dir: Path) -> None:
+    """Replace kbgen's folders in ``docs_dir`` with those in ``stage`` (stale files go)."""
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    trash = Path(tempfile.mkdtemp(dir=stage.parent, prefix="trash-"))
+    try:
+        for name in OWNED:
+            target = docs_dir / name
+            if target.is_symlink():
+                raise BuildError(f"{target}: is a symbolic link; kbgen owns this folder, remove the link")
+            if target.exists():
+                os.replace(target, trash / name)
+            if (stage / name).exists():
+                shutil.move(str(stage / name), str(target))
+    finally:
+        shutil.rmtree(trash, ignore_errors=True)
+
+
+def _hand_pages(docs_dir: Path) -> list[str]:
+    pages = []
+    for path in sorted(docs_dir.rglob("*.md")):
+        relp = path.relative_to(docs_dir)
+        if relp.parts[0] in OWNED or any(p.startswith((".", "_")) for p in relp.parts):
+            continue
+        pages.append(relp.as_posix())
+    return sorted(pages, key=lambda p: (p != "index.md", p.count("/"), p))
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _mkdocs_logs(echo: Callable[[str], None] | None) -> Iterator[_Collect]:
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    old_level, old_propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+        logger.propagate = old_propagate
+        if echo:
+            for msg in handler.messages:
+                echo(f"mkdocs: {msg}")
+
+
+def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = True,
+                 echo: Callable[[str], None] | None = None) -> None:
+    """Build with MkDocs into a temporary folder, then swap it in as ``site_dir``.
+
+    A failed build leaves the previous ``site_dir`` exactly as it was.
+    """
+    from mkdocs import exceptions
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    raw = info.raw
+    overrides: dict[str, object] = {}
+    if "theme" not in raw:
+        overrides["theme"] = {"name": "material"}
+    nav = raw.get("nav")
+    if not nav:
+        nav = [p for p in _hand_pages(info.docs_dir)]
+    listed = {next(iter(i.values())) if isinstance(i, dict) else i for i in nav}
+    nav = list(nav) + [{title: page} for title, page in INDEX_PAGES if page not in listed]
+    overrides["nav"] = nav
+    overrides["extra_css"] = list(raw.get("extra_css") or []) + [f"kbgen-assets/{a}" for a in ASSETS
+                                                                if a.endswith(".css")]
+    overrides["extra_javascript"] = list(raw.get("extra_javascript") or []) + [
+        f"kbgen-assets/{a}" for a in ASSETS if a.endswith(".js")]
+
+    site_dir = site_dir.resolve()
+    if site_dir.is_relative_to(info.docs_dir) or site_dir == root:
+        raise ConfigError(f"site_dir {rel(site_dir, root)} must not be the project root or inside the docs folder")
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=site_dir.parent, prefix=f".{site_dir.name}-new-"))
+    try:
+        with _mkdocs_logs(echo) as logs:
+            try:
+                cfg = load_config(str(info.file), site_dir=str(tmp), strict=strict, **overrides)
+                build(cfg)
+            except exceptions.ConfigurationError as exc:
+                raise ConfigError(f"{rel(info.file, root)}: {exc}") from None
+            except exceptions.Abort as exc:
+                details = "\n".join(f"  - {m}" for m in logs.messages)
+                raise BuildError(
+                    f"MkDocs build failed: {exc}\n{details}\nThe previous {rel(site_dir, root)}/ is unchanged."
+                ) from None
+        old = None
+        if site_dir.exists():
+            old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(site_dir, old)
+        os.replace(tmp, site_dir)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

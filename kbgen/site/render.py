@@ -1,0 +1,178 @@
+"""Render published records to Markdown pages in kbgen's own folders.
+
+Input is already filtered for the audience; this module never sees a session it may not
+publish. Output goes to a fresh staging folder that :mod:`kbgen.site.build` swaps in.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from ..ingest.discover import slugify
+from ..models import Mentor, SessionDoc
+from .text import h, md, safe_url, timestamp
+
+#: Folders of the docs dir that kbgen owns: rewritten on every build, stale files removed.
+OWNED = ("sessions", "mentors", "topics", "media", "kbgen-assets")
+ASSETS = ("kbgen.css", "kbgen.js")
+INDEX_PAGES = (("Sessions", "sessions/index.md"), ("Mentors", "mentors/index.md"), ("Topics", "topics/index.md"))
+
+
+@dataclass
+class Topic:
+    slug: str
+    label: str
+    sessions: list[SessionDoc] = field(default_factory=list)
+    mentors: list[Mentor] = field(default_factory=list)
+
+
+def _env() -> Environment:
+    env = Environment(
+        loader=PackageLoader("kbgen.site", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        # Anything not already marked safe is user text in a Markdown context.
+        finalize=lambda v: v if isinstance(v, Markup) else md(v),
+    )
+    env.filters["h"] = h
+    env.globals["ts"] = timestamp
+    return env
+
+
+def _front_matter(title: str, **extra: object) -> Markup:
+    # The title is HTML-escaped once: MkDocs and Material print page titles unescaped.
+    data = {"title": str(h(title)), **extra}
+    return Markup("---\n" + yaml.safe_dump(data, sort_keys=True, allow_unicode=True) + "---")
+
+
+def _topics(docs: Sequence[SessionDoc], mentors: Sequence[Mentor]) -> dict[str, Topic]:
+    topics: dict[str, Topic] = {}
+
+    def get(label: str) -> Topic | None:
+        slug = slugify(label)
+        if not slug:
+            return None
+        return topics.setdefault(slug, Topic(slug, label))
+
+    for d in docs:
+        for label in d.session.topics:
+            t = get(label)
+            if t is not None and d not in t.sessions:
+                t.sessions.append(d)
+    for m in mentors:
+        for label in m.expertise:
+            t = get(label)
+            if t is not None and m not in t.mentors:
+                t.mentors.append(m)
+    for t in topics.values():
+        t.sessions.sort(key=lambda d: (-d.session.date.toordinal(), d.session.id))
+        t.mentors.sort(key=lambda m: m.id)
+    return dict(sorted(topics.items()))
+
+
+def render_site(
+    out: Path,
+    docs: Sequence[SessionDoc],
+    mentors: Sequence[Mentor],
+    hints: Mapping[str, Sequence[object]],
+    directory_urls: bool = True,
+) -> list[Path]:
+    """Write every generated page, asset and media copy under ``out``; return the files."""
+    env = _env()
+    by_id = {m.id: m for m in mentors}
+    docs = sorted(docs, key=lambda d: (-d.session.date.toordinal(), d.session.id))
+    topics = _topics(docs, mentors)
+    written: list[Path] = []
+
+    def write(rel: str, text: str) -> None:
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+
+    def topic_refs(labels: Sequence[str]) -> list[Topic]:
+        return [topics[s] for s in dict.fromkeys(slugify(x) for x in labels) if s in topics]
+
+    # Sessions.
+    page = env.get_template("session.md.j2")
+    up = "../../" if directory_urls else "../"
+    for d in docs:
+        s = d.session
+        media_rel = f"media/{s.id}{s.media.suffix.lower()}" if s.media else ""
+        if s.media:
+            target = out / media_rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(s.media, target)
+            written.append(target)
+        dur = d.transcript.duration
+        write(
+            f"sessions/{s.id}.md",
+            page.render(
+                front_matter=_front_matter(s.title, description=s.description or s.title),
+                s=s,
+                date_text=s.date.strftime("%d %B %Y").lstrip("0"),
+                mentors=[by_id[m] for m in s.mentors if m in by_id],
+                mentee="Mentee (anonymous)" if s.mentee.lower() == "anonymous" else s.mentee,
+                topics=topic_refs(s.topics),
+                media_url=up + media_rel,
+                duration_text=f"{int(dur // 60)} min {int(dur % 60):02d} s",
+                summary=d.enrichment.summary,
+                key_phrases=d.enrichment.key_phrases,
+                segments=d.transcript.segments,
+            ),
+        )
+    write(
+        "sessions/index.md",
+        env.get_template("sessions_index.md.j2").render(
+            docs=docs, mentor_names=lambda s: [by_id[m].name for m in s.mentors if m in by_id]
+        ),
+    )
+
+    # Mentors.
+    page = env.get_template("mentor.md.j2")
+    for m in sorted(mentors, key=lambda m: m.id):
+        contact = safe_url(m.contact)
+        pairs = [(hint, by_id[hint.mentor_id]) for hint in hints.get(m.id, ()) if hint.mentor_id in by_id]
+        write(
+            f"mentors/{m.id}.md",
+            page.render(
+                front_matter=_front_matter(m.name, description=f"{m.name}: {m.title}, {m.organization}"),
+                m=m,
+                expertise=topic_refs(m.expertise),
+                capacity_text=f"{m.capacity} mentee{'s' if m.capacity != 1 else ''}",
+                contact=contact,
+                contact_text=contact.removeprefix("mailto:") if contact else "",
+                sessions=[d for d in docs if m.id in d.session.mentors],
+                hints=pairs,
+            ),
+        )
+    orgs: dict[str, list[Mentor]] = {}
+    for m in sorted(mentors, key=lambda m: (m.name.lower(), m.id)):
+        orgs.setdefault(m.organization or "Independent", []).append(m)
+    write(
+        "mentors/index.md",
+        env.get_template("mentors_index.md.j2").render(mentors=mentors, organizations=sorted(orgs.items())),
+    )
+
+    # Topics.
+    page = env.get_template("topic.md.j2")
+    for t in topics.values():
+        write(f"topics/{t.slug}.md", page.render(front_matter=_front_matter(t.label), t=t))
+    write("topics/index.md", env.get_template("topics_index.md.j2").render(topics=list(topics.values())))
+
+    # Assets.
+    assets = Path(__file__).parent / "assets"
+    for name in ASSETS:
+        target = out / "kbgen-assets" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(assets / name, target)
+        written.append(target)
+    return written

@@ -1,0 +1,127 @@
+"""Shared fixtures: isolated caches, temp projects from a dict of files, a fake engine."""
+
+from __future__ import annotations
+
+import math
+import struct
+import wave
+from pathlib import Path
+
+import pytest
+
+from kbgen.models import Segment, Transcript
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path_factory, monkeypatch):
+    """Every cache and user folder points at a temp dir; nothing reaches the network."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("HF_HOME", str(home / ".cache" / "hf"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+
+
+def write_wav(path: Path, seconds: float = 1.0, freq: float = 440.0, rate: int = 16000) -> Path:
+    """A mono 16-bit tone (stdlib only), enough for a real decode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    n = int(seconds * rate)
+    frames = b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * freq * i / rate))) for i in range(n))
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(frames)
+    return path
+
+
+def make_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write ``files`` (relative path -> text or bytes) under ``root``."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+ROSTER = """\
+mentors:
+  - id: ana
+    name: Ana Lopez
+    title: Engineering Manager
+    organization: Northwind
+    timezone: Europe/Madrid
+    languages: [en, es]
+    expertise: [negotiation, feedback, leadership]
+    formats: [video]
+    capacity: 2
+    bio: Ana leads a platform team.
+    contact: mailto:ana@example.org
+  - id: ben
+    name: Ben Okafor
+    title: Data Scientist
+    organization: Harbor Health
+    timezone: Africa/Lagos
+    languages: [en]
+    expertise: [machine learning, feedback]
+    formats: [chat]
+    capacity: 1
+    bio: Ben builds models.
+    contact: https://example.org/ben
+"""
+
+MKDOCS = "site_name: Test KB\ndocs_dir: site_src\ntheme:\n  name: material\n"
+
+
+def sidecar(title: str, visibility: str = "public", consent: bool = True, mentors: str = "[ana]",
+            topics: str = "[negotiation]", extra: str = "") -> str:
+    return (f"title: {title}\ndate: 2026-01-15\nmentors: {mentors}\nmentee: anonymous\n"
+            f"topics: {topics}\nvisibility: {visibility}\nconsent: {'true' if consent else 'false'}\n"
+            f"language: en\n{extra}")
+
+
+@pytest.fixture
+def project_dir(tmp_path) -> Path:
+    """A small valid project: two mentors, three sessions (public, internal, private)."""
+    root = tmp_path / "kb"
+    make_files(root, {
+        "mkdocs.yml": MKDOCS,
+        "mentors.yaml": ROSTER,
+        "site_src/index.md": "# Home\n\nSee [sessions](sessions/index.md).\n",
+        "recordings/pub.yml": sidecar("Negotiating an offer"),
+        "recordings/team.yml": sidecar("Team rituals", visibility="internal"),
+        "recordings/secret.yml": sidecar("Private chat", visibility="private"),
+    })
+    # Durations differ so a FakeEngine can give each session its own text.
+    for name, seconds in (("pub", 1.0), ("team", 1.5), ("secret", 2.0)):
+        write_wav(root / "recordings" / f"{name}.wav", seconds)
+    return root
+
+
+class FakeEngine:
+    """Stands in for Whisper in unit tests: text chosen by audio duration, counts its calls."""
+
+    name = "fake"
+    model_id = "fake-1"
+
+    def __init__(self, texts: dict[float, str] | None = None, default: str = "Hello there. This is a test."):
+        self.calls = 0
+        self.default = default
+        self.texts = texts or {}
+
+    def transcribe(self, audio, language=None) -> Transcript:
+        self.calls += 1
+        duration = len(audio) / 16000
+        text = self.texts.get(round(duration, 1), self.default)
+        return Transcript((Segment(0.0, duration, text),), "en", duration, self.name, self.model_id)
+
+
+@pytest.fixture
+def fake_engine():
+    return FakeEngine()

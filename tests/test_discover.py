@@ -1,0 +1,71 @@
+"""Discovery and sidecar validation: every problem reported at once, named by file and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kbgen.errors import IngestError
+from kbgen.ingest import discover_sessions
+from tests.conftest import make_files, sidecar, write_wav
+
+
+def test_valid_sidecars_become_sessions(project_dir):
+    sessions = discover_sessions(project_dir / "recordings", project_dir, ["ana", "ben"])
+    assert [s.id for s in sessions] == ["pub", "secret", "team"]
+    pub = sessions[0]
+    assert pub.title == "Negotiating an offer"
+    assert pub.date == dt.date(2026, 1, 15)
+    assert pub.mentors == ("ana",)
+    assert pub.visibility == "public" and pub.consent is True
+    assert pub.media == (project_dir / "recordings" / "pub.wav").resolve()
+
+
+def test_every_problem_is_reported_with_file_and_line(tmp_path):
+    root = tmp_path
+    make_files(root, {
+        "recordings/a.yml": "title: A\ndate: 2026-13-01\nmentors: [ghost]\nvisibility: secret\nconsent: yes please\n"
+                            "colour: blue\n",
+        "recordings/b.yml": "title: [unclosed\n",
+        "recordings/c.yml": "date: 2026-01-01\nmentors: [ana]\nvisibility: public\nconsent: true\n",
+    })
+    for n in "abc":
+        write_wav(root / "recordings" / f"{n}.wav", 0.2)
+    write_wav(root / "recordings" / "orphan.wav", 0.2)
+    with pytest.raises(IngestError) as info:
+        discover_sessions(root / "recordings", root, ["ana"])
+    msg = info.value.format_message()
+    assert "recordings/a.yml: line 2, field 'date': '2026-13-01' is not a date; write it as YYYY-MM-DD" in msg
+    assert ("recordings/a.yml: line 3, field 'mentors.0': unknown mentor 'ghost'; add it to the roster "
+            "or use one of its ids") in msg
+    assert "recordings/a.yml: line 4, field 'visibility': 'secret' is not one of public, internal, private" in msg
+    assert "recordings/a.yml: line 5, field 'consent': expected true or false" in msg
+    assert "recordings/a.yml: line 6, field 'colour': unknown field" in msg
+    assert "recordings/b.yml: line 2: not valid YAML" in msg
+    assert "recordings/c.yml: field 'title': missing" in msg
+    assert "recordings/orphan.wav: no sidecar; add recordings/orphan.yml" in msg
+    assert len(info.value.problems) == 8
+
+
+def test_sidecar_without_recording_and_symlink_refused(tmp_path):
+    make_files(tmp_path, {"recordings/lonely.yml": sidecar("Lonely")})
+    write_wav(tmp_path / "elsewhere.wav", 0.2)
+    (tmp_path / "recordings" / "link.wav").symlink_to(tmp_path / "elsewhere.wav")
+    with pytest.raises(IngestError) as info:
+        discover_sessions(tmp_path / "recordings", tmp_path, ["ana"])
+    msg = info.value.format_message()
+    assert "recordings/lonely.yml: no recording beside it" in msg
+    assert "recordings/link.wav: is a symbolic link; copy the file in instead" in msg
+
+
+def test_slugs_are_safe_and_unique(tmp_path):
+    make_files(tmp_path, {
+        "recordings/Café Talk!.yml": sidecar("One"),
+        "recordings/cafe-talk.yml": sidecar("Two"),
+    })
+    write_wav(tmp_path / "recordings" / "Café Talk!.wav", 0.2)
+    write_wav(tmp_path / "recordings" / "cafe-talk.wav", 0.2)
+    with pytest.raises(IngestError) as info:
+        discover_sessions(tmp_path / "recordings", tmp_path, ["ana"])
+    assert "same page name 'cafe-talk'" in info.value.format_message()
