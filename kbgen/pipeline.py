@@ -56,29 +56,33 @@ def load_inputs(project: Project) -> tuple[list[Mentor], list[Session]]:
     return mentors, sessions
 
 
-def make_engine_factory(project: Project):
-    def factory():
-        from .transcribe.engine import FasterWhisperEngine
+def transcribe(project: Project, sessions: list[Session], echo: Echo = _quiet, engine_factory=None,
+               key=None):
+    """Transcribe what is not cached; raise BuildError naming every file that failed.
 
-        return FasterWhisperEngine(project.config.transcribe)
-
-    return factory
-
-
-def transcribe(project: Project, sessions: list[Session], echo: Echo = _quiet, engine_factory=None):
-    """Transcribe what is not cached; raise BuildError naming every file that failed."""
+    ``engine_factory`` and ``key`` (its cache identity) default to faster-whisper as
+    configured; tests pass a fake engine and its key.
+    """
     from .transcribe import transcribe_sessions
     from .transcribe.cache import TranscriptCache
+    from .transcribe.engine import FasterWhisperEngine, engine_key
+
+    if engine_factory is None:
+        def engine_factory():
+            return FasterWhisperEngine(project.config.transcribe, project.root)
+
+        key = engine_key(project.config.transcribe, project.root)
 
     def on_event(kind: str, sid: str, detail: str) -> None:
-        echo(f"  {sid}: {kind}{' ' + detail if detail else ''}")
+        echo(f"  {sid}: {detail or kind}")
 
     result = transcribe_sessions(
         sessions,
         TranscriptCache(project.cache_dir),
-        engine_factory or make_engine_factory(project),
+        engine_factory,
         project.root,
         on_event=on_event,
+        key=key,
     )
     if result.failures:
         lines = [f"  - {msg}" for _, msg in sorted(result.failures.items())]
@@ -90,7 +94,7 @@ def transcribe(project: Project, sessions: list[Session], echo: Echo = _quiet, e
 
 
 def build(project: Project, audience: str | None = None, strict: bool = True, echo: Echo = _quiet,
-          engine_factory=None) -> BuildReport:
+          engine_factory=None, key=None) -> BuildReport:
     """The whole build for one audience. The previous site survives any failure."""
     from .directory.match import similar_mentors
     from .enrich import enrich
@@ -110,7 +114,7 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
 
     t = time.perf_counter()
     echo(f"transcribing {len(kept)} session(s) for the {audience} build")
-    transcripts = transcribe(project, kept, echo, engine_factory)
+    transcripts = transcribe(project, kept, echo, engine_factory, key)
     report.timings["transcribe"] = time.perf_counter() - t
 
     t = time.perf_counter()

@@ -48,8 +48,9 @@ def _env() -> Environment:
 
 
 def _front_matter(title: str, **extra: object) -> Markup:
-    # The title is HTML-escaped once: MkDocs and Material print page titles unescaped.
-    data = {"title": str(h(title)), **extra}
+    # Front-matter text is HTML-escaped once: MkDocs and Material print page titles and
+    # descriptions into the HTML unescaped (<title>, <meta content="...">).
+    data = {"title": str(h(title)), **{k: str(h(v)) for k, v in extra.items()}}
     return Markup("---\n" + yaml.safe_dump(data, sort_keys=True, allow_unicode=True) + "---")
 
 

@@ -13,12 +13,13 @@ from markupsafe import Markup
 
 # Python-Markdown's backslash escapes (markdown.Markdown.ESCAPED_CHARS): escaping these
 # stops user text from becoming emphasis, links, headings or attribute lists ({: ...}).
+_WS = re.compile(r"\s+")  # newlines would end a Markdown line or table row
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!])")
 
 
 def md(text: object) -> Markup:
     """Text for a Markdown context: one line, Markdown syntax and HTML escaped."""
-    flat = " ".join(str(text).split())
+    flat = _WS.sub(" ", str(text))
     escaped = html.escape(_MD_SPECIAL.sub(r"\\\1", flat), quote=False)
     # '|' would split a table cell; an entity keeps it as text everywhere.
     return Markup(escaped.replace("|", "&#124;"))
@@ -26,7 +27,7 @@ def md(text: object) -> Markup:
 
 def h(text: object) -> Markup:
     """Text for a raw HTML context (no Markdown is processed there)."""
-    return Markup(html.escape(" ".join(str(text).split()), quote=True).replace("|", "&#124;"))
+    return Markup(html.escape(_WS.sub(" ", str(text)), quote=True).replace("|", "&#124;"))
 
 
 def safe_url(url: str) -> str | None:

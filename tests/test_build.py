@@ -1,0 +1,170 @@
+"""The whole build with a fake engine: audiences, escaping, atomic site, cache, stale pages."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from kbgen.config import load_project
+from kbgen.errors import BuildError, IngestError
+from kbgen.pipeline import build
+from kbgen.transcribe.engine import EngineKey
+from tests.conftest import FakeEngine, make_files, sidecar
+
+KEY = EngineKey("fake", "fake-1", {})
+CANARY_INTERNAL = "zebracanaryinternal"
+CANARY_PRIVATE = "zebracanaryprivate"
+CANARY_NOCONSENT = "zebracanarynoconsent"
+PAYLOAD = '<img src=x onerror=alert(1)>'
+
+
+def _build(root: Path, engine: FakeEngine | None = None, **kw):
+    engine = engine or FakeEngine()
+    return build(load_project(root), engine_factory=lambda: engine, key=KEY, **kw)
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _all_text(root: Path) -> str:
+    return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in sorted(root.rglob("*")) if p.is_file())
+
+
+@pytest.fixture
+def canary_project(project_dir):
+    """Markers planted in every field of the internal, private and unconsented sessions."""
+    rec = project_dir / "recordings"
+
+    def planted(marker: str, visibility: str, consent: bool = True) -> str:
+        return sidecar(f"Title {marker}", visibility=visibility, consent=consent, topics=f"[topic-{marker}]",
+                       extra=f"description: About {marker}\n").replace("mentee: anonymous", f"mentee: {marker}")
+
+    (rec / "team.yml").write_text(planted(CANARY_INTERNAL, "internal"))
+    (rec / "secret.yml").write_text(planted(CANARY_PRIVATE, "private"))
+    (rec / "shy.yml").write_text(planted(CANARY_NOCONSENT, "public", consent=False))
+    (rec / "shy.wav").write_bytes((rec / "pub.wav").read_bytes()[:-3200])  # 0.9 s
+    return project_dir
+
+
+def _engine() -> FakeEngine:
+    return FakeEngine({
+        1.0: "We talked about salary. The offer was good. Ask for more money. Always negotiate calmly.",
+        1.5: f"The {CANARY_INTERNAL} is our internal rota. It is secret. Nobody outside sees it.",
+        2.0: f"My {CANARY_PRIVATE} story. It is private. Never publish it.",
+        0.9: f"I did not consent {CANARY_NOCONSENT}. Please keep it. Thank you.",
+    })
+
+
+def test_public_build_has_no_trace_of_other_sessions(canary_project):
+    report = _build(canary_project, _engine(), audience="public")
+    assert report.published == ["pub"]
+    assert {e.session_id for e in report.excluded} == {"team", "secret", "shy"}
+    site = canary_project / "site"
+    assert (site / "sessions" / "pub" / "index.html").is_file()
+    assert (site / "search" / "search_index.json").is_file() and (site / "sitemap.xml").is_file()
+    text = _all_text(site) + _all_text(canary_project / "site_src")
+    for marker in (CANARY_INTERNAL, CANARY_PRIVATE, CANARY_NOCONSENT):
+        assert marker not in text
+    assert "Ask for more money" in (site / "search" / "search_index.json").read_text()
+    media = sorted(p.name for p in (site / "media").iterdir())
+    assert media == ["pub.wav"]
+
+
+def test_internal_build_adds_internal_never_private(canary_project):
+    report = _build(canary_project, _engine(), audience="internal")
+    assert report.published == ["pub", "team"]
+    text = _all_text(canary_project / "site")
+    assert CANARY_INTERNAL in text
+    assert CANARY_PRIVATE not in text and CANARY_NOCONSENT not in text
+    # Going back to public removes the internal pages from every file (stale pages go).
+    _build(canary_project, _engine(), audience="public")
+    assert CANARY_INTERNAL not in _all_text(canary_project / "site") + _all_text(canary_project / "site_src")
+
+
+def test_session_page_content_and_links(project_dir):
+    _build(project_dir, _engine())
+    page = (project_dir / "site" / "sessions" / "pub" / "index.html").read_text()
+    assert "Negotiating an offer" in page
+    assert 'href="../../mentors/ana/"' in page  # the session links its mentor
+    assert 'href="../../topics/negotiation/"' in page
+    assert '<audio controls preload="metadata" src="../../media/pub.wav">' in page
+    assert 'data-start="0.00"' in page and "Ask for more money" in page
+    mentor = (project_dir / "site" / "mentors" / "ana" / "index.html").read_text()
+    assert 'href="../../sessions/pub/"' in mentor
+    assert "Ben Okafor" in mentor and "also feedback" in mentor  # similar-mentor hint, shared term named
+    assert 'href="mailto:ana@example.org"' in mentor
+
+
+def test_sessions_are_not_listed_in_the_nav(project_dir):
+    _build(project_dir, _engine(), audience="internal")
+    # The nav is copied into every page: the 404 page shows exactly what the nav holds.
+    nav = (project_dir / "site" / "404.html").read_text()
+    assert "sessions/pub/" not in nav and "sessions/team/" not in nav
+    assert "sessions/" in nav and "mentors/" in nav and "topics/" in nav
+
+
+def test_html_in_every_text_field_renders_as_text(project_dir):
+    rec = project_dir / "recordings"
+    (rec / "pub.yml").write_text(
+        sidecar(f"'{PAYLOAD} title'", topics=f"['{PAYLOAD}', negotiation]",
+                extra=f"description: '[x](javascript:alert(1)) {PAYLOAD}'\n")
+        .replace("mentee: anonymous", f"mentee: '{PAYLOAD}'"))
+    roster = (project_dir / "mentors.yaml").read_text()
+    roster = roster.replace("name: Ana Lopez", f"name: '{PAYLOAD} Ana'").replace(
+        "bio: Ana leads a platform team.", f"bio: '<script>alert(2)</script> {PAYLOAD}'").replace(
+        "title: Engineering Manager", "title: '[click](javascript:alert(3))'")
+    (project_dir / "mentors.yaml").write_text(roster)
+    engine = FakeEngine(default=f"Hello {PAYLOAD} and <script>alert(4)</script> there. It is fine.")
+    _build(project_dir, engine, audience="public")
+    site = project_dir / "site"
+    for path in sorted(site.rglob("*")):
+        if path.suffix in (".html", ".json", ".xml"):
+            text = path.read_text()
+            assert PAYLOAD not in text, path
+            assert "<script>alert" not in text, path
+            assert 'href="javascript:' not in text, path
+    page = (site / "sessions" / "pub" / "index.html").read_text()
+    assert "&lt;img src=x onerror=alert(1)&gt; title" in page
+
+
+def test_failed_build_leaves_the_previous_site_byte_for_byte(project_dir):
+    _build(project_dir, _engine())
+    before = _tree(project_dir / "site")
+    # Bad input: stops before anything is written.
+    (project_dir / "recordings" / "pub.yml").write_text("title: [broken\n")
+    with pytest.raises(IngestError, match="recordings/pub.yml: line 2: not valid YAML"):
+        _build(project_dir, _engine())
+    assert _tree(project_dir / "site") == before
+    # A failing MkDocs build (broken link, strict): the old site stays.
+    (project_dir / "recordings" / "pub.yml").write_text(sidecar("Negotiating an offer"))
+    make_files(project_dir, {"site_src/broken.md": "# Broken\n\n[nowhere](missing.md)\n"})
+    with pytest.raises(BuildError, match="missing.md"):
+        _build(project_dir, _engine())
+    assert _tree(project_dir / "site") == before
+    assert not [p for p in project_dir.iterdir() if p.name.startswith(".site-")]
+
+
+def test_damaged_recording_fails_the_build_naming_the_file(project_dir):
+    _build(project_dir, _engine())
+    before = _tree(project_dir / "site")
+    (project_dir / "recordings" / "pub.wav").write_bytes(b"this is not audio at all" * 10)
+    with pytest.raises(BuildError) as info:
+        _build(project_dir, _engine())
+    assert "recordings/pub.wav" in info.value.format_message()
+    assert _tree(project_dir / "site") == before
+
+
+def test_second_build_with_nothing_changed_loads_no_model(project_dir):
+    engine = _engine()
+    _build(project_dir, engine, audience="internal")
+    assert engine.calls == 2
+
+    def no_model():
+        raise AssertionError("the engine was created although every transcript is cached")
+
+    report = build(load_project(project_dir), audience="internal", engine_factory=no_model, key=KEY)
+    assert report.published == ["pub", "team"]
