@@ -43,11 +43,12 @@ def build(project_dir: Path, audience: str | None, strict: bool) -> None:
     project = load_project(project_dir)
     report = run_build(project, audience=audience, strict=strict, echo=_err)
     t = report.timings
+    from .errors import rel
+
     click.echo(
         f"built the {report.audience} site: {len(report.published)} session(s) published, "
         f"{len(report.excluded)} left out, in {t['total']:.1f} s "
-        f"(transcribe {t['transcribe']:.1f} s, mkdocs {t['mkdocs']:.1f} s) -> "
-        f"{project.site_dir.relative_to(project.root) if project.site_dir.is_relative_to(project.root) else project.site_dir}/"
+        f"(transcribe {t['transcribe']:.1f} s, mkdocs {t['mkdocs']:.1f} s) -> {rel(project.site_dir, project.root)}/"
     )
 
 

@@ -125,7 +125,8 @@ def load_project(root: Path) -> Project:
             if err["type"] == "extra_forbidden":
                 msg = "unknown setting; see the README's kbgen.yml table for the valid keys"
             problems.append(doc.problem(keys, msg))
-        lines = [f"{len(problems)} problem(s) in {doc.shown}:"] + [f"  - {p}" for p in sorted(problems)]
+        problems.sort(key=Problem.sort_key)
+        lines = [f"{len(problems)} problem(s) in {doc.shown}:"] + [f"  - {p}" for p in problems]
         raise ConfigError("\n".join(lines)) from None
     return Project(root, config)
 

@@ -7,19 +7,25 @@ non-zero, with no traceback. A traceback always means a bug in kbgen.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with one input: where it is and what to do about it."""
 
     path: str
     where: str  # "line 3", "field 'date'", "" when the whole file is at fault
     message: str
+
+    def sort_key(self) -> tuple:
+        """File, then line number as a number (line 4 before line 10), then the rest."""
+        m = re.match(r"line (\d+)", self.where)
+        return (self.path, int(m.group(1)) if m else 0, self.where, self.message)
 
     def __str__(self) -> str:
         loc = f"{self.path}: {self.where}: " if self.where else f"{self.path}: "
@@ -40,7 +46,7 @@ class ValidationError(KbgenError):
     """One or more inputs are invalid; carries every problem found, not just the first."""
 
     def __init__(self, problems: list[Problem], what: str = "input") -> None:
-        self.problems = sorted(problems)
+        self.problems = sorted(problems, key=Problem.sort_key)
         lines = [f"{len(self.problems)} problem(s) in the {what}:"]
         lines += [f"  - {p}" for p in self.problems]
         super().__init__("\n".join(lines))

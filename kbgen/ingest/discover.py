@@ -66,7 +66,8 @@ def discover_sessions(
             media.setdefault(stem, []).append(path)
         elif suffix in SIDECAR_SUFFIXES:
             if stem in sidecars:
-                problems.append(Problem(rel(path, root), "", f"a second sidecar for {rel(sidecars[stem], root)}; keep one"))
+                first = rel(sidecars[stem], root)
+                problems.append(Problem(rel(path, root), "", f"a second sidecar for {first}; keep one"))
                 continue
             sidecars[stem] = path
     known = set(roster_ids) if roster_ids is not None else None
@@ -95,7 +96,8 @@ def discover_sessions(
             problems.append(Problem(rel(sidecar, root), "", "file name gives an empty slug; use letters or digits"))
             continue
         if sid in seen:
-            problems.append(Problem(rel(sidecar, root), "", f"same page name '{sid}' as {rel(seen[sid], root)}; rename one"))
+            other = rel(seen[sid], root)
+            problems.append(Problem(rel(sidecar, root), "", f"same page name '{sid}' as {other}; rename one"))
             continue
         seen[sid] = sidecar
         session = _read_sidecar(sidecar, files[0], sid, root, known, problems)

@@ -1,0 +1,1 @@
+"""The mentor directory: the roster (mentors.yaml) and hints of similar mentors."""

@@ -1,0 +1,80 @@
+"""Key phrases of a transcript, by YAKE, cleaned of what speech is full of."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from .words import FILLER_PHRASES, FILLERS, GENERIC, STOPWORDS, stem, words
+
+#: YAKE's n-gram limit and its own de-duplication threshold.
+MAX_WORDS = 3
+DEDUP_LIMIT = 0.7
+
+
+def key_phrases(text: str, count: int) -> tuple[str, ...]:
+    """Up to ``count`` key phrases of ``text``, best first, lower-case, without repeats.
+
+    A phrase is dropped when it holds a filler word ("yeah", "okay", "you know"), when it is
+    one word too general to tag anything ("today", "question"), or when it
+    contains, or is contained in, a better-ranked phrase (compared by light stems, so
+    "offers" repeats "offer"). Ties in YAKE's score go alphabetically: same text, same phrases.
+    """
+    if count <= 0 or not any(w.isalpha() for w in words(text)):
+        return ()
+    import yake  # lazy: yake pulls in jellyfish, numpy, segtok and networkx (~0.35 s)
+
+    extractor = yake.KeywordExtractor(
+        lan="en",
+        n=MAX_WORDS,
+        dedup_lim=DEDUP_LIMIT,
+        top=count * 4 + 10,
+        stopwords=set(_stoplist()),
+    )
+    ranked = sorted(
+        ((float(score), " ".join(words(phrase))) for phrase, score in extractor.extract_keywords(text)),
+    )
+    kept: list[tuple[str, ...]] = []
+    out: list[str] = []
+    for _score, phrase in ranked:
+        tokens = phrase.split()
+        if not tokens or not _acceptable(phrase, tokens):
+            continue
+        stems = tuple(stem(t) for t in tokens)
+        if any(_contains(stems, k) or _contains(k, stems) for k in kept):
+            continue
+        kept.append(stems)
+        out.append(phrase)
+        if len(out) == count:
+            break
+    return tuple(out)
+
+
+def _acceptable(phrase: str, tokens: list[str]) -> bool:
+    if phrase in FILLER_PHRASES or any(t in FILLERS for t in tokens):
+        return False
+    if tokens[0] in STOPWORDS or tokens[-1] in STOPWORDS:
+        return False
+    if len(tokens) == 1 and tokens[0] in GENERIC:
+        return False
+    return any(len(t) > 2 and not t.isdigit() for t in tokens)
+
+
+def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
+    """Whether ``small`` occurs as consecutive words in ``big``."""
+    n = len(small)
+    return any(big[i : i + n] == small for i in range(len(big) - n + 1))
+
+
+@lru_cache(maxsize=1)
+def _stoplist() -> frozenset[str]:
+    """YAKE's English stopwords plus ours and the fillers, so no candidate starts or ends in one."""
+    import yake
+
+    own = set(STOPWORDS) | set(FILLERS)
+    path = Path(yake.__file__).parent / "core" / "StopwordsList" / "stopwords_en.txt"
+    try:
+        own |= {w.strip() for w in path.read_text(encoding="utf-8").lower().splitlines() if w.strip()}
+    except OSError:  # another yake layout: our own lists are enough
+        pass
+    return frozenset(own)
