@@ -75,8 +75,10 @@ def test_enrich_is_deterministic():
 def test_key_phrases_central_and_free_of_filler():
     phrases = enrich(transcript(), EnrichConfig(key_phrases=8)).key_phrases
     assert len(phrases) == 8
-    assert {"offer", "salary"} <= set(phrases)
-    assert phrases[0] in {"offer", "salary"}
+    # The central subjects lead, kept in their more telling multi-word forms.
+    assert any("offer" in p.split() for p in phrases) and any("salary" in p.split() for p in phrases)
+    assert {"offer", "salary"} & set(phrases[0].split())
+    assert any(len(p.split()) > 1 for p in phrases)
     assert len(set(phrases)) == len(phrases)
     fillers = {"yeah", "okay", "you know", "i think", "um", "thank you", "today"}
     for phrase in phrases:

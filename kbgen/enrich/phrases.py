@@ -16,9 +16,9 @@ def key_phrases(text: str, count: int) -> tuple[str, ...]:
     """Up to ``count`` key phrases of ``text``, best first, lower-case, without repeats.
 
     A phrase is dropped when it holds a filler word ("yeah", "okay", "you know"), when it is
-    one word too general to tag anything ("today", "question"), or when it
-    contains, or is contained in, a better-ranked phrase (compared by light stems, so
-    "offers" repeats "offer"). Ties in YAKE's score go alphabetically: same text, same phrases.
+    one word too general to tag anything ("today", "question"), or when it is contained in a
+    better-ranked phrase (compared by light stems, so "offers" repeats "offer"). A phrase that
+    contains better-ranked ones takes their place. Ties in YAKE's score go alphabetically: same text, same phrases.
     """
     if count <= 0 or not any(w.isalpha() for w in words(text)):
         return ()
@@ -41,10 +41,20 @@ def key_phrases(text: str, count: int) -> tuple[str, ...]:
         if not tokens or not _acceptable(phrase, tokens):
             continue
         stems = tuple(stem(t) for t in tokens)
-        if any(_contains(stems, k) or _contains(k, stems) for k in kept):
-            continue
-        kept.append(stems)
-        out.append(phrase)
+        if any(_contains(k, stems) for k in kept):
+            continue  # repeats part of a better-ranked phrase
+        inside = [i for i, k in enumerate(kept) if _contains(stems, k)]
+        if inside:
+            # "salary negotiation" says more than the better-ranked "salary" it holds: it takes
+            # that phrase's place instead of being dropped.
+            at = inside[0]
+            for i in reversed(inside):
+                del kept[i], out[i]
+            kept.insert(at, stems)
+            out.insert(at, phrase)
+        else:
+            kept.append(stems)
+            out.append(phrase)
         if len(out) == count:
             break
     return tuple(out)
