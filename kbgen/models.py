@@ -59,13 +59,23 @@ MEDIA_SUFFIXES = AUDIO_SUFFIXES + VIDEO_SUFFIXES
 
 
 @dataclass(frozen=True)
+class Word:
+    """One recognised word with its times (seconds); ``text`` keeps its leading space."""
+
+    text: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
 class Segment:
-    """A stretch of speech: times in seconds from the start of the recording."""
+    """A stretch of speech (about a sentence): times in seconds from the start."""
 
     start: float
     end: float
     text: str
     speaker: str | None = None
+    words: tuple[Word, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -360,3 +360,18 @@ def test_synthetic_speech_end_to_end(tmp_path, real_engine):
         ends.append(seg.end)
     again = transcribe_sessions([session("s", wav)], cache, must_not_load, tmp_path, key=key)
     assert again.transcripts["s"] == t
+
+
+def test_words_regroup_into_sentences_at_punctuation_pauses_and_length():
+    from kbgen.models import Word
+    from kbgen.transcribe.segments import MAX_SECONDS, sentences
+
+    words = [Word(" Hello", 0.0, 0.4), Word(" there.", 0.5, 0.9), Word(" How", 1.0, 1.2), Word(" are", 1.3, 1.5),
+             Word(" you", 3.0, 3.3), Word(" today?", 3.4, 3.9)]
+    segs = sentences(words)
+    assert [s.text for s in segs] == ["Hello there.", "How are", "you today?"]  # cut at '.', a pause, '?'
+    assert [(s.start, s.end) for s in segs] == [(0.0, 0.9), (1.0, 1.5), (3.0, 3.9)]
+    assert segs[0].words == tuple(words[:2])
+    long_run = [Word(f" w{i}", i * 0.5, i * 0.5 + 0.4) for i in range(100)]
+    assert all(s.end - s.start <= MAX_SECONDS for s in sentences(long_run))
+    assert sentences([]) == []

@@ -16,11 +16,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..models import Segment, Transcript
+from ..models import Segment, Transcript, Word
 from .engine import EngineKey
 
 #: Bump when the entry layout or what a transcript holds changes: old entries become misses.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: segments carry their words
 _CHUNK = 1 << 20
 
 _HASH_MEMO: dict[tuple[str, int, int], str] = {}
@@ -63,7 +63,13 @@ def transcript_to_dict(t: Transcript) -> dict[str, Any]:
         "engine": t.engine,
         "model": t.model,
         "segments": [
-            {"start": s.start, "end": s.end, "text": s.text, **({"speaker": s.speaker} if s.speaker else {})}
+            {
+                "start": s.start,
+                "end": s.end,
+                "text": s.text,
+                **({"speaker": s.speaker} if s.speaker else {}),
+                **({"words": [[w.text, w.start, w.end] for w in s.words]} if s.words else {}),
+            }
             for s in t.segments
         ],
     }
@@ -71,7 +77,14 @@ def transcript_to_dict(t: Transcript) -> dict[str, Any]:
 
 def transcript_from_dict(d: dict[str, Any]) -> Transcript:
     segments = tuple(
-        Segment(float(s["start"]), float(s["end"]), str(s["text"]), s.get("speaker")) for s in d["segments"]
+        Segment(
+            float(s["start"]),
+            float(s["end"]),
+            str(s["text"]),
+            s.get("speaker"),
+            tuple(Word(str(w), float(a), float(b)) for w, a, b in s.get("words", ())),
+        )
+        for s in d["segments"]
     )
     return Transcript(segments, str(d["language"]), float(d["duration"]), str(d["engine"]), str(d["model"]))
 

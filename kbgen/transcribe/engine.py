@@ -19,7 +19,8 @@ import numpy as np
 
 from ..config import TranscribeConfig
 from ..errors import TranscribeError, rel
-from ..models import Segment, Transcript
+from ..models import Transcript, Word
+from .segments import sentences
 
 SAMPLE_RATE = 16000
 FASTER_WHISPER = "faster-whisper"
@@ -219,9 +220,9 @@ class FasterWhisperEngine:
             # Each window decoded on its own: no prompt from the previous one, so one
             # misheard phrase cannot start a loop that repeats to the end of the recording.
             condition_on_previous_text=False,
-            # Sentence-level segments (about 5 s) instead of one per 30 s window, so pages and
-            # search hits can link to the moment; costs about 7% more time.
-            without_timestamps=False,
+            # Words with times, regrouped into sentences below (see segments.py for why not
+            # timestamp tokens: they cost tiny.en accuracy).
+            word_timestamps=True,
         )
         if cfg.vad_filter:
             # The batched pipeline needs VAD for audio over 30 s: it cuts speech into chunks.
@@ -230,11 +231,14 @@ class FasterWhisperEngine:
             )
         else:
             segments, info = model.transcribe(audio, vad_filter=False, **common)
-        out = []
-        for s in segments:  # a generator: the work happens here
-            text = s.text.strip()
-            if text:
-                out.append(Segment(start=round(float(s.start), 3), end=round(float(s.end), 3), text=text))
+        words = [
+            Word(w.word, round(float(w.start), 3), round(float(w.end), 3))
+            for s in segments  # a generator: the work happens here
+            for w in (s.words or ())
+            if w.word.strip()
+        ]
+        words.sort(key=lambda w: (w.start, w.end))
+        out = sentences(words)
         return Transcript(tuple(out), info.language or language or "", duration, self.name, self._ref.label)
 
 
