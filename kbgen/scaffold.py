@@ -20,6 +20,7 @@ site_name: Mentoring knowledge base
 docs_dir: site_src
 theme:
   name: material
+  font: false   # system fonts: pages make no request to a font service
 """,
     "mentors.yaml": """\
 mentors:

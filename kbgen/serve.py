@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import threading
-import time
 from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -34,13 +33,15 @@ def snapshot(project: Project, docs_dir: Path | None) -> dict[str, tuple[int, in
 
 
 def serve(project: Project, audience: str | None, host: str, port: int,
-          echo: Callable[[str], None], poll: float = 1.0) -> None:
+          echo: Callable[[str], None], poll: float = 1.0, stop: threading.Event | None = None,
+          build_kwargs: dict | None = None) -> None:
+    """Serve until Ctrl-C (or ``stop`` is set); ``build_kwargs`` go to each build (tests)."""
     from .pipeline import build
     from .site.build import read_mkdocs
 
     def rebuild() -> None:
         try:
-            report = build(project, audience=audience, strict=False, echo=echo)
+            report = build(project, audience=audience, strict=False, echo=echo, **(build_kwargs or {}))
             echo(f"built {len(report.published)} session(s) in {report.timings['total']:.1f} s")
         except KbgenError as exc:  # keep serving the last good site
             echo(f"build failed, still serving the previous site:\n{exc.format_message()}")
@@ -51,15 +52,15 @@ def serve(project: Project, audience: str | None, host: str, port: int,
     handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
     server = ThreadingHTTPServer((host, port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    echo(f"serving http://{host}:{port}/ (Ctrl-C stops)")
+    echo(f"serving http://{host}:{server.server_address[1]}/ (Ctrl-C stops)")
     try:
         docs = read_mkdocs(project.mkdocs_file, project.root).docs_dir
     except KbgenError:
         docs = None
     seen = snapshot(project, docs)
+    stop = stop or threading.Event()
     try:
-        while True:
-            time.sleep(poll)
+        while not stop.wait(poll):
             now = snapshot(project, docs)
             if now != seen:
                 echo("change detected, rebuilding")
@@ -69,3 +70,4 @@ def serve(project: Project, audience: str | None, host: str, port: int,
         pass
     finally:
         server.shutdown()
+        server.server_close()

@@ -95,7 +95,7 @@ def test_session_page_content_and_links(project_dir):
     assert 'data-start="0.00"' in page and "Ask for more money" in page
     mentor = (project_dir / "site" / "mentors" / "ana" / "index.html").read_text()
     assert 'href="../../sessions/pub/"' in mentor
-    assert "Ben Okafor" in mentor and "also feedback" in mentor  # similar-mentor hint, shared term named
+    assert "Ben Okafor" in mentor and "shares feedback" in mentor  # similar-mentor hint, shared term named
     assert 'href="mailto:ana@example.org"' in mentor
 
 

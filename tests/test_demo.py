@@ -119,7 +119,7 @@ def test_demo_pages_and_strict_build(demo):
         assert needle in page
     mentor_pages = sorted((site / "mentors").glob("*/index.html"))
     assert len(mentor_pages) >= 12
-    with_hints = [p for p in mentor_pages if "Similar mentors" in p.read_text() and ": also " in p.read_text()]
+    with_hints = [p for p in mentor_pages if "Similar mentors" in p.read_text() and ": shares " in p.read_text()]
     assert len(with_hints) >= 10  # most mentors share expertise with someone
     assert (site / "sitemap.xml").is_file() and (site / "search" / "search_index.json").is_file()
 

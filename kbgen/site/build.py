@@ -137,6 +137,9 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
     listed = {next(iter(i.values())) if isinstance(i, dict) else i for i in nav}
     nav = list(nav) + [{title: page} for title, page in INDEX_PAGES if page not in listed]
     overrides["nav"] = nav
+    # Session, mentor and topic pages are reached from the index pages, on purpose.
+    owned = "\n".join(f"/{name}/" for name in OWNED)
+    overrides["not_in_nav"] = "\n".join(x for x in (str(raw.get("not_in_nav") or "").strip(), owned) if x)
     overrides["extra_css"] = list(raw.get("extra_css") or []) + [f"kbgen-assets/{a}" for a in ASSETS
                                                                 if a.endswith(".css")]
     overrides["extra_javascript"] = list(raw.get("extra_javascript") or []) + [

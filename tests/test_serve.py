@@ -1,0 +1,60 @@
+"""`kbgen serve`: serves the built site and rebuilds when a sidecar changes."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import urllib.request
+
+from kbgen.config import load_project
+from kbgen.serve import serve
+from kbgen.transcribe.engine import EngineKey
+from tests.conftest import FakeEngine, sidecar
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as r:  # noqa: S310 (localhost in a test)
+        return r.read().decode()
+
+
+def _wait_for(predicate, timeout: float = 30.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            if predicate():
+                return True
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def test_serve_rebuilds_on_sidecar_change(project_dir):
+    port, stop, messages = _free_port(), threading.Event(), []
+    engine = FakeEngine()
+    kwargs = {"engine_factory": lambda: engine, "key": EngineKey("fake", "fake-1", {})}
+    thread = threading.Thread(target=serve, daemon=True, kwargs=dict(
+        project=load_project(project_dir), audience="public", host="127.0.0.1", port=port,
+        echo=messages.append, poll=0.2, stop=stop, build_kwargs=kwargs))
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{port}/sessions/pub/"
+        assert _wait_for(lambda: "Negotiating an offer" in _get(url)), messages
+        (project_dir / "recordings" / "pub.yml").write_text(sidecar("Renamed while serving"))
+        assert _wait_for(lambda: "Renamed while serving" in _get(url)), messages
+        assert "change detected, rebuilding" in messages
+        # A broken sidecar keeps the last good site served and says why.
+        (project_dir / "recordings" / "pub.yml").write_text("title: [oops\n")
+        assert _wait_for(lambda: any("build failed" in m for m in messages)), messages
+        assert "Renamed while serving" in _get(url)
+    finally:
+        stop.set()
+        thread.join(10)
+    assert not thread.is_alive()
