@@ -195,3 +195,15 @@ def test_streamed_wav_with_unknown_size(rec):
     path.write_bytes(bytes(data))
     assert probe(path).declared_duration is None
     assert abs(decode_audio(path).shape[0] / 16000 - 1.0) <= 0.05
+
+
+def test_container_without_any_samples_is_empty(tmp_path):
+    import pytest
+
+    from kbgen.errors import MediaError
+    from kbgen.ingest.media import decode_audio
+    from tests.conftest import write_wav
+
+    path = write_wav(tmp_path / "recordings" / "nothing.wav", seconds=0)
+    with pytest.raises(MediaError, match=r"recordings/nothing.wav: empty"):
+        decode_audio(path, tmp_path)

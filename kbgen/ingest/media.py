@@ -275,7 +275,7 @@ def decode_audio(path: Path, root: Path | None = None, sample_rate: int = 16000)
             f"the file is damaged or was not copied completely; {_REDO}"
         )
     if not chunks:
-        return np.zeros(0, dtype=np.float32)
+        raise MediaError(f"{shown}: empty: its audio stream holds no sound at all (0 s decoded); {_REDO}")
     return np.concatenate(chunks).astype(np.float32, copy=False)
 
 
