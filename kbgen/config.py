@@ -24,8 +24,9 @@ class _Strict(BaseModel):
 class TranscribeConfig(_Strict):
     """How recordings are transcribed (the `transcribe:` section)."""
 
-    engine: Literal["faster-whisper"] = Field(
-        "faster-whisper", description="Transcription engine."
+    engine: Literal["faster-whisper", "openai-whisper"] = Field(
+        "faster-whisper",
+        description="Transcription engine: faster-whisper (default) or openai-whisper (optional extra).",
     )
     model: str | None = Field(
         None,
@@ -38,6 +39,11 @@ class TranscribeConfig(_Strict):
     vad_filter: bool = Field(True, description="Skip silence with Silero VAD (stops hallucinations).")
     batch_size: int = Field(8, ge=1, le=64, description="Batched inference width (0 < n).")
     cpu_threads: int = Field(0, ge=0, description="CPU threads for the model; 0 = all cores.")
+    jobs: int = Field(1, ge=1, le=64, description="Recordings transcribed in parallel (local processes).")
+    scheduler: str | None = Field(
+        None, description="Dask scheduler address (e.g. tcp://10.0.0.5:8786): transcribe on that cluster."
+    )
+    hotwords: bool = Field(True, description="Give roster names and topic terms to the model as hotwords.")
 
 
 class EnrichConfig(_Strict):

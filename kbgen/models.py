@@ -85,8 +85,9 @@ class Transcript:
     segments: tuple[Segment, ...]
     language: str
     duration: float  # seconds of audio
-    engine: str = ""
-    model: str = ""
+    engine: str = ""  # "faster-whisper", "openai-whisper", or "import" for an imported file
+    model: str = ""  # model label, or the imported format ("vtt", "srt", "whisper-json")
+    notes: tuple[str, ...] = ()  # what the transcriber repaired or noticed (loops collapsed...)
 
     @property
     def text(self) -> str:
