@@ -47,6 +47,13 @@ class Session:
     media: Path | None = None  # absolute path of the recording
     sidecar: Path | None = None  # absolute path of the sidecar
     description: str = ""
+    transcript: Path | None = None  # an existing transcript beside it (.vtt, .srt, Whisper .json)
+    speakers: tuple[tuple[str, str], ...] = ()  # label in the transcript -> name to show
+    channels: tuple[str, ...] = ()  # one speaker per audio channel, in channel order
+
+    @property
+    def speaker_map(self) -> dict[str, str]:
+        return dict(self.speakers)
 
     @property
     def is_video(self) -> bool:

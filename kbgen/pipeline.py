@@ -57,12 +57,15 @@ def load_inputs(project: Project) -> tuple[list[Mentor], list[Session]]:
 
 
 def transcribe(project: Project, sessions: list[Session], echo: Echo = _quiet, engine_factory=None,
-               key=None):
-    """Transcribe what is not cached; raise BuildError naming every file that failed.
+               key=None, retranscribe: bool = False):
+    """A transcript for every session; raise BuildError naming every file that failed.
 
-    ``engine_factory`` and ``key`` (its cache identity) default to faster-whisper as
-    configured; tests pass a fake engine and its key.
+    A transcript file beside a recording is imported instead of transcribing it, unless
+    ``retranscribe``. ``engine_factory`` and ``key`` (its cache identity) default to the
+    configured engine; tests pass a fake engine and its key.
     """
+    from .errors import KbgenError
+    from .ingest.importers import import_transcript
     from .transcribe import transcribe_sessions
     from .transcribe.cache import TranscriptCache
     from .transcribe.engine import FasterWhisperEngine, engine_key
@@ -76,25 +79,52 @@ def transcribe(project: Project, sessions: list[Session], echo: Echo = _quiet, e
     def on_event(kind: str, sid: str, detail: str) -> None:
         echo(f"  {sid}: {detail or kind}")
 
+    transcripts: dict = {}
+    failures: dict[str, str] = {}
+    to_run = []
+    for s in sessions:
+        if s.transcript is not None and not (retranscribe and s.media is not None):
+            try:
+                transcripts[s.id] = import_transcript(s.transcript, project.root, s.speaker_map)
+                on_event("imported", s.id, f"imported {s.transcript.suffix[1:]} transcript")
+            except KbgenError as exc:
+                failures[s.id] = exc.format_message()
+                on_event("failed", s.id, exc.format_message())
+        elif s.media is not None:
+            to_run.append(s)
     result = transcribe_sessions(
-        sessions,
+        to_run,
         TranscriptCache(project.cache_dir),
         engine_factory,
         project.root,
         on_event=on_event,
         key=key,
     )
-    if result.failures:
-        lines = [f"  - {msg}" for _, msg in sorted(result.failures.items())]
+    failures.update(result.failures)
+    if failures:
+        lines = [f"  - {msg}" for _, msg in sorted(failures.items())]
         raise BuildError(
-            f"{len(result.failures)} recording(s) could not be transcribed:\n" + "\n".join(lines)
+            f"{len(failures)} recording(s) or transcript(s) could not be read:\n" + "\n".join(lines)
             + "\nNothing was built; the transcripts that worked are cached for the next run."
         )
-    return result.transcripts
+    by_id = {s.id: s for s in sessions}
+    for sid, t in result.transcripts.items():
+        transcripts[sid] = _name_speakers(t, by_id[sid].speaker_map)
+    return transcripts
+
+
+def _name_speakers(t, names: dict[str, str]):
+    """Apply a sidecar's `speakers:` names to the labels a transcript carries."""
+    if not names or not any(seg.speaker in names for seg in t.segments):
+        return t
+    from dataclasses import replace
+
+    return replace(t, segments=tuple(replace(seg, speaker=names.get(seg.speaker, seg.speaker))
+                                     for seg in t.segments))
 
 
 def build(project: Project, audience: str | None = None, strict: bool = True, echo: Echo = _quiet,
-          engine_factory=None, key=None) -> BuildReport:
+          engine_factory=None, key=None, retranscribe: bool = False) -> BuildReport:
     """The whole build for one audience. The previous site survives any failure."""
     from .directory.match import similar_mentors
     from .enrich import enrich
@@ -114,7 +144,7 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
 
     t = time.perf_counter()
     echo(f"transcribing {len(kept)} session(s) for the {audience} build")
-    transcripts = transcribe(project, kept, echo, engine_factory, key)
+    transcripts = transcribe(project, kept, echo, engine_factory, key, retranscribe)
     report.timings["transcribe"] = time.perf_counter() - t
 
     t = time.perf_counter()

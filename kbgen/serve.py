@@ -46,6 +46,11 @@ def serve(project: Project, audience: str | None, host: str, port: int,
         except KbgenError as exc:  # keep serving the last good site
             echo(f"build failed, still serving the previous site:\n{exc.format_message()}")
 
+    try:
+        docs = read_mkdocs(project.mkdocs_file, project.root).docs_dir
+    except KbgenError:
+        docs = None
+    seen = snapshot(project, docs)
     rebuild()
     project.site_dir.mkdir(parents=True, exist_ok=True)
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(project.site_dir))
@@ -53,19 +58,15 @@ def serve(project: Project, audience: str | None, host: str, port: int,
     server = ThreadingHTTPServer((host, port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     echo(f"serving http://{host}:{server.server_address[1]}/ (Ctrl-C stops)")
-    try:
-        docs = read_mkdocs(project.mkdocs_file, project.root).docs_dir
-    except KbgenError:
-        docs = None
-    seen = snapshot(project, docs)
     stop = stop or threading.Event()
     try:
         while not stop.wait(poll):
             now = snapshot(project, docs)
             if now != seen:
+                # Taken before the rebuild: an edit made while it runs is seen next time.
+                seen = now
                 echo("change detected, rebuilding")
                 rebuild()
-                seen = snapshot(project, docs)
     except KeyboardInterrupt:
         pass
     finally:

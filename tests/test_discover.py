@@ -55,7 +55,7 @@ def test_sidecar_without_recording_and_symlink_refused(tmp_path):
     with pytest.raises(IngestError) as info:
         discover_sessions(tmp_path / "recordings", tmp_path, ["ana"])
     msg = info.value.format_message()
-    assert "recordings/lonely.yml: no recording beside it" in msg
+    assert "recordings/lonely.yml: no recording or transcript beside it" in msg
     assert "recordings/link.wav: is a symbolic link; copy the file in instead" in msg
 
 
@@ -69,3 +69,35 @@ def test_slugs_are_safe_and_unique(tmp_path):
     with pytest.raises(IngestError) as info:
         discover_sessions(tmp_path / "recordings", tmp_path, ["ana"])
     assert "same page name 'cafe-talk'" in info.value.format_message()
+
+
+def test_transcripts_beside_or_instead_of_recordings(tmp_path):
+    make_files(tmp_path, {
+        "recordings/both.yml": sidecar("Both", extra="speakers: {Speaker 1: Ana Lopez, Speaker 2: Jordan}\n"),
+        "recordings/both.vtt": "WEBVTT\n",
+        "recordings/text-only.yml": sidecar("Text only"),
+        "recordings/text-only.srt": "1\n00:00:00,000 --> 00:00:01,000\nHi\n",
+        "recordings/stereo.yml": sidecar("Stereo", extra="channels: [Ana Lopez, Jordan]\n"),
+    })
+    write_wav(tmp_path / "recordings" / "both.wav", 0.2)
+    write_wav(tmp_path / "recordings" / "stereo.wav", 0.2)
+    sessions = {s.id: s for s in discover_sessions(tmp_path / "recordings", tmp_path, ["ana"])}
+    assert sessions["both"].media.name == "both.wav" and sessions["both"].transcript.name == "both.vtt"
+    assert sessions["both"].speaker_map == {"Speaker 1": "Ana Lopez", "Speaker 2": "Jordan"}
+    assert sessions["text-only"].media is None and sessions["text-only"].transcript.name == "text-only.srt"
+    assert sessions["stereo"].channels == ("Ana Lopez", "Jordan")
+
+
+def test_speakers_and_channels_are_validated(tmp_path):
+    make_files(tmp_path, {
+        "recordings/a.yml": sidecar("A", extra="speakers: [Ana]\nchannels: {left: Ana}\n"),
+        "recordings/b.yml": sidecar("B", extra="channels: [Ana, Jordan]\n"),
+        "recordings/b.vtt": "WEBVTT\n",
+    })
+    write_wav(tmp_path / "recordings" / "a.wav", 0.2)
+    with pytest.raises(IngestError) as info:
+        discover_sessions(tmp_path / "recordings", tmp_path, ["ana"])
+    msg = info.value.format_message()
+    assert "recordings/a.yml: line 9, field 'speakers': expected a mapping of labels to names" in msg
+    assert "recordings/a.yml: line 10, field 'channels': expected a list of names, one per audio channel" in msg
+    assert "recordings/b.yml: line 9, field 'channels': names audio channels, but there is no recording" in msg

@@ -12,9 +12,10 @@ from ..models import MEDIA_SUFFIXES, VISIBILITIES, Session
 from ..yamlio import LocatedYaml, YamlProblem, load_yaml
 
 SIDECAR_SUFFIXES = (".yml", ".yaml")
+TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".json")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED = ("title", "date", "mentors", "visibility", "consent")
-OPTIONAL = ("mentee", "topics", "language", "description")
+OPTIONAL = ("mentee", "topics", "language", "description", "speakers", "channels")
 FIELDS = REQUIRED + OPTIONAL
 
 
@@ -58,12 +59,15 @@ def discover_sessions(
             what="recordings",
         )
     media: dict[Path, list[Path]] = {}
+    transcripts: dict[Path, list[Path]] = {}
     sidecars: dict[Path, Path] = {}
     for path in _files(recordings, root, problems):
         stem = path.with_suffix("")
         suffix = path.suffix.lower()
         if suffix in MEDIA_SUFFIXES:
             media.setdefault(stem, []).append(path)
+        elif suffix in TRANSCRIPT_SUFFIXES:
+            transcripts.setdefault(stem, []).append(path)
         elif suffix in SIDECAR_SUFFIXES:
             if stem in sidecars:
                 first = rel(sidecars[stem], root)
@@ -73,23 +77,29 @@ def discover_sessions(
     known = set(roster_ids) if roster_ids is not None else None
     sessions: list[Session] = []
     seen: dict[str, Path] = {}
-    for stem in sorted(set(media) | set(sidecars)):
+    for stem in sorted(set(media) | set(sidecars) | set(transcripts)):
         files = media.get(stem, [])
+        texts = transcripts.get(stem, [])
         sidecar = sidecars.get(stem)
         if sidecar is None:
-            for f in files:
+            for f in files + texts:
                 problems.append(
                     Problem(rel(f, root), "", f"no sidecar; add {rel(stem, root)}.yml with title, date, mentors, "
                             "visibility and consent")
                 )
             continue
-        if not files:
-            problems.append(Problem(rel(sidecar, root), "", "no recording beside it with the same name "
-                                    f"({', '.join(MEDIA_SUFFIXES)}); add it or remove the sidecar"))
+        if not files and not texts:
+            problems.append(Problem(rel(sidecar, root), "", "no recording or transcript beside it with the same "
+                                    f"name ({', '.join(MEDIA_SUFFIXES + TRANSCRIPT_SUFFIXES)}); add one or "
+                                    "remove the sidecar"))
             continue
         if len(files) > 1:
             names = ", ".join(rel(f, root) for f in files)
             problems.append(Problem(rel(sidecar, root), "", f"more than one recording for it ({names}); keep one"))
+            continue
+        if len(texts) > 1:
+            names = ", ".join(rel(f, root) for f in texts)
+            problems.append(Problem(rel(sidecar, root), "", f"more than one transcript for it ({names}); keep one"))
             continue
         sid = slugify(stem.name)
         if not sid:
@@ -100,7 +110,8 @@ def discover_sessions(
             problems.append(Problem(rel(sidecar, root), "", f"same page name '{sid}' as {other}; rename one"))
             continue
         seen[sid] = sidecar
-        session = _read_sidecar(sidecar, files[0], sid, root, known, problems)
+        session = _read_sidecar(sidecar, files[0] if files else None, texts[0] if texts else None,
+                                sid, root, known, problems)
         if session is not None:
             sessions.append(session)
     if problems:
@@ -119,7 +130,8 @@ def _str_list(doc: LocatedYaml, key: str, value, problems: list[Problem]) -> tup
 
 
 def _read_sidecar(
-    sidecar: Path, media: Path, sid: str, root: Path, known: set[str] | None, problems: list[Problem]
+    sidecar: Path, media: Path | None, transcript: Path | None, sid: str, root: Path, known: set[str] | None,
+    problems: list[Problem],
 ) -> Session | None:
     try:
         doc = load_yaml(sidecar, root)
@@ -176,6 +188,20 @@ def _read_sidecar(
     description = data.get("description", "")
     if not isinstance(description, str):
         problems.append(doc.problem(("description",), "expected text"))
+    speakers = data.get("speakers") or {}
+    if not isinstance(speakers, dict) or not all(
+        isinstance(k, (str, int)) and isinstance(v, str) and v.strip() for k, v in speakers.items()
+    ):
+        problems.append(doc.problem(("speakers",), "expected a mapping of labels to names, "
+                                    "e.g. {Speaker 1: Ana García, Speaker 2: Jordan}"))
+        speakers = {}
+    channels = data.get("channels") or []
+    if not isinstance(channels, list) or not all(isinstance(c, str) and c.strip() for c in channels):
+        problems.append(doc.problem(("channels",), "expected a list of names, one per audio channel, "
+                                    "e.g. [Ana García, Jordan]"))
+        channels = []
+    elif channels and media is None:
+        problems.append(doc.problem(("channels",), "names audio channels, but there is no recording beside it"))
     if len(problems) > before:
         return None
     return Session(
@@ -188,7 +214,10 @@ def _read_sidecar(
         consent=consent,
         mentee=" ".join(mentee.split()),
         language=language,
-        media=media.resolve(),
+        media=media.resolve() if media is not None else None,
         sidecar=sidecar.resolve(),
         description=" ".join(description.split()),
+        transcript=transcript.resolve() if transcript is not None else None,
+        speakers=tuple((str(k), " ".join(v.split())) for k, v in speakers.items()),
+        channels=tuple(" ".join(c.split()) for c in channels),
     )

@@ -123,7 +123,7 @@ def render_site(
                 mentors=[by_id[m] for m in s.mentors if m in by_id],
                 mentee="Mentee (anonymous)" if s.mentee.lower() == "anonymous" else s.mentee,
                 topics=topic_refs(s.topics),
-                media_url=up + media_rel,
+                media_url=up + media_rel if media_rel else "",
                 duration_text=f"{int(dur // 60)} min {int(dur % 60):02d} s",
                 summary=d.enrichment.summary,
                 key_phrases=d.enrichment.key_phrases,
