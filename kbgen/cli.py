@@ -81,10 +81,12 @@ def validate(project_dir: Path) -> None:
     from .audience import select
     from .config import load_project
     from .pipeline import load_inputs
-    from .site.build import read_mkdocs
+    from .site.build import check_layout, read_mkdocs
 
     project = load_project(project_dir)
-    read_mkdocs(project.mkdocs_file, project.root)
+    info = read_mkdocs(project.mkdocs_file, project.root)
+    check_layout(info, {"recordings": project.recordings_dir, "the roster": project.roster_file,
+                        "cache_dir": project.cache_dir}, project.site_dir, project.root)
     mentors, sessions = load_inputs(project)
     click.echo(f"ok: {len(mentors)} mentor(s), {len(sessions)} session(s)")
     for audience in ("public", "internal"):

@@ -113,7 +113,7 @@ def load_project(root: Path) -> Project:
         raise ConfigError(f"{root}: no such project folder; pass --project DIR or run `kbgen init DIR`")
     file = root / CONFIG_FILE
     if not file.exists():
-        return Project(root, KbgenConfig())
+        return _checked(Project(root, KbgenConfig()), None)
     try:
         doc = load_yaml(file, root)
     except YamlProblem as exc:
@@ -134,7 +134,49 @@ def load_project(root: Path) -> Project:
         problems.sort(key=Problem.sort_key)
         lines = [f"{len(problems)} problem(s) in {doc.shown}:"] + [f"  - {p}" for p in problems]
         raise ConfigError("\n".join(lines)) from None
-    return Project(root, config)
+    return _checked(Project(root, config), doc)
+
+
+PATH_SETTINGS = ("recordings", "roster", "mkdocs_config", "site_dir", "cache_dir")
+
+
+def _checked(project: Project, doc) -> Project:
+    """Refuse path settings that would make a build destroy or publish an input.
+
+    The build replaces ``site_dir`` whole, so it may not be (or hold) the project or any
+    input; and nothing kbgen reads may live inside the site it publishes.
+    """
+    where = (lambda key: doc.problem((key,), "")) if doc is not None else (lambda key: None)
+    shown = CONFIG_FILE if doc is not None else "defaults"
+    errors: list[str] = []
+    cfg = project.config
+    for key in PATH_SETTINGS:
+        value = getattr(cfg, key)
+        if "\0" in value or not value.strip():
+            errors.append(f"{key}: '{value!r}' is not a usable path")
+    if errors:
+        raise ConfigError(f"{shown}: " + "; ".join(errors))
+    site = project.site_dir
+    inputs = {
+        "the project folder": project.root,
+        "recordings": project.recordings_dir,
+        "roster": project.roster_file,
+        "mkdocs_config": project.mkdocs_file,
+        "cache_dir": project.cache_dir,
+        CONFIG_FILE: project.root / CONFIG_FILE,
+    }
+    replaced = [name for name, path in inputs.items() if path == site or site in path.parents]
+    if replaced:
+        errors.append(f"'{cfg.site_dir}' would replace {replaced[0]}; every build replaces site_dir whole, "
+                      "so give it a folder of its own (the default is 'site')")
+    for name in ("recordings", "cache_dir"):
+        if inputs[name] in site.parents:
+            errors.append(f"'{cfg.site_dir}' lies inside {name}; give the site a folder of its own")
+    if errors:
+        loc = where("site_dir")
+        prefix = f"{loc.path}: {loc.where}: " if loc is not None else f"{shown}: "
+        raise ConfigError(prefix + "; ".join(dict.fromkeys(errors)))
+    return project
 
 
 def describe_fields(model: type[BaseModel] = KbgenConfig, prefix: str = "") -> list[tuple[str, str, str]]:

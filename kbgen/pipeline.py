@@ -128,13 +128,15 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
     """The whole build for one audience. The previous site survives any failure."""
     from .directory.match import similar_mentors
     from .enrich import enrich
-    from .site.build import mkdocs_build, read_mkdocs, swap_owned
+    from .site.build import check_layout, mkdocs_build, read_mkdocs, swap_owned
     from .site.render import render_site
 
     audience = audience or project.config.audience
     report = BuildReport(audience)
     t0 = time.perf_counter()
     info = read_mkdocs(project.mkdocs_file, project.root)
+    check_layout(info, {"recordings": project.recordings_dir, "the roster": project.roster_file,
+                        "cache_dir": project.cache_dir}, project.site_dir, project.root)
     mentors, sessions = load_inputs(project)
     kept, report.excluded = select(sessions, audience)
     report.published = [s.id for s in kept]
@@ -168,7 +170,7 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
     report.timings["render"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    mkdocs_build(info, project.site_dir, project.root, strict=strict, echo=echo)
+    mkdocs_build(info, project.site_dir, project.root, strict=strict, echo=echo, audience=audience)
     report.timings["mkdocs"] = time.perf_counter() - t
     report.timings["total"] = time.perf_counter() - t0
     return report

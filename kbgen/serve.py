@@ -37,25 +37,35 @@ def serve(project: Project, audience: str | None, host: str, port: int,
           build_kwargs: dict | None = None) -> None:
     """Serve until Ctrl-C (or ``stop`` is set); ``build_kwargs`` go to each build (tests)."""
     from .pipeline import build
-    from .site.build import read_mkdocs
+    from .site.build import read_mkdocs, site_audience
 
-    def rebuild() -> None:
+    audience = audience or project.config.audience
+
+    def rebuild() -> bool:
         try:
             report = build(project, audience=audience, strict=False, echo=echo, **(build_kwargs or {}))
             echo(f"built {len(report.published)} session(s) in {report.timings['total']:.1f} s")
+            return True
         except KbgenError as exc:  # keep serving the last good site
             echo(f"build failed, still serving the previous site:\n{exc.format_message()}")
+            return False
 
     try:
         docs = read_mkdocs(project.mkdocs_file, project.root).docs_dir
     except KbgenError:
         docs = None
     seen = snapshot(project, docs)
-    rebuild()
+    if not rebuild() and site_audience(project.site_dir) != audience:
+        # Never serve what another audience's build left (an internal site to a public preview).
+        raise KbgenError(f"the first {audience} build failed and {project.site_dir.name}/ holds no {audience} "
+                         "site to fall back on; fix the problems above and run `kbgen serve` again")
     project.site_dir.mkdir(parents=True, exist_ok=True)
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(project.site_dir))
     handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
-    server = ThreadingHTTPServer((host, port), handler)
+    try:
+        server = ThreadingHTTPServer((host, port), handler)
+    except OSError as exc:
+        raise KbgenError(f"cannot serve on {host}:{port} ({exc.strerror}); pass another --port") from None
     threading.Thread(target=server.serve_forever, daemon=True).start()
     echo(f"serving http://{host}:{server.server_address[1]}/ (Ctrl-C stops)")
     stop = stop or threading.Event()

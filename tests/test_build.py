@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,40 @@ def test_second_build_with_nothing_changed_loads_no_model(project_dir):
 
     report = build(load_project(project_dir), audience="internal", engine_factory=no_model, key=KEY)
     assert report.published == ["pub", "team"]
+
+
+def test_topic_pages_never_collide_or_vanish(project_dir):
+    (project_dir / "recordings" / "pub.yml").write_text(
+        sidecar("Languages", topics="['C++', 'C#', c, '🎯', index]"))
+    _build(project_dir, _engine())
+    topics = project_dir / "site" / "topics"
+    pages = sorted(p.name for p in topics.iterdir() if p.is_dir())
+    assert {"c-plus-plus", "c-sharp", "c"} <= set(pages)
+    assert any(p.startswith("topic-") for p in pages)  # the emoji topic has a page of its own
+    assert "index" not in pages and (topics / "index.html").is_file()
+    import html
+
+    index = html.unescape((topics / "index.html").read_text())
+    assert "c++" in index and "c#" in index
+
+
+def test_nested_nav_and_marker(project_dir):
+    make_files(project_dir, {
+        "mkdocs.yml": "site_name: T\ndocs_dir: site_src\nnav:\n  - Home: index.md\n  - Guides:\n"
+                      "      - About: about.md\n",
+        "site_src/about.md": "# About\n",
+    })
+    _build(project_dir, _engine(), audience="internal")
+    nav = (project_dir / "site" / "404.html").read_text()
+    assert "about/" in nav and "sessions/" in nav
+    assert json.loads((project_dir / "site" / ".kbgen-site").read_text()) == {"audience": "internal"}
+    assert (project_dir / "site").stat().st_mode & 0o777 == 0o755
+
+
+def test_template_syntax_in_text_is_inert(project_dir):
+    (project_dir / "mentors.yaml").write_text((project_dir / "mentors.yaml").read_text().replace(
+        "bio: Ana leads a platform team.", "bio: 'Hi {{ 7*7 }} {% if 1 %}x{% endif %}'"))
+    _build(project_dir, FakeEngine(default="We say {{ config.site_name }} here."))
+    for page in ("mentors/ana/index.html", "sessions/pub/index.html"):
+        text = (project_dir / "site" / page).read_text()
+        assert "{{" not in text and "{%" not in text, page

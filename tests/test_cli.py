@@ -80,3 +80,40 @@ def test_errors_print_no_traceback_from_the_real_command(tmp_path):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert "mentors.yaml" in proc.stderr
+
+
+def test_site_dir_that_would_replace_an_input_is_refused(project_dir):
+    for value, what in (("..", "the project folder"), ("recordings", "recordings"), ("mentors.yaml", "roster"),
+                        ("recordings/site", "lies inside recordings")):
+        make_files(project_dir, {"kbgen.yml": f"site_dir: {value}\n"})
+        result = run("build", "--project", str(project_dir))
+        assert result.exit_code == 1, value
+        assert "kbgen.yml: line 1, field 'site_dir'" in result.output and what in result.output, result.output
+    assert (project_dir / "recordings" / "pub.wav").is_file() and (project_dir / "mentors.yaml").is_file()
+
+
+def test_a_folder_kbgen_did_not_build_is_never_replaced(project_dir):
+    make_files(project_dir, {"kbgen.yml": "site_dir: www\n", "www/keep.txt": "precious"})
+    result = run("validate", "--project", str(project_dir))
+    assert result.exit_code == 0
+    result = CliRunner().invoke(cli, ["build", "--project", str(project_dir)])
+    assert result.exit_code == 1
+    assert "www: exists and was not built by kbgen" in result.output
+    assert (project_dir / "www" / "keep.txt").read_text() == "precious"
+
+
+def test_inputs_inside_the_docs_folder_are_refused(project_dir):
+    make_files(project_dir, {"kbgen.yml": "cache_dir: site_src/cache\n"})
+    result = run("validate", "--project", str(project_dir))
+    assert result.exit_code == 1
+    assert "cache_dir (site_src/cache) lies inside the docs folder and would be published" in result.output
+
+
+def test_mkdocs_yml_problems_are_messages(project_dir):
+    (project_dir / "mkdocs.yml").write_bytes(b"site_name: caf\xe9\n")
+    assert "mkdocs.yml: not UTF-8 text" in run("validate", "-p", str(project_dir)).output
+    (project_dir / "mkdocs.yml").write_text("site_name: x\ndocs_dir: site_src\nnav: index.md\n")
+    assert "mkdocs.yml: field 'nav': expected a list" in run("validate", "-p", str(project_dir)).output
+    make_files(project_dir, {"kbgen.yml": "recordings: \"a\\0b\"\n"})
+    out = run("validate", "-p", str(project_dir)).output
+    assert "is not a usable path" in out and "Traceback" not in out

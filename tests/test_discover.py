@@ -101,3 +101,12 @@ def test_speakers_and_channels_are_validated(tmp_path):
     assert "recordings/a.yml: line 9, field 'speakers': expected a mapping of labels to names" in msg
     assert "recordings/a.yml: line 10, field 'channels': expected a list of names, one per audio channel" in msg
     assert "recordings/b.yml: line 9, field 'channels': names audio channels, but there is no recording" in msg
+
+
+def test_a_repeated_key_is_an_error_not_last_wins(tmp_path):
+    make_files(tmp_path, {"recordings/a.yml": sidecar("A", visibility="private") + "visibility: public\n"})
+    write_wav(tmp_path / "recordings" / "a.wav", 0.2)
+    with pytest.raises(IngestError) as info:
+        discover_sessions(tmp_path / "recordings", tmp_path, ["ana"])
+    assert ("recordings/a.yml: line 9: not valid YAML: duplicate key 'visibility' (first on line 6)"
+            in info.value.format_message())

@@ -58,3 +58,18 @@ def test_serve_rebuilds_on_sidecar_change(project_dir):
         stop.set()
         thread.join(10)
     assert not thread.is_alive()
+
+
+def test_serve_never_falls_back_to_another_audiences_site(project_dir):
+    import pytest
+
+    from kbgen.errors import KbgenError
+    from kbgen.pipeline import build
+
+    kwargs = {"engine_factory": FakeEngine, "key": EngineKey("fake", "fake-1", {})}
+    build(load_project(project_dir), audience="internal", **kwargs)
+    (project_dir / "recordings" / "pub.yml").write_text("title: [broken\n")
+    messages: list[str] = []
+    with pytest.raises(KbgenError, match="holds no public site to fall back on"):
+        serve(load_project(project_dir), "public", "127.0.0.1", _free_port(), echo=messages.append,
+              poll=0.1, stop=threading.Event(), build_kwargs=kwargs)

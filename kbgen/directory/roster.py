@@ -255,6 +255,8 @@ class _Checker:
                 label,
                 "id",
             )
+        elif value == "index":
+            self.add((*keys, "id"), "id 'index' is taken by the directory page; choose another id", label, "id")
 
     def check_timezone(self, keys: Keys, value: str | None, label: str) -> None:
         if value is None or value in _timezones():

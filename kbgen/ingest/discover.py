@@ -105,6 +105,10 @@ def discover_sessions(
         if not sid:
             problems.append(Problem(rel(sidecar, root), "", "file name gives an empty slug; use letters or digits"))
             continue
+        if sid == "index":
+            problems.append(Problem(rel(sidecar, root), "", "the page name 'index' is taken by the list of "
+                                    "sessions; rename the recording and its sidecar"))
+            continue
         if sid in seen:
             other = rel(seen[sid], root)
             problems.append(Problem(rel(sidecar, root), "", f"same page name '{sid}' as {other}; rename one"))

@@ -7,6 +7,7 @@ buildable by any engine that reads mkdocs.yml.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -50,6 +51,8 @@ def read_mkdocs(file: Path, root: Path) -> MkdocsInfo:
                           "or set `mkdocs_config:` in kbgen.yml")
     try:
         raw = yaml.load(file.read_text(encoding="utf-8"), Loader=_Lenient) or {}  # noqa: S506 (safe subclass)
+    except UnicodeDecodeError:
+        raise ConfigError(f"{shown}: not UTF-8 text; save it as UTF-8") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f": line {mark.line + 1}" if mark else ""
@@ -59,7 +62,33 @@ def read_mkdocs(file: Path, root: Path) -> MkdocsInfo:
     docs_dir = (file.parent / str(raw.get("docs_dir", "docs"))).resolve()
     if not docs_dir.is_relative_to(root) or docs_dir == root:
         raise ConfigError(f"{shown}: field 'docs_dir': must be a folder inside the project")
+    for key in ("nav", "extra_css", "extra_javascript"):
+        if key in raw and raw[key] is not None and not isinstance(raw[key], list):
+            raise ConfigError(f"{shown}: field '{key}': expected a list (one '- item' per line)")
     return MkdocsInfo(file, docs_dir, bool(raw.get("use_directory_urls", True)), raw)
+
+
+def check_layout(info: MkdocsInfo, inputs: dict[str, Path], site_dir: Path, root: Path) -> None:
+    """Refuse layouts where the build would publish an input or write into its own source."""
+    shown = rel(info.file, root)
+    for name, path in inputs.items():
+        if path == info.docs_dir or info.docs_dir in path.parents:
+            raise ConfigError(f"{shown}: field 'docs_dir': {name} ({rel(path, root)}) lies inside the docs folder "
+                              "and would be published as it is; move it out of the docs folder")
+    if site_dir == info.docs_dir or site_dir in info.docs_dir.parents or info.docs_dir in site_dir.parents:
+        raise ConfigError(f"site_dir {rel(site_dir, root)} and docs_dir {rel(info.docs_dir, root)} must not "
+                          "contain each other; give each a folder of its own")
+
+
+MARKER = ".kbgen-site"
+
+
+def site_audience(site_dir: Path) -> str | None:
+    """The audience a kbgen-built ``site_dir`` was built for (None: not built by kbgen)."""
+    try:
+        return json.loads((site_dir / MARKER).read_text(encoding="utf-8")).get("audience")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def swap_owned(stage: Path, docs_dir: Path) -> None:
@@ -77,6 +106,17 @@ def swap_owned(stage: Path, docs_dir: Path) -> None:
                 shutil.move(str(stage / name), str(target))
     finally:
         shutil.rmtree(trash, ignore_errors=True)
+
+
+def _nav_pages(nav) -> set[str]:
+    """Every page path a MkDocs nav mentions, at any depth."""
+    if isinstance(nav, str):
+        return {nav}
+    if isinstance(nav, list):
+        return set().union(*(_nav_pages(x) for x in nav)) if nav else set()
+    if isinstance(nav, dict):
+        return set().union(*(_nav_pages(v) for v in nav.values())) if nav else set()
+    return set()
 
 
 def _hand_pages(docs_dir: Path) -> list[str]:
@@ -118,10 +158,11 @@ def _mkdocs_logs(echo: Callable[[str], None] | None) -> Iterator[_Collect]:
 
 
 def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = True,
-                 echo: Callable[[str], None] | None = None) -> None:
+                 echo: Callable[[str], None] | None = None, audience: str = "public") -> None:
     """Build with MkDocs into a temporary folder, then swap it in as ``site_dir``.
 
-    A failed build leaves the previous ``site_dir`` exactly as it was.
+    A failed build leaves the previous ``site_dir`` exactly as it was. An existing
+    ``site_dir`` is only replaced when kbgen built it (it holds the marker file).
     """
     from mkdocs import exceptions
     from mkdocs.commands.build import build
@@ -134,7 +175,7 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
     nav = raw.get("nav")
     if not nav:
         nav = [p for p in _hand_pages(info.docs_dir)]
-    listed = {next(iter(i.values())) if isinstance(i, dict) else i for i in nav}
+    listed = _nav_pages(nav)
     nav = list(nav) + [{title: page} for title, page in INDEX_PAGES if page not in listed]
     overrides["nav"] = nav
     # Session, mentor and topic pages are reached from the index pages, on purpose.
@@ -148,6 +189,14 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
     site_dir = site_dir.resolve()
     if site_dir.is_relative_to(info.docs_dir) or site_dir == root:
         raise ConfigError(f"site_dir {rel(site_dir, root)} must not be the project root or inside the docs folder")
+    previous = site_audience(site_dir)
+    if site_dir.is_symlink() or (site_dir.exists() and not site_dir.is_dir()):
+        raise BuildError(f"{rel(site_dir, root)}: site_dir is a file or a link; kbgen replaces site_dir whole, "
+                         "so point it at a folder of its own")
+    if site_dir.exists() and previous is None and any(site_dir.iterdir()):
+        raise BuildError(f"{rel(site_dir, root)}: exists and was not built by kbgen (no {MARKER} in it); kbgen "
+                         "replaces site_dir whole, so empty it, remove it, or choose another site_dir")
+    before = f" (the {previous} build)" if previous else ""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=site_dir.parent, prefix=f".{site_dir.name}-new-"))
     try:
@@ -160,8 +209,10 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
             except exceptions.Abort as exc:
                 details = "\n".join(f"  - {m}" for m in logs.messages)
                 raise BuildError(
-                    f"MkDocs build failed: {exc}\n{details}\nThe previous {rel(site_dir, root)}/ is unchanged."
+                    f"MkDocs build failed: {exc}\n{details}\nThe previous {rel(site_dir, root)}/{before} is unchanged."
                 ) from None
+        (tmp / MARKER).write_text(json.dumps({"audience": audience}) + "\n", encoding="utf-8")
+        tmp.chmod(0o755)  # mkdtemp makes it 0700; a web server under another user must read it
         old = None
         if site_dir.exists():
             old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")

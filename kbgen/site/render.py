@@ -6,6 +6,7 @@ publish. Output goes to a fresh staging folder that :mod:`kbgen.site.build` swap
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ ASSETS = ("kbgen.css", "kbgen.js")
 INDEX_PAGES = (("Sessions", "sessions/index.md"), ("Mentors", "mentors/index.md"), ("Topics", "topics/index.md"))
 
 
-@dataclass
+@dataclass(eq=False)
 class Topic:
     slug: str
     label: str
@@ -54,14 +55,31 @@ def _front_matter(title: str, **extra: object) -> Markup:
     return Markup("---\n" + yaml.safe_dump(data, sort_keys=True, allow_unicode=True) + "---")
 
 
+def topic_slug(label: str) -> str:
+    """`[a-z0-9-]` page name of a topic; symbols that carry meaning are spelled out."""
+    words = label.lower().replace("+", " plus ").replace("#", " sharp ").replace("&", " and ")
+    slug = slugify(words)
+    if not slug or slug == "index":
+        # Labels with no letters or digits (emoji, other scripts) still get a stable page.
+        slug = "topic-" + hashlib.sha256(label.lower().encode()).hexdigest()[:8]
+    return slug
+
+
 def _topics(docs: Sequence[SessionDoc], mentors: Sequence[Mentor]) -> dict[str, Topic]:
     topics: dict[str, Topic] = {}
+    by_label: dict[str, Topic] = {}
 
     def get(label: str) -> Topic | None:
-        slug = slugify(label)
-        if not slug:
+        key = " ".join(label.lower().split())
+        if not key:
             return None
-        return topics.setdefault(slug, Topic(slug, label))
+        if key in by_label:
+            return by_label[key]
+        slug = topic_slug(key)
+        if slug in topics:  # two different labels, one slug ("c-sharp" vs "c sharp"): keep both apart
+            slug = f"{slug}-{hashlib.sha256(key.encode()).hexdigest()[:6]}"
+        topic = topics[slug] = by_label[key] = Topic(slug, label)
+        return topic
 
     for d in docs:
         for label in d.session.topics:
@@ -99,8 +117,11 @@ def render_site(
         path.write_text(text, encoding="utf-8")
         written.append(path)
 
+    by_label = {" ".join(t.label.lower().split()): t for t in topics.values()}
+
     def topic_refs(labels: Sequence[str]) -> list[Topic]:
-        return [topics[s] for s in dict.fromkeys(slugify(x) for x in labels) if s in topics]
+        found = [by_label.get(" ".join(x.lower().split())) for x in labels]
+        return list(dict.fromkeys(t for t in found if t is not None))
 
     # Sessions.
     page = env.get_template("session.md.j2")

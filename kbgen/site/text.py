@@ -11,31 +11,41 @@ import re
 
 from markupsafe import Markup
 
-# Python-Markdown's backslash escapes (markdown.Markdown.ESCAPED_CHARS): escaping these
-# stops user text from becoming emphasis, links, headings or attribute lists ({: ...}).
 _WS = re.compile(r"\s+")  # newlines would end a Markdown line or table row
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!])")
+
+# Every ASCII punctuation mark but the comma and the apostrophe. As numeric character
+# references they are plain text to Markdown and to every extension (emphasis, links,
+# attribute lists `{: }`, admonitions `!!!`, details `???`, tabs `===`, blocks `///`,
+# TeX `$` and `\(`, tables `|`) and to template plugins such as mkdocs-macros (`{{ }}`),
+# while the browser shows the characters themselves. Backslash escapes cover only core
+# Markdown, so they are not enough.
+_PUNCT = re.compile(r"[!-&(-+\--/:-@\[-`{-~]")
 
 
 def md(text: object) -> Markup:
-    """Text for a Markdown context: one line, Markdown syntax and HTML escaped."""
+    """Text for a Markdown context: one line; HTML, Markdown and template syntax inert."""
     flat = _WS.sub(" ", str(text))
-    escaped = html.escape(_MD_SPECIAL.sub(r"\\\1", flat), quote=False)
-    # '|' would split a table cell; an entity keeps it as text everywhere.
-    return Markup(escaped.replace("|", "&#124;"))
+    return Markup(_PUNCT.sub(lambda m: f"&#{ord(m.group())};", flat))
 
 
 def h(text: object) -> Markup:
-    """Text for a raw HTML context (no Markdown is processed there)."""
-    return Markup(html.escape(_WS.sub(" ", str(text)), quote=True).replace("|", "&#124;"))
+    """Text for a raw HTML context (no Markdown there, but template plugins still run)."""
+    escaped = html.escape(_WS.sub(" ", str(text)), quote=True)
+    return Markup(escaped.replace("|", "&#124;").replace("{", "&#123;").replace("}", "&#125;"))
 
 
 def safe_url(url: str) -> str | None:
     """The URL if it may be made a live link (https or mailto only), else None."""
     url = (url or "").strip()
+    if _BIDI.search(url):
+        return None
     if re.match(r"^https://[^\s<>\"']+$", url) or re.match(r"^mailto:[^\s<>\"'@]+@[^\s<>\"']+$", url):
         return url
     return None
+
+
+# Bidirectional controls can make a link's text read as another address.
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def timestamp(seconds: float) -> str:
