@@ -206,3 +206,15 @@ def test_template_syntax_in_text_is_inert(project_dir):
     for page in ("mentors/ana/index.html", "sessions/pub/index.html"):
         text = (project_dir / "site" / page).read_text()
         assert "{{" not in text and "{%" not in text, page
+
+
+def test_transcript_downloads_beside_each_published_page(canary_project):
+    _build(canary_project, _engine(), audience="public")
+    sessions = canary_project / "site" / "sessions"
+    assert sorted(p.name for p in sessions.iterdir() if p.is_file() and p.name != "index.html") == [
+        "pub.json", "pub.srt", "pub.vtt"]
+    data = json.loads((sessions / "pub.json").read_text())
+    assert data["segments"][0]["text"].startswith("We talked about salary.")
+    assert (sessions / "pub.vtt").read_text().startswith("WEBVTT")
+    page = (sessions / "pub" / "index.html").read_text()
+    assert 'href="../pub.vtt"' in page and 'href="../pub.srt"' in page and 'href="../pub.json"' in page

@@ -97,6 +97,13 @@ def _topics(docs: Sequence[SessionDoc], mentors: Sequence[Mentor]) -> dict[str, 
     return dict(sorted(topics.items()))
 
 
+def _source(t) -> str:
+    if t.engine == "import":
+        return {"vtt": "an imported WebVTT file", "srt": "an imported SRT file",
+                "whisper-json": "an imported Whisper JSON file"}.get(t.model, "an imported transcript")
+    return f"{t.engine} ({t.model})" if t.model else t.engine
+
+
 def render_site(
     out: Path,
     docs: Sequence[SessionDoc],
@@ -135,6 +142,18 @@ def render_site(
             shutil.copyfile(s.media, target)
             written.append(target)
         dur = d.transcript.duration
+        downloads = []
+        if d.transcript.segments:
+            from ..transcribe.formats import to_json, to_srt, to_vtt
+
+            def html_safe_json(t) -> str:
+                # Same data to any JSON parser, but no '<' or '&' for a browser to misread.
+                return to_json(t).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+            for ext, label, fn in (("vtt", "WebVTT", to_vtt), ("srt", "SRT", to_srt),
+                                   ("json", "JSON", html_safe_json)):
+                write(f"sessions/{s.id}.{ext}", fn(d.transcript))
+                downloads.append((label, f"{s.id}.{ext}"))
         write(
             f"sessions/{s.id}.md",
             page.render(
@@ -149,6 +168,8 @@ def render_site(
                 summary=d.enrichment.summary,
                 key_phrases=d.enrichment.key_phrases,
                 segments=d.transcript.segments,
+                downloads=downloads,
+                source=_source(d.transcript),
             ),
         )
     write(
