@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import shutil
@@ -362,16 +363,114 @@ def test_synthetic_speech_end_to_end(tmp_path, real_engine):
     assert again.transcripts["s"] == t
 
 
-def test_words_regroup_into_sentences_at_punctuation_pauses_and_length():
-    from kbgen.models import Word
-    from kbgen.transcribe.segments import MAX_SECONDS, sentences
 
-    words = [Word(" Hello", 0.0, 0.4), Word(" there.", 0.5, 0.9), Word(" How", 1.0, 1.2), Word(" are", 1.3, 1.5),
-             Word(" you", 3.0, 3.3), Word(" today?", 3.4, 3.9)]
-    segs = sentences(words)
-    assert [s.text for s in segs] == ["Hello there.", "How are", "you today?"]  # cut at '.', a pause, '?'
-    assert [(s.start, s.end) for s in segs] == [(0.0, 0.9), (1.0, 1.5), (3.0, 3.9)]
-    assert segs[0].words == tuple(words[:2])
-    long_run = [Word(f" w{i}", i * 0.5, i * 0.5 + 0.4) for i in range(100)]
-    assert all(s.end - s.start <= MAX_SECONDS for s in sentences(long_run))
-    assert sentences([]) == []
+# ---------------------------------------------------------------------------- interrupted runs
+
+
+class InterruptOnThird(CountingEngine):
+    def transcribe(self, audio, language=None) -> Transcript:
+        if self.calls == 2:
+            raise KeyboardInterrupt  # Ctrl-C during the third file
+        return super().transcribe(audio, language)
+
+
+def test_an_interrupted_run_keeps_what_it_finished_and_resumes(tmp_path):
+    rec = tmp_path / "recordings"
+    sessions = [session(f"s{i}", write_media(rec / f"s{i}.wav", 0.5 * (i + 1))) for i in range(5)]
+    cache = TranscriptCache(tmp_path / ".kbgen")
+    engine = InterruptOnThird()
+    with pytest.raises(KeyboardInterrupt):
+        transcribe_sessions(sessions, cache, lambda: engine, tmp_path, key=KEY)
+    files = [p for p in (tmp_path / ".kbgen").rglob("*") if p.is_file()]
+    assert len(files) == 2 and not [p for p in files if p.name.startswith(".tmp-")]
+    for p in files:
+        json.loads(p.read_text())  # whole entries
+    assert cache.stats().temp_files == 0
+    f = Factory()
+    res = run(sessions, cache, f, tmp_path)
+    assert res.cached == ["s0", "s1"] and res.transcribed == ["s2", "s3", "s4"] and f.engine.calls == 3
+
+
+# ---------------------------------------------------------------------------- loops in the stage
+
+
+class LoopingEngine(CountingEngine):
+    def transcribe(self, audio, language=None) -> Transcript:
+        self.calls += 1
+        segs = (Segment(0.0, 2.0, "Welcome."),) + tuple(Segment(2.0 + i, 2.9 + i, "Thank you.") for i in range(6))
+        return Transcript(segs, "en", 10.0, "fake", "fake")
+
+
+def test_loops_are_collapsed_on_the_way_out_and_the_cache_keeps_the_raw_output(project):
+    root, sessions, cache = project
+    events: list = []
+    res = run(sessions[:1], cache, lambda: LoopingEngine(), root, events=events)
+    t = res.transcripts["a"]
+    assert [s.text for s in t.segments] == ["Welcome.", "Thank you."]
+    assert t.notes == ("collapsed a loop: 'thank you' repeated 6 times at 00:02-00:08",)
+    assert ("note", "a", t.notes[0]) in events
+    raw = cache.get(cache_key(media_hash(sessions[0].media), KEY, "en"))
+    assert len(raw.segments) == 7 and raw.notes == ()  # a better loop rule needs no re-transcription
+    again = run(sessions[:1], cache, must_not_load, root)
+    assert again.transcripts["a"] == t
+    off = transcribe_sessions(sessions[:1], cache, must_not_load, root, key=KEY, collapse=False)
+    assert len(off.transcripts["a"].segments) == 7
+
+
+# ---------------------------------------------------------------------------- progress
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 100.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_progress_eta_counts_audio_not_files():
+    from kbgen.transcribe.progress import Progress
+
+    clock = Clock()
+    p = Progress(file=io.StringIO(), now=clock)
+    assert not p.enabled  # not a terminal: no bar, numbers only
+    p.begin(total=3600.0, done=600.0, files=3)  # 10 of 60 minutes cached
+    assert p.rate is None and p.eta is None
+    assert p.describe() == "10.0/60.0 min of audio, ETA ?"
+    clock.t += 60.0
+    p.finished(1200.0, 1200.0)  # 20 minutes of audio in 60 s: 20x real time
+    assert p.rate == pytest.approx(20.0)
+    assert p.eta == pytest.approx(1800.0 / 20.0)  # 30 minutes left at 20x: 90 s
+    assert p.describe() == "30.0/60.0 min of audio, 20.0x real time, ETA 01:30"
+    clock.t += 30.0
+    p.failed(600.0)  # its audio leaves the total
+    assert p.total == 3000.0 and p.eta == pytest.approx(1200.0 / (1200.0 / 90.0))
+    clock.t += 60.0
+    p.finished(1250.0, 1200.0)  # longer than probed: the total follows
+    assert p.total == 3050.0 and p.done == 3050.0 and p.eta == 0.0
+    assert p.describe().endswith("ETA 00:00")
+    p.close()
+
+
+def test_progress_clock_format():
+    from kbgen.transcribe.progress import clock
+
+    assert clock(59.6) == "01:00" and clock(3725) == "1:02:05" and clock(-3) == "00:00"
+
+
+def test_progress_bar_when_forced(project):
+    from kbgen.transcribe.progress import Progress
+
+    root, sessions, cache = project
+    out = io.StringIO()
+    p = Progress(file=out, force=True)
+    res = transcribe_sessions(sessions, cache, Factory(), root, key=KEY, progress=p)
+    assert res.transcribed == ["a", "b"]
+    text = out.getvalue()
+    assert "transcribing" in text and "100%" in text and "0.1/0.1 min of audio" in text
+    assert p.done == pytest.approx(3.0) and p.total == pytest.approx(3.0)
+    # all cached: counted done at once, no bar drawn
+    out2 = io.StringIO()
+    p2 = Progress(file=out2, force=True)
+    run_cached = transcribe_sessions(sessions, cache, must_not_load, root, key=KEY, progress=p2)
+    assert run_cached.cached == ["a", "b"] and p2.done == pytest.approx(3.0) and out2.getvalue() == ""

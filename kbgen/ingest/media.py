@@ -196,8 +196,12 @@ def probe(path: Path, root: Path | None = None) -> MediaInfo:
         )
 
 
-def decode_audio(path: Path, root: Path | None = None, sample_rate: int = 16000) -> np.ndarray:
+def decode_audio(path: Path, root: Path | None = None, sample_rate: int = 16000,
+                 channels: bool = False) -> np.ndarray:
     """Decode the first audio stream to mono float32 at ``sample_rate`` (in [-1, 1]).
+
+    With ``channels``, keep the channels apart: an array of shape (channels, samples), for
+    recordings with one track per speaker.
 
     Raises MediaError, naming the file, when it is empty, not media, has no audio stream,
     is damaged, or decodes to less than 90% of the duration its header declares.
@@ -228,16 +232,18 @@ def decode_audio(path: Path, root: Path | None = None, sample_rate: int = 16000)
             if key != setup:
                 if resampler is not None:
                     out += resampler.resample(None)
-                resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
+                layout = frame.layout.name if channels else "mono"
+                resampler = av.AudioResampler(format="fltp" if channels else "flt", layout=layout, rate=sample_rate)
                 setup = key
             return out + resampler.resample(frame)
 
         def keep(frames):
             nonlocal n_samples
             for f in frames:
-                arr = f.to_ndarray().reshape(-1)
+                arr = f.to_ndarray()
+                arr = arr if channels else arr.reshape(-1)
                 chunks.append(arr)
-                n_samples += arr.shape[0]
+                n_samples += arr.shape[-1]
 
         try:
             for packet in container.demux(stream):
@@ -276,6 +282,10 @@ def decode_audio(path: Path, root: Path | None = None, sample_rate: int = 16000)
         )
     if not chunks:
         raise MediaError(f"{shown}: empty: its audio stream holds no sound at all (0 s decoded); {_REDO}")
+    if channels:
+        width = max(c.shape[0] for c in chunks)  # a layout change midway: pad to the widest
+        chunks = [c if c.shape[0] == width else np.resize(c, (width, c.shape[1])) for c in chunks]
+        return np.concatenate(chunks, axis=1).astype(np.float32, copy=False)
     return np.concatenate(chunks).astype(np.float32, copy=False)
 
 

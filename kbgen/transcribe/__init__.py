@@ -1,31 +1,39 @@
 """The transcribe stage: Sessions with media in, Transcripts out, cached by content.
 
-A fully cached run loads no model: the engine is created on the first cache miss, once.
-A recording that cannot be decoded is recorded as a failure and the others go on.
-Heavy imports (faster-whisper, PyAV) happen inside the functions that need them.
+A fully cached run makes no engine, here or anywhere: the cache is asked first, in this
+process, and only the misses go to an executor (this process, local worker processes, or a
+Dask cluster; see :mod:`.executors`). Each transcript is written to the cache the moment it
+comes back, so an interrupted run resumes where it stopped. A recording that cannot be decoded
+is recorded as a failure and the others go on. Whisper's loops are collapsed on the way out
+(:mod:`.loops`); the cache keeps what the engine wrote, so a better loop rule needs no
+re-transcription. Heavy imports (faster-whisper, PyAV, dask) happen inside the functions.
 """
 
 from __future__ import annotations
 
-import time
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import MediaError, rel
+from ..errors import MediaError, TranscribeError, rel
 from ..models import Session, Transcript
 from .cache import TranscriptCache, cache_key, media_hash
 from .engine import Engine, EngineKey, FasterWhisperEngine, engine_key
+from .executors import DaskExecutor, EngineSpec, FileOutcome, InProcessExecutor, LocalExecutor, Task
+from .loops import collapse_loops
+from .progress import Progress
 
-#: on_event(kind, session_id, detail). Kinds: "cached", "transcribing" (before the engine
-#: runs; detail is the audio length), "transcribed" (detail like "transcribed 63.2 s in
-#: 2.1 s"), "failed" (detail is the error message).
+#: on_event(kind, session_id, detail). Kinds: "cached", "transcribing" (the file went to the
+#: engine; detail is the audio length, or "queued" when a worker has it and its length is
+#: unknown), "transcribed" (detail like "transcribed 63.2 s in 2.1 s"), "failed" (detail is
+#: the error message), "note" (detail is one of the transcript's notes, e.g. a collapsed loop).
 EventCallback = Callable[[str, str, str], None]
 
 
 @dataclass
 class TranscribeResult:
-    """What :func:`transcribe_sessions` produced, by session id."""
+    """What :func:`transcribe_sessions` produced, by session id (in the sessions' order)."""
 
     transcripts: dict[str, Transcript] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)  # MediaError messages
@@ -36,84 +44,181 @@ class TranscribeResult:
 def transcribe_sessions(
     sessions: list[Session],
     cache: TranscriptCache,
-    engine_factory: Callable[[], Engine],
+    engine_factory: Callable[[], Engine] | None = None,
     root: Path | None = None,
     on_event: EventCallback | None = None,
     *,
     key: EngineKey | None = None,
+    spec: EngineSpec | None = None,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+    collapse: bool = True,
 ) -> TranscribeResult:
     """Transcribe every session that has media, from the cache where possible.
 
-    ``key`` is the engine's identity (:func:`engine_key` for faster-whisper). Given, a cache
-    hit never calls ``engine_factory``; left out, the factory is called once up front to read
-    the engine's ``key`` (or ``name`` and ``model_id``), which is still cheap for
-    :class:`FasterWhisperEngine` since it loads its model on first use. Sessions without media
-    are skipped. A :class:`MediaError` is recorded in ``failures`` and the others go on; a
-    TranscribeError (the model cannot load) stops the run.
+    Where the engine runs: ``jobs`` 1 and no ``scheduler`` is this process, with the engine
+    from ``engine_factory`` (any callable) or else ``spec.build()``; ``jobs`` > 1 is that many
+    local worker processes and ``scheduler`` a Dask cluster, both building the engine from
+    ``spec`` (a picklable :class:`EngineSpec`, required for them).
+
+    ``key`` is the engine's cache identity (:func:`engine_key` for faster-whisper). Given, a
+    cache hit never makes an engine; left out, one engine is made in this process up front to
+    read its ``key`` (or ``name`` and ``model_id``), which is cheap for
+    :class:`FasterWhisperEngine` since it loads its model on first use.
+
+    Sessions without media are skipped. A :class:`MediaError` (or a crashed worker) is recorded
+    in ``failures`` and the others go on; a :class:`TranscribeError` (the model cannot load)
+    stops the run. ``progress`` is told the audio to do and each file done. ``collapse``
+    applies :func:`collapse_loops` to every transcript returned (cached or new).
     """
-    from ..ingest.media import decode_audio
+    if engine_factory is None and spec is None:
+        raise ValueError("transcribe_sessions needs an engine_factory or a spec")
+    parallel = jobs > 1 or scheduler is not None
+    if parallel and spec is None:
+        raise ValueError("jobs > 1 or a scheduler needs a spec: worker processes cannot use a closure")
+    factory: Callable[[], Engine] = engine_factory or spec.build
 
     def emit(kind: str, sid: str, detail: str) -> None:
         if on_event is not None:
             on_event(kind, sid, detail)
 
+    def finish(sid: str, transcript: Transcript) -> Transcript:
+        before = len(transcript.notes)
+        if collapse:
+            transcript = collapse_loops(transcript)
+        for note in transcript.notes[before:]:
+            emit("note", sid, note)
+        return transcript
+
     result = TranscribeResult()
     engine: Engine | None = None
-    for session in sessions:
-        if session.media is None:
-            continue
+    todo: list[Task] = []
+    keys: dict[str, tuple[str, str]] = {}  # sid -> (media sha256, cache key)
+    done_seconds = 0.0
+    with_media = [s for s in sessions if s.media is not None]
+    for session in with_media:
         if key is None:
-            engine = engine_factory()
+            engine = factory()
             key = getattr(engine, "key", None) or EngineKey(engine.name, engine.model_id, {})
         sid, media = session.id, Path(session.media)
         shown = rel(media, root)
         try:
-            try:
-                digest = media_hash(media)
-            except FileNotFoundError:
-                raise MediaError(f"{shown}: no such file; check the path or restore the recording") from None
-            except OSError as exc:
-                raise MediaError(f"{shown}: cannot read: {exc.strerror}") from None
-            k = cache_key(digest, key, session.language)
-            hit = cache.get(k)
-            if hit is not None:
-                result.transcripts[sid] = hit
-                result.cached.append(sid)
-                emit("cached", sid, "cached")
-                continue
-            audio = decode_audio(media, root)  # before the model loads: bad media costs no load
-        except MediaError as exc:
-            result.failures[sid] = exc.message
-            emit("failed", sid, exc.message)
+            digest = media_hash(media)
+        except FileNotFoundError:
+            _fail(result, emit, sid, f"{shown}: no such file; check the path or restore the recording")
             continue
-        if engine is None:
-            engine = engine_factory()
-        seconds = audio.shape[0] / 16000
-        emit("transcribing", sid, f"{seconds:.1f} s of audio")
-        t0 = time.perf_counter()
-        transcript = engine.transcribe(audio, session.language or None)
-        took = time.perf_counter() - t0
-        cache.put(
-            k,
-            transcript,
-            source=media.name,
-            meta={
-                "media_sha256": digest,
-                "engine": key.engine,
-                "model_id": key.model_id,
-                "options": key.options,
-                "language": session.language or None,
-            },
-        )
-        result.transcripts[sid] = transcript
-        result.transcribed.append(sid)
-        emit("transcribed", sid, f"transcribed {seconds:.1f} s in {took:.1f} s")
+        except OSError as exc:
+            _fail(result, emit, sid, f"{shown}: cannot read: {exc.strerror}")
+            continue
+        k = cache_key(digest, key, session.language)
+        hit = cache.get(k)
+        if hit is not None:
+            result.transcripts[sid] = finish(sid, hit)
+            result.cached.append(sid)
+            done_seconds += hit.duration
+            emit("cached", sid, "cached")
+            continue
+        keys[sid] = (digest, k)
+        todo.append(Task(sid, media, session.language or None))
+
+    if todo and (progress is not None or parallel):
+        todo = _probed(todo, root, longest_first=parallel)
+    expected = {t.sid: t.seconds for t in todo}
+    if progress is not None:
+        progress.begin(done_seconds + sum(s or 0.0 for s in expected.values()), done_seconds, len(todo))
+
+    def started(task: Task, seconds: float | None) -> None:
+        emit("transcribing", task.sid, f"{seconds:.1f} s of audio" if seconds is not None else "queued")
+
+    if todo:
+        if scheduler is not None:
+            executor = DaskExecutor(scheduler, spec, root)
+        elif jobs > 1 and len(todo) > 1:  # one file is faster here than in a fresh process
+            executor = LocalExecutor(jobs, spec, root)
+        else:
+            executor = InProcessExecutor(factory, root, engine)
+        try:
+            with contextlib.closing(executor.run(todo, started)) as outcomes:
+                for task, outcome in outcomes:
+                    _take(task, outcome, keys[task.sid], key, cache, result, emit, finish, progress,
+                          expected.get(task.sid))
+        finally:
+            executor.close()
+            if progress is not None:
+                progress.close()
+    elif progress is not None:
+        progress.close()
+
+    order = {s.id: i for i, s in enumerate(sessions)}
+    result.transcripts = dict(sorted(result.transcripts.items(), key=lambda kv: order[kv[0]]))
+    result.failures = dict(sorted(result.failures.items(), key=lambda kv: order[kv[0]]))
+    result.transcribed.sort(key=order.__getitem__)
     return result
 
 
+def _fail(result: TranscribeResult, emit, sid: str, message: str) -> None:
+    result.failures[sid] = message
+    emit("failed", sid, message)
+
+
+def _probed(tasks: list[Task], root: Path | None, longest_first: bool) -> list[Task]:
+    """Tasks with their container durations (unknown stays None: decoding will say what is wrong).
+
+    For workers, longest first: the last file to start is a short one, so workers finish together.
+    """
+    from ..ingest.media import probe
+
+    out = []
+    for t in tasks:
+        try:
+            seconds = probe(t.media, root).duration
+        except MediaError:
+            seconds = None
+        out.append(Task(t.sid, t.media, t.language, seconds))
+    if longest_first:
+        out.sort(key=lambda t: -(t.seconds or 0.0))
+    return out
+
+
+def _take(task: Task, outcome: FileOutcome, ids: tuple[str, str], key: EngineKey, cache: TranscriptCache,
+          result: TranscribeResult, emit, finish, progress: Progress | None, expected: float | None) -> None:
+    """One file came back: cache it at once (a later interruption keeps it), then report it."""
+    if outcome.fatal:
+        raise TranscribeError(outcome.error or "the engine failed")
+    if outcome.transcript is None:
+        _fail(result, emit, task.sid, outcome.error or f"{task.media.name}: transcription failed")
+        if progress is not None:
+            progress.failed(expected)
+        return
+    digest, k = ids
+    cache.put(
+        k,
+        outcome.transcript,
+        source=task.media.name,
+        meta={
+            "media_sha256": digest,
+            "engine": key.engine,
+            "model_id": key.model_id,
+            "options": key.options,
+            "language": task.language or None,
+        },
+    )
+    result.transcripts[task.sid] = finish(task.sid, outcome.transcript)
+    result.transcribed.append(task.sid)
+    if progress is not None:
+        progress.finished(outcome.audio_seconds, expected)
+    emit("transcribed", task.sid, f"transcribed {outcome.audio_seconds:.1f} s in {outcome.took:.1f} s")
+
+
 __all__ = [
+    "DaskExecutor",
     "Engine",
     "EngineKey",
+    "EngineSpec",
+    "LocalExecutor",
+    "Progress",
+    "collapse_loops",
     "EventCallback",
     "FasterWhisperEngine",
     "TranscribeResult",

@@ -5,6 +5,10 @@ that change the words, the language and :data:`SCHEMA_VERSION`. Entries are JSON
 ``<cache_dir>/transcripts/<key[:2]>/<key>.json``, written to a temporary file in the same
 folder and moved into place with :func:`os.replace`, so an entry is whole or absent; one that
 cannot be read back is a miss, never an error.
+
+Each entry also records the sha256 of its recording (``media_sha256``), so :meth:`TranscriptCache.prune`
+can drop the entries of recordings that are gone while keeping those of current recordings under
+other engines or options (switching back still hits).
 """
 
 from __future__ import annotations
@@ -13,6 +17,9 @@ import hashlib
 import json
 import os
 import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +79,7 @@ def transcript_to_dict(t: Transcript) -> dict[str, Any]:
             }
             for s in t.segments
         ],
+        **({"notes": list(t.notes)} if t.notes else {}),
     }
 
 
@@ -86,7 +94,58 @@ def transcript_from_dict(d: dict[str, Any]) -> Transcript:
         )
         for s in d["segments"]
     )
-    return Transcript(segments, str(d["language"]), float(d["duration"]), str(d["engine"]), str(d["model"]))
+    notes = tuple(str(n) for n in d.get("notes", ()))
+    return Transcript(segments, str(d["language"]), float(d["duration"]), str(d["engine"]), str(d["model"]), notes)
+
+
+#: Temporary files older than this are left over from a killed run and are removed by prune.
+STALE_TEMP_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    """What the cache holds. ``by_engine`` maps "engine model" to (entries, bytes)."""
+
+    entries: int = 0
+    bytes: int = 0
+    by_engine: dict[str, tuple[int, int]] = field(default_factory=dict)
+    unreadable: int = 0  # entries of another schema or damaged: misses, removed by prune
+    temp_files: int = 0  # leftovers of interrupted writes
+    temp_bytes: int = 0
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    """What :meth:`TranscriptCache.prune` removed and kept."""
+
+    removed: int = 0  # entries
+    freed: int = 0  # bytes, entries and temporary files together
+    temp_removed: int = 0
+    kept: int = 0
+
+
+def media_hashes(paths: Iterable[Path]) -> set[str]:
+    """sha256 of each recording that exists (missing files are skipped: their entries are unused)."""
+    out = set()
+    for p in paths:
+        try:
+            out.add(media_hash(Path(p)))
+        except OSError:
+            pass
+    return out
+
+
+def keys_in_use(sessions: Iterable[Any], key: EngineKey) -> set[str]:
+    """Cache keys the current sessions (with media) would look up under ``key``."""
+    keys = set()
+    for s in sessions:
+        if getattr(s, "media", None) is None:
+            continue
+        try:
+            keys.add(cache_key(media_hash(s.media), key, s.language))
+        except OSError:
+            pass
+    return keys
 
 
 class TranscriptCache:
@@ -141,5 +200,100 @@ class TranscriptCache:
             return []
         return sorted(p for p in self.dir.glob("*/*.json") if not p.name.startswith(".tmp-"))
 
+    def temp_files(self) -> list[Path]:
+        """Temporary files of writes in progress, or left by a killed run."""
+        if not self.dir.is_dir():
+            return []
+        return sorted(self.dir.glob("*/.tmp-*"))
 
-__all__ = ["SCHEMA_VERSION", "TranscriptCache", "cache_key", "media_hash"]
+    def _read_entry(self, path: Path) -> dict[str, Any] | None:
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(entry, dict) or entry.get("schema") != SCHEMA_VERSION or entry.get("key") != path.stem:
+            return None
+        return entry
+
+    def stats(self) -> CacheStats:
+        """Count entries and bytes, per engine and model; damaged or old-schema entries apart."""
+        entries = size = unreadable = 0
+        by_engine: dict[str, tuple[int, int]] = {}
+        for path in self.entries():
+            try:
+                n = path.stat().st_size
+            except OSError:
+                continue
+            entries += 1
+            size += n
+            entry = self._read_entry(path)
+            if entry is None:
+                unreadable += 1
+                continue
+            label = f"{entry.get('engine') or '?'} {entry.get('model_id') or '?'}"
+            count, total = by_engine.get(label, (0, 0))
+            by_engine[label] = (count + 1, total + n)
+        temps = self.temp_files()
+        temp_bytes = sum(_size(p) for p in temps)
+        return CacheStats(entries, size, dict(sorted(by_engine.items())), unreadable, len(temps), temp_bytes)
+
+    def prune(
+        self, keep_media: set[str], temp_age: float = STALE_TEMP_SECONDS, now: float | None = None
+    ) -> PruneResult:
+        """Remove entries whose recording (by sha256) is not in ``keep_media``, and stale temp files.
+
+        Entries of current recordings stay whatever engine, model or options wrote them. Damaged
+        and old-schema entries (never hits) go too, as do temporary files older than ``temp_age``
+        seconds (younger ones may be a run writing right now). Emptied folders are removed.
+        """
+        removed = freed = temp_removed = kept = 0
+        for path in self.entries():
+            entry = self._read_entry(path)
+            if entry is not None and entry.get("media_sha256") in keep_media:
+                kept += 1
+                continue
+            n = _size(path)
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            removed += 1
+            freed += n
+        now = time.time() if now is None else now
+        for path in self.temp_files():
+            try:
+                st = path.stat()
+                if now - st.st_mtime < temp_age:
+                    continue
+                path.unlink()
+            except OSError:
+                continue
+            temp_removed += 1
+            freed += st.st_size
+        if self.dir.is_dir():
+            for folder in self.dir.iterdir():
+                if folder.is_dir():
+                    try:
+                        folder.rmdir()  # only when empty
+                    except OSError:
+                        pass
+        return PruneResult(removed, freed, temp_removed, kept)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "CacheStats",
+    "PruneResult",
+    "TranscriptCache",
+    "cache_key",
+    "keys_in_use",
+    "media_hash",
+    "media_hashes",
+]
