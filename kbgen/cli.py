@@ -19,6 +19,32 @@ def _err(msg: str) -> None:
     click.echo(msg, err=True)
 
 
+def transcribe_options(f):
+    """--jobs, --scheduler and --retranscribe, shared by build and transcribe."""
+    f = click.option("--retranscribe", is_flag=True,
+                     help="Transcribe recordings even when a transcript file lies beside them.")(f)
+    f = click.option("--scheduler", metavar="ADDRESS", default=None,
+                     help="Dask scheduler address (tcp://host:8786); overrides transcribe.scheduler.")(f)
+    f = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+                     help="Recordings transcribed in parallel; overrides transcribe.jobs.")(f)
+    return f
+
+
+def _load(project_dir: Path, jobs: int | None = None, scheduler: str | None = None):
+    """The project, with command-line overrides of its transcribe settings."""
+    from dataclasses import replace
+
+    from .config import load_project
+
+    project = load_project(project_dir)
+    update = {k: v for k, v in (("jobs", jobs), ("scheduler", scheduler)) if v is not None}
+    if update:
+        cfg = project.config
+        project = replace(project, config=cfg.model_copy(
+            update={"transcribe": cfg.transcribe.model_copy(update=update)}))
+    return project
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kbgen")
 def cli() -> None:
@@ -35,13 +61,14 @@ def cli() -> None:
               help="Who the site is for (default: kbgen.yml's audience, else public).")
 @click.option("--strict/--no-strict", default=True, show_default=True,
               help="Fail on MkDocs warnings such as broken links.")
-def build(project_dir: Path, audience: str | None, strict: bool) -> None:
+@transcribe_options
+def build(project_dir: Path, audience: str | None, strict: bool, jobs: int | None, scheduler: str | None,
+          retranscribe: bool) -> None:
     """Transcribe what is new, then build the site for one audience into site/."""
-    from .config import load_project
     from .pipeline import build as run_build
 
-    project = load_project(project_dir)
-    report = run_build(project, audience=audience, strict=strict, echo=_err)
+    project = _load(project_dir, jobs, scheduler)
+    report = run_build(project, audience=audience, strict=strict, echo=_err, retranscribe=retranscribe)
     t = report.timings
     from .errors import rel
 
@@ -56,22 +83,51 @@ def build(project_dir: Path, audience: str | None, strict: bool) -> None:
 @project_option
 @click.option("--audience", type=click.Choice(["public", "internal"]), default=None,
               help="Only the sessions this audience may see (default: every recording).")
-def transcribe(project_dir: Path, audience: str | None) -> None:
+@transcribe_options
+def transcribe(project_dir: Path, audience: str | None, jobs: int | None, scheduler: str | None,
+               retranscribe: bool) -> None:
     """Transcribe every recording not in the cache yet (no site is built)."""
     from .audience import select
-    from .config import load_project
     from .pipeline import load_inputs
     from .pipeline import transcribe as run_transcribe
 
-    project = load_project(project_dir)
-    _, sessions = load_inputs(project)
+    project = _load(project_dir, jobs, scheduler)
+    mentors, sessions = load_inputs(project)
     if audience:
         sessions, _ = select(sessions, audience)
     t0 = time.perf_counter()
-    transcripts = run_transcribe(project, sessions, echo=_err)
+    transcripts = run_transcribe(project, sessions, echo=_err, retranscribe=retranscribe, mentors=mentors)
     audio = sum(t.duration for t in transcripts.values())
     click.echo(f"{len(transcripts)} transcript(s) ready ({audio / 60:.1f} min of audio) "
                f"in {time.perf_counter() - t0:.1f} s")
+
+
+@cli.command()
+@project_option
+@click.option("--prune", is_flag=True, help="Remove the entries of recordings that are gone, and stale temp files.")
+def cache(project_dir: Path, prune: bool) -> None:
+    """Show the transcript cache (size, entries by engine); --prune what no recording uses."""
+    from .config import load_project
+    from .errors import rel
+    from .transcribe.cache import TranscriptCache, media_hashes
+
+    project = load_project(project_dir)
+    store = TranscriptCache(project.cache_dir)
+    if prune:
+        from .pipeline import load_inputs
+
+        _, sessions = load_inputs(project)  # every visibility: a private transcript is still in use
+        result = store.prune(media_hashes(s.media for s in sessions if s.media is not None))
+        click.echo(f"removed {result.removed} entr{'y' if result.removed == 1 else 'ies'} and "
+                   f"{result.temp_removed} temp file(s), freed {result.freed / 1e6:.1f} MB; kept {result.kept}")
+    stats = store.stats()
+    click.echo(f"{rel(project.cache_dir, project.root)}/: {stats.entries} transcript(s), "
+               f"{stats.bytes / 1e6:.1f} MB")
+    for engine, (n, size) in sorted(stats.by_engine.items()):
+        click.echo(f"  {engine}: {n} ({size / 1e6:.1f} MB)")
+    if stats.unreadable or stats.temp_files:
+        click.echo(f"  {stats.unreadable} unreadable entr(ies), {stats.temp_files} temp file(s): "
+                   "`kbgen cache --prune` removes them")
 
 
 @cli.command()

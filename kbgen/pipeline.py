@@ -57,27 +57,36 @@ def load_inputs(project: Project) -> tuple[list[Mentor], list[Session]]:
 
 
 def transcribe(project: Project, sessions: list[Session], echo: Echo = _quiet, engine_factory=None,
-               key=None, retranscribe: bool = False):
+               key=None, retranscribe: bool = False, mentors: list[Mentor] | None = None):
     """A transcript for every session; raise BuildError naming every file that failed.
 
     A transcript file beside a recording is imported instead of transcribing it, unless
     ``retranscribe``. ``engine_factory`` and ``key`` (its cache identity) default to the
-    configured engine; tests pass a fake engine and its key.
+    configured engine, run on ``transcribe.jobs`` local processes or the Dask cluster at
+    ``transcribe.scheduler``; tests pass a fake engine and its key (run in this process).
+    ``mentors`` (the roster) supply the hotwords when ``transcribe.hotwords`` is on.
     """
     from .errors import KbgenError
     from .ingest.importers import import_transcript
     from .transcribe import transcribe_sessions
     from .transcribe.cache import TranscriptCache
-    from .transcribe.engine import FasterWhisperEngine, engine_key
+    from .transcribe.hotwords import hotwords_for
+    from .transcribe.progress import Progress
 
+    cfg = project.config.transcribe
+    parallel: dict = {}
     if engine_factory is None:
-        def engine_factory():
-            return FasterWhisperEngine(project.config.transcribe, project.root)
+        from .transcribe.engines import make_engine
+        from .transcribe.executors import EngineSpec
 
-        key = engine_key(project.config.transcribe, project.root)
+        engine_factory, key = make_engine(cfg, project.root, project.cache_dir)
+        spec = EngineSpec(cfg, str(project.root), extra=(("cache_dir", str(project.cache_dir)),))
+        parallel = {"spec": spec, "jobs": cfg.jobs, "scheduler": cfg.scheduler}
+    progress = Progress()
 
     def on_event(kind: str, sid: str, detail: str) -> None:
-        echo(f"  {sid}: {detail or kind}")
+        line = f"  {sid}: {detail or kind}"
+        progress.write(line) if progress.drawing else echo(line)
 
     transcripts: dict = {}
     failures: dict[str, str] = {}
@@ -92,14 +101,22 @@ def transcribe(project: Project, sessions: list[Session], echo: Echo = _quiet, e
                 on_event("failed", s.id, exc.format_message())
         elif s.media is not None:
             to_run.append(s)
-    result = transcribe_sessions(
-        to_run,
-        TranscriptCache(project.cache_dir),
-        engine_factory,
-        project.root,
-        on_event=on_event,
-        key=key,
-    )
+    by_mentor = {m.id: m for m in mentors or []}
+    hotwords = {s.id: hotwords_for(s, by_mentor) for s in to_run} if cfg.hotwords else None
+    try:
+        result = transcribe_sessions(
+            to_run,
+            TranscriptCache(project.cache_dir),
+            engine_factory,
+            project.root,
+            on_event=on_event,
+            key=key,
+            progress=progress,
+            hotwords=hotwords,
+            **parallel,
+        )
+    finally:
+        progress.close()
     failures.update(result.failures)
     if failures:
         lines = [f"  - {msg}" for _, msg in sorted(failures.items())]
@@ -146,7 +163,7 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
 
     t = time.perf_counter()
     echo(f"transcribing {len(kept)} session(s) for the {audience} build")
-    transcripts = transcribe(project, kept, echo, engine_factory, key, retranscribe)
+    transcripts = transcribe(project, kept, echo, engine_factory, key, retranscribe, mentors)
     report.timings["transcribe"] = time.perf_counter() - t
 
     t = time.perf_counter()

@@ -115,8 +115,9 @@ class FakeEngine:
         self.default = default
         self.texts = texts or {}
 
-    def transcribe(self, audio, language=None) -> Transcript:
+    def transcribe(self, audio, language=None, hotwords=None) -> Transcript:
         self.calls += 1
+        self.hotwords = hotwords
         duration = len(audio) / 16000
         text = self.texts.get(round(duration, 1), self.default)
         return Transcript((Segment(0.0, duration, text),), "en", duration, self.name, self.model_id)

@@ -28,7 +28,7 @@ class WorkerFakeEngine:
         self.fail_model = fail_model
         self.crash_on = crash_on
 
-    def transcribe(self, audio, language=None) -> Transcript:
+    def transcribe(self, audio, language=None, hotwords=None) -> Transcript:
         if self.fail_model:
             raise TranscribeError("cannot load the Whisper model broken on cpu (fake)")
         time.sleep(self.delay)

@@ -117,3 +117,19 @@ def test_mkdocs_yml_problems_are_messages(project_dir):
     make_files(project_dir, {"kbgen.yml": "recordings: \"a\\0b\"\n"})
     out = run("validate", "-p", str(project_dir)).output
     assert "is not a usable path" in out and "Traceback" not in out
+
+
+def test_cache_shows_and_prunes(project_dir):
+    from kbgen.config import load_project
+    from kbgen.pipeline import build
+    from kbgen.transcribe.engine import EngineKey
+    from tests.conftest import FakeEngine
+
+    build(load_project(project_dir), audience="internal", engine_factory=FakeEngine,
+          key=EngineKey("fake", "fake-1", {}))
+    out = run("cache", "-p", str(project_dir)).output
+    assert ".kbgen/: 2 transcript(s)" in out and "fake fake-1: 2" in out
+    (project_dir / "recordings" / "team.wav").unlink()
+    (project_dir / "recordings" / "team.yml").unlink()
+    out = run("cache", "--prune", "-p", str(project_dir)).output
+    assert "removed 1 entry" in out and ".kbgen/: 1 transcript(s)" in out

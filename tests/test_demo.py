@@ -70,13 +70,13 @@ def test_word_error_rate_of_every_demo_recording(demo):
     assert result.exit_code == 0, result.output
     assert "5 transcript(s) ready" in result.output
     project = load_project(root)
-    _, sessions = load_inputs(project)
+    mentors, sessions = load_inputs(project)
 
     def no_model():
         raise AssertionError("kbgen transcribe left something uncached")
 
     transcripts = transcribe(project, sessions, engine_factory=no_model,
-                             key=engine_key(project.config.transcribe, project.root))
+                             key=engine_key(project.config.transcribe, project.root), mentors=mentors)
     assert len(transcripts) == 5
     for s in sessions:
         reference = normalise(script_text(root / "demo" / "scripts" / f"{s.id}.txt"))

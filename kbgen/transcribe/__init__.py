@@ -12,8 +12,8 @@ re-transcription. Heavy imports (faster-whisper, PyAV, dask) happen inside the f
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import MediaError, TranscribeError, rel
@@ -54,6 +54,7 @@ def transcribe_sessions(
     scheduler: str | None = None,
     progress: Progress | None = None,
     collapse: bool = True,
+    hotwords: Mapping[str, str] | None = None,
 ) -> TranscribeResult:
     """Transcribe every session that has media, from the cache where possible.
 
@@ -111,7 +112,8 @@ def transcribe_sessions(
         except OSError as exc:
             _fail(result, emit, sid, f"{shown}: cannot read: {exc.strerror}")
             continue
-        k = cache_key(digest, key, session.language)
+        words = (hotwords or {}).get(sid) or None
+        k = cache_key(digest, key, session.language, words, session.channels)
         hit = cache.get(k)
         if hit is not None:
             result.transcripts[sid] = finish(sid, hit)
@@ -120,7 +122,7 @@ def transcribe_sessions(
             emit("cached", sid, "cached")
             continue
         keys[sid] = (digest, k)
-        todo.append(Task(sid, media, session.language or None))
+        todo.append(Task(sid, media, session.language or None, hotwords=words, channels=session.channels))
 
     if todo and (progress is not None or parallel):
         todo = _probed(todo, root, longest_first=parallel)
@@ -175,7 +177,7 @@ def _probed(tasks: list[Task], root: Path | None, longest_first: bool) -> list[T
             seconds = probe(t.media, root).duration
         except MediaError:
             seconds = None
-        out.append(Task(t.sid, t.media, t.language, seconds))
+        out.append(replace(t, seconds=seconds))
     if longest_first:
         out.sort(key=lambda t: -(t.seconds or 0.0))
     return out

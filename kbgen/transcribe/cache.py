@@ -49,8 +49,13 @@ def media_hash(path: Path) -> str:
     return digest
 
 
-def cache_key(media_sha256: str, key: EngineKey, language: str | None) -> str:
-    """The entry's name: sha256 over everything that decides the transcript."""
+def cache_key(media_sha256: str, key: EngineKey, language: str | None, hotwords: str | None = None,
+              channels: tuple[str, ...] = ()) -> str:
+    """The entry's name: sha256 over everything that decides the transcript.
+
+    ``hotwords`` and per-channel speaker names enter the key only when given, so entries
+    written without them keep their keys.
+    """
     material = {
         "schema": SCHEMA_VERSION,
         "media": media_sha256,
@@ -59,6 +64,10 @@ def cache_key(media_sha256: str, key: EngineKey, language: str | None) -> str:
         "options": key.options,
         "language": language or None,
     }
+    if hotwords:
+        material["hotwords"] = hotwords
+    if channels:
+        material["channels"] = list(channels)
     blob = json.dumps(material, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
 

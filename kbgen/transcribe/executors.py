@@ -27,12 +27,15 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import TranscribeConfig
 from ..errors import MediaError, TranscribeError, rel
 from ..models import Transcript
 from .engine import SAMPLE_RATE, Engine
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: The factory a spec uses unless told otherwise: called as factory(config, root, **extra).
 DEFAULT_FACTORY = "kbgen.transcribe.executors:configured_engine"
@@ -92,6 +95,37 @@ class Task:
     media: Path
     language: str | None
     seconds: float | None = None
+    hotwords: str | None = None
+    channels: tuple[str, ...] = ()  # one speaker per audio channel, in channel order
+
+
+def decode_for(media: Path, root: Path | None, channels: tuple[str, ...] = ()) -> np.ndarray:
+    """The audio an engine needs: mono, or one row per named channel (checked against the file)."""
+    from ..ingest.media import decode_audio
+
+    if not channels:
+        return decode_audio(media, root)
+    audio = decode_audio(media, root, channels=True)
+    if audio.shape[0] < len(channels):
+        raise MediaError(f"{rel(media, root)}: has {audio.shape[0]} audio channel(s) but its sidecar's "
+                         f"`channels:` names {len(channels)} speakers; name one per channel or remove the field")
+    return audio
+
+
+def apply_engine(engine: Engine, audio: np.ndarray, language: str | None, hotwords: str | None = None,
+                 channels: tuple[str, ...] = ()) -> Transcript:
+    """Run ``engine`` on mono audio, or on each channel with its speaker's name, merged by time."""
+    kw = {"hotwords": hotwords} if hotwords else {}
+    if not channels:
+        return engine.transcribe(audio, language, **kw)
+    segments = []
+    last = None
+    for index, name in enumerate(channels):
+        last = engine.transcribe(audio[index], language, **kw)
+        segments += [replace(seg, speaker=name) for seg in last.segments]
+    segments.sort(key=lambda s: (s.start, s.end))
+    return Transcript(tuple(segments), last.language, audio.shape[-1] / SAMPLE_RATE, last.engine, last.model,
+                      last.notes)
 
 
 @dataclass(frozen=True)
@@ -135,27 +169,26 @@ def _engine_for(spec: EngineSpec) -> tuple[Engine, threading.Lock]:
         return _ENGINES[token]
 
 
-def transcribe_file(media: str, language: str | None, spec: EngineSpec, root: str | None = None) -> FileOutcome:
+def transcribe_file(media: str, language: str | None, spec: EngineSpec, root: str | None = None,
+                    hotwords: str | None = None, channels: tuple[str, ...] = ()) -> FileOutcome:
     """Decode and transcribe one file where this runs (a worker). Picklable in and out.
 
     The media is decoded before the engine is built, so a bad file costs no model load.
     """
-    from ..ingest.media import decode_audio
-
     root_path = Path(root) if root is not None else None
     try:
-        audio = decode_audio(Path(media), root_path)
+        audio = decode_for(Path(media), root_path, channels)
     except MediaError as exc:
         if not Path(media).exists():
             return FileOutcome(error=f"{exc.message} (on the worker {_host()}; Dask workers need the "
                                      f"recordings at the same path as the machine that runs kbgen)")
         return FileOutcome(error=exc.message)
-    seconds = audio.shape[0] / SAMPLE_RATE
+    seconds = audio.shape[-1] / SAMPLE_RATE
     try:
         engine, lock = _engine_for(spec)
         t0 = time.perf_counter()
         with lock:
-            transcript = engine.transcribe(audio, language or None)
+            transcript = apply_engine(engine, audio, language or None, hotwords, channels)
     except TranscribeError as exc:
         return FileOutcome(error=exc.message, audio_seconds=seconds, fatal=True)
     return FileOutcome(transcript, audio_seconds=seconds, took=time.perf_counter() - t0)
@@ -191,20 +224,18 @@ class InProcessExecutor:
         self.engine = engine
 
     def run(self, tasks: list[Task], started: Started) -> Iterator[tuple[Task, FileOutcome]]:
-        from ..ingest.media import decode_audio
-
         for task in tasks:
             try:
-                audio = decode_audio(task.media, self.root)
+                audio = decode_for(task.media, self.root, task.channels)
             except MediaError as exc:
                 yield task, FileOutcome(error=exc.message)
                 continue
             if self.engine is None:
                 self.engine = self.engine_factory()
-            seconds = audio.shape[0] / SAMPLE_RATE
+            seconds = audio.shape[-1] / SAMPLE_RATE
             started(task, seconds)
             t0 = time.perf_counter()
-            transcript = self.engine.transcribe(audio, task.language or None)
+            transcript = apply_engine(self.engine, audio, task.language or None, task.hotwords, task.channels)
             yield task, FileOutcome(transcript, audio_seconds=seconds, took=time.perf_counter() - t0)
 
     def close(self) -> None:
@@ -260,7 +291,8 @@ class LocalExecutor:
                 while queue and len(running) < workers:
                     task = queue.pop(0)
                     try:
-                        fut = pool.submit(transcribe_file, str(task.media), task.language, spec, root)
+                        fut = pool.submit(transcribe_file, str(task.media), task.language, spec, root,
+                                          task.hotwords, task.channels)
                     except BrokenExecutor as exc:  # a worker died earlier: the pool takes no more work
                         yield task, _unexpected(task, exc, self.root, "a worker process")
                         continue
@@ -301,8 +333,9 @@ class LocalExecutor:
             self.pool = None
 
 
-def _dask_task(media: str, language: str | None, spec: EngineSpec, root: str | None) -> FileOutcome:
-    return transcribe_file(media, language, spec, root)
+def _dask_task(media: str, language: str | None, spec: EngineSpec, root: str | None,
+               hotwords: str | None = None, channels: tuple[str, ...] = ()) -> FileOutcome:
+    return transcribe_file(media, language, spec, root, hotwords, channels)
 
 
 class DaskExecutor:
@@ -355,7 +388,8 @@ class DaskExecutor:
         def refill() -> None:
             while queue and len(running) < window():
                 task = queue.pop(0)
-                fut = client.submit(_dask_task, str(task.media), task.language, self.spec, root, pure=False,
+                fut = client.submit(_dask_task, str(task.media), task.language, self.spec, root,
+                                    task.hotwords, task.channels, pure=False,
                                     key=f"kbgen-transcribe-{task.sid}-{uuid.uuid4().hex[:8]}")
                 running[fut] = task
                 ac.add(fut)

@@ -69,6 +69,11 @@ class Progress:
         self.files_left = max(0, self.files_left - 1)
         self._draw()
 
+    @property
+    def drawing(self) -> bool:
+        """Whether a bar is on screen (print through :meth:`write` then)."""
+        return self._bar is not None
+
     def close(self) -> None:
         if self._bar is not None:
             self._draw()
