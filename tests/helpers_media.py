@@ -19,6 +19,7 @@ FORMATS: dict[str, tuple[str, str, str | None]] = {
     "webm": ("webm", "libopus", None),
     "flac": ("flac", "flac", None),
     "mp4": ("mp4", "aac", "mpeg4"),
+    "mov": ("mov", "aac", "mpeg4"),
 }
 
 

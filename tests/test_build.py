@@ -218,3 +218,44 @@ def test_transcript_downloads_beside_each_published_page(canary_project):
     assert (sessions / "pub.vtt").read_text().startswith("WEBVTT")
     page = (sessions / "pub" / "index.html").read_text()
     assert 'href="../pub.vtt"' in page and 'href="../pub.srt"' in page and 'href="../pub.json"' in page
+
+
+ZOOM_VTT = """WEBVTT
+
+1
+00:00:00.000 --> 00:00:04.000
+Speaker 1: Ask for the range first, then anchor high.
+
+2
+00:00:04.500 --> 00:00:07.000
+Jordan: That makes sense, thank you.
+"""
+
+
+def test_imported_transcripts_replace_transcription_unless_asked(project_dir):
+    rec = project_dir / "recordings"
+    (rec / "pub.yml").write_text(sidecar("Negotiating an offer", extra="speakers: {Speaker 1: Ana Lopez}\n"))
+    (rec / "pub.vtt").write_text(ZOOM_VTT)
+    (rec / "notes.yml").write_text(sidecar("Transcript only"))
+    (rec / "notes.srt").write_text("1\n00:00:01,000 --> 00:00:02,500\nOnly words, no audio.\n")
+    engine = _engine()
+    report = _build(project_dir, engine)
+    assert report.published == ["notes", "pub"] and engine.calls == 0  # nothing transcribed
+    page = (project_dir / "site" / "sessions" / "pub" / "index.html").read_text()
+    assert '<strong class="kb-speaker">Ana Lopez:</strong> Ask for the range first' in page
+    assert '<strong class="kb-speaker">Jordan:</strong>' in page
+    assert "an imported WebVTT file" in page
+    notes = (project_dir / "site" / "sessions" / "notes" / "index.html").read_text()
+    assert "<audio" not in notes and "Transcript only: no recording is published" in notes
+    assert "Only words, no audio." in notes
+    # --retranscribe: the recording is transcribed; the transcript-only session is still imported.
+    report = _build(project_dir, engine, retranscribe=True)
+    assert engine.calls == 1
+    assert "Ask for more money" in (project_dir / "site" / "sessions" / "pub" / "index.html").read_text()
+
+
+def test_a_broken_transcript_fails_the_build_naming_file_and_line(project_dir):
+    (project_dir / "recordings" / "pub.vtt").write_text("WEBVTT\n\n00:00:01.000 --> 00:00:xx.000\nHi\n")
+    with pytest.raises(BuildError) as info:
+        _build(project_dir, _engine())
+    assert "recordings/pub.vtt: line 3" in info.value.format_message()

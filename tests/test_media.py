@@ -30,7 +30,7 @@ def test_each_format_decodes_to_its_duration(rec, tmp_path, suffix):
     info = probe(path, tmp_path)
     assert info.has_audio and info.channels == 1 and info.sample_rate == 48000
     assert info.duration is not None and abs(info.duration - 2.5) <= 0.1
-    assert info.has_video == (suffix == "mp4")
+    assert info.has_video == (suffix in ("mp4", "mov"))
 
 
 def test_stereo_44k_becomes_mono_16k(rec):
@@ -52,7 +52,7 @@ def test_silence_decodes_to_zeros(rec):
 
 def test_decodes_with_no_ffmpeg_on_path(rec, tmp_path, monkeypatch):
     """PyAV's wheel carries its own FFmpeg libraries: no `ffmpeg` program is needed."""
-    files = [write_media(rec / f"x.{s}", 1.0) for s in ("mp3", "m4a", "webm", "mp4")]
+    files = [write_media(rec / f"x.{s}", 1.0) for s in ("mp3", "m4a", "webm", "mp4", "mov")]
     empty = tmp_path / "empty-bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
@@ -207,3 +207,10 @@ def test_container_without_any_samples_is_empty(tmp_path):
     path = write_wav(tmp_path / "recordings" / "nothing.wav", seconds=0)
     with pytest.raises(MediaError, match=r"recordings/nothing.wav: empty"):
         decode_audio(path, tmp_path)
+
+
+def test_channels_kept_apart_for_one_speaker_per_track(rec):
+    path = write_media(rec / "two.flac", 1.0, channels=2)
+    both = decode_audio(path, channels=True)
+    assert both.shape[0] == 2 and abs(both.shape[1] - 16000) <= 16
+    assert decode_audio(path).ndim == 1

@@ -474,3 +474,59 @@ def test_progress_bar_when_forced(project):
     p2 = Progress(file=out2, force=True)
     run_cached = transcribe_sessions(sessions, cache, must_not_load, root, key=KEY, progress=p2)
     assert run_cached.cached == ["a", "b"] and p2.done == pytest.approx(3.0) and out2.getvalue() == ""
+
+
+def test_one_speaker_per_channel_is_named_and_merged_by_time(tmp_path):
+    """Each channel is transcribed alone; segments carry the channel's speaker, in time order."""
+    import datetime as dt
+    import fractions
+
+    import av
+    import numpy as np
+
+    from kbgen.models import Segment, Session, Transcript
+    from kbgen.transcribe import transcribe_sessions
+    from kbgen.transcribe.cache import TranscriptCache
+    from kbgen.transcribe.engine import EngineKey
+
+    rate = 16000
+    t = np.arange(rate * 2) / rate
+    left = np.where(t < 1, np.sin(2 * np.pi * 440 * t) * 0.4, 0)  # speaks first
+    right = np.where(t >= 1, np.sin(2 * np.pi * 440 * t) * 0.4, 0)  # answers
+    path = tmp_path / "recordings" / "call.flac"
+    path.parent.mkdir(parents=True)
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("flac", rate=rate)
+        stream.layout = "stereo"
+        frame = av.AudioFrame.from_ndarray((np.stack([left, right]) * 32767).astype(np.int16), format="s16p",
+                                           layout="stereo")
+        frame.sample_rate, frame.pts, frame.time_base = rate, 0, fractions.Fraction(1, rate)
+        for p in [*stream.encode(frame), *stream.encode(None)]:
+            out.mux(p)
+
+    class LoudPartEngine:
+        name, model_id = "fake", "loud"
+
+        def transcribe(self, audio, language=None, hotwords=None):
+            loud = np.flatnonzero(np.abs(audio) > 0.1)
+            start = loud[0] / rate
+            return Transcript((Segment(start, start + 0.5, f"words at {start:.0f}"),), "en", len(audio) / rate)
+
+    session = Session("call", "Call", dt.date(2026, 1, 1), ("ana",), (), "public", True, media=path,
+                      channels=("Ana", "Jordan"))
+    result = transcribe_sessions([session], TranscriptCache(tmp_path / "cache"), LoudPartEngine, tmp_path,
+                                 key=EngineKey("fake", "loud", {}))
+    segs = result.transcripts["call"].segments
+    assert [(s.speaker, s.text) for s in segs] == [("Ana", "words at 0"), ("Jordan", "words at 1")]
+
+    mono = Session("mono", "M", dt.date(2026, 1, 1), ("ana",), (), "public", True,
+                   media=write_mono(tmp_path / "recordings" / "mono.wav"), channels=("Ana", "Jordan"))
+    result = transcribe_sessions([mono], TranscriptCache(tmp_path / "cache"), LoudPartEngine, tmp_path,
+                                 key=EngineKey("fake", "loud", {}))
+    assert "has 1 audio channel(s) but its sidecar's `channels:` names 2 speakers" in result.failures["mono"]
+
+
+def write_mono(path):
+    from tests.conftest import write_wav
+
+    return write_wav(path, 0.5)
