@@ -227,7 +227,7 @@ class FasterWhisperEngine:
             # timestamp tokens: they cost tiny.en accuracy).
             word_timestamps=True,
             # Session names and terms (hotwords.py): tiny.en's name error rate on
-            # tests/data/names went from 72% to 22% with them.
+            # tests/data/names went from 72% to 33% with them.
             hotwords=hotwords or None,
         )
         if cfg.vad_filter:

@@ -3,7 +3,7 @@
 Whisper tiny.en spells unfamiliar names by ear ("Okafor" as "Oak a four"). faster-whisper's
 `hotwords` (openai-whisper: `initial_prompt`) puts them before each window's prompt. Measured
 on tests/data/names (espeak-ng, 16 roster names, 18 mentions): name error rate 72% without,
-22% with the names as hotwords (bench/hotwords.py reruns it).
+33% with the names as hotwords (bench/hotwords.py reruns it).
 
 The words come from the session itself, not the whole roster: its mentors' names, the mentee,
 its topics and its mentors' expertise. So editing an unrelated roster entry does not change
