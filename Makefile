@@ -3,12 +3,22 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo serve test lint clean
+.PHONY: demo serve test lint bench clean
 
 $(BIN)/kbgen: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+# Test tools, Dask, and openai-whisper (the optional second engine): torch's CPU wheel first,
+# pinned so pip never fetches the multi-GB CUDA build; openai-whisper without triton (GPU
+# only); then what it really imports.
+$(VENV)/.test-extras: $(BIN)/kbgen
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet --no-deps openai-whisper==20250625
+	$(BIN)/pip install --quiet numba tiktoken more-itertools tqdm
 	touch $@
 
 ## Build the demo knowledge base shipped in this repo into site/.
@@ -21,12 +31,18 @@ serve: $(BIN)/kbgen
 	$(BIN)/kbgen serve
 
 ## Run the whole test suite (unit, real-model integration, real MkDocs builds).
-test: $(BIN)/kbgen
+test: $(VENV)/.test-extras
 	$(BIN)/ruff check kbgen tests bench demo
 	$(BIN)/python -m pytest -q
 
-lint: $(BIN)/kbgen
+lint: $(VENV)/.test-extras
 	$(BIN)/ruff check kbgen tests bench demo
+
+## Benchmarks (print ratios against a baseline run beside them).
+bench: $(VENV)/.test-extras
+	$(BIN)/python bench/demo_build.py
+	$(BIN)/python bench/transcribe.py
+	$(BIN)/python bench/hotwords.py
 
 clean:
 	rm -rf site .kbgen site_src/sessions site_src/mentors site_src/topics site_src/media site_src/kbgen-assets

@@ -194,8 +194,8 @@ class OpenAIWhisperEngine:
             ) from None
         heads = self._alignment_heads(where)
         if heads:  # load_model sets them only for the model names it knows
-                dims = model.dims
-                model.set_alignment_heads(_alignment_dump(heads, dims.n_text_layer, dims.n_text_head))
+            dims = model.dims
+            model.set_alignment_heads(_alignment_dump(heads, dims.n_text_layer, dims.n_text_head))
         self.load_seconds = time.perf_counter() - t0
         self.device = device
         self.checkpoint = Path(where) if self._ref.kind != "name" else None
@@ -247,6 +247,8 @@ class OpenAIWhisperEngine:
         model = self._load()
         if not model.is_multilingual:
             language = "en"  # an English-only model (tiny.en) transcribes English whatever is asked
+        # carry_initial_prompt is openai-whisper 20250625's; pass it only when there are hotwords
+        prompt = {"initial_prompt": hotwords, "carry_initial_prompt": True} if hotwords else {}
         result = model.transcribe(
             audio,  # an array, never a path: a path makes openai-whisper run the ffmpeg program
             language=language or None,
@@ -256,9 +258,8 @@ class OpenAIWhisperEngine:
             # cannot seed a loop; words with times, regrouped into sentences by segments.py.
             condition_on_previous_text=False,
             word_timestamps=True,
-            initial_prompt=hotwords or None,
-            carry_initial_prompt=bool(hotwords),
             verbose=None,  # no printing, no progress bar
+            **prompt,
         )
         words = []
         for seg in result.get("segments", ()):
