@@ -5,11 +5,12 @@ A project works without kbgen.yml; each field's default is what a new project ne
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import ConfigError, Problem
 from .yamlio import YamlProblem, load_yaml
@@ -46,11 +47,46 @@ class TranscribeConfig(_Strict):
     hotwords: bool = Field(True, description="Give roster names and topic terms to the model as hotwords.")
 
 
+class LLMConfig(_Strict):
+    """An optional LLM summarizer (the `enrich.llm:` section); off unless enabled."""
+
+    enabled: bool = Field(False, description="Summarize with an LLM (falls back to extractive when unreachable).")
+    base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1.")
+    model: str | None = Field(None, description="Model name the endpoint serves.")
+    api_key_env: str = Field("OPENAI_API_KEY", description="Environment variable holding the API key, if any.")
+    timeout: float = Field(30.0, gt=0, le=600, description="Seconds to wait for the endpoint.")
+
+
 class EnrichConfig(_Strict):
-    """Summaries and key phrases (the `enrich:` section)."""
+    """Summaries, key phrases, takeaways, chapters, related sessions (the `enrich:` section)."""
 
     summary_sentences: int = Field(4, ge=3, le=5, description="Sentences in each summary.")
     key_phrases: int = Field(8, ge=1, le=30, description="Key phrases kept per session.")
+    takeaways: int = Field(5, ge=3, le=7, description="Most takeaways (pieces of advice) per session.")
+    chapters: int = Field(8, ge=3, le=8, description="Most chapters per session (at least 3 when long enough).")
+    related: int = Field(3, ge=0, le=10, description="Related sessions shown per session.")
+    llm: LLMConfig = Field(default_factory=LLMConfig)
+
+
+class TopicDef(_Strict):
+    """One topic of the taxonomy (an item of the `topics:` list)."""
+
+    id: str = Field(description="Slug of the topic: lower-case letters, digits and hyphens.")
+    label: str = Field(description="The topic's name as shown.")
+    synonyms: list[str] = Field(default_factory=list, description="Other words and phrases for it.")
+    parent: str | None = Field(None, description="id of a broader topic.")
+
+
+class RedactConfig(_Strict):
+    """Personal data removed before anything is rendered (the `redact:` section)."""
+
+    enabled: bool = Field(True, description="Redact transcripts, summaries and downloads.")
+    style: Literal["mask", "pseudonym"] = Field(
+        "mask", description="mask: [email], [phone]...; pseudonym: the same stand-in name for the same person."
+    )
+    emails: bool = Field(True, description="Redact e-mail addresses.")
+    phones: bool = Field(True, description="Redact phone numbers, in digits or spoken words.")
+    links: bool = Field(True, description="Redact links that carry tokens or personal parameters.")
 
 
 class DirectoryConfig(_Strict):
@@ -73,6 +109,20 @@ class KbgenConfig(_Strict):
     transcribe: TranscribeConfig = Field(default_factory=TranscribeConfig)
     enrich: EnrichConfig = Field(default_factory=EnrichConfig)
     directory: DirectoryConfig = Field(default_factory=DirectoryConfig)
+    topics: list[TopicDef] = Field(default_factory=list, description="The topic taxonomy.")
+    redact: RedactConfig = Field(default_factory=RedactConfig)
+
+    @model_validator(mode="after")
+    def _taxonomy(self) -> KbgenConfig:
+        ids = [t.id for t in self.topics]
+        for t in self.topics:
+            if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", t.id):
+                raise ValueError(f"topic id '{t.id}' is not a slug (lower-case letters, digits, hyphens)")
+            if ids.count(t.id) > 1:
+                raise ValueError(f"topic id '{t.id}' appears more than once")
+            if t.parent is not None and t.parent not in ids:
+                raise ValueError(f"topic '{t.id}': parent '{t.parent}' is not a topic id")
+        return self
 
 
 @dataclass(frozen=True)

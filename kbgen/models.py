@@ -50,6 +50,8 @@ class Session:
     transcript: Path | None = None  # an existing transcript beside it (.vtt, .srt, Whisper .json)
     speakers: tuple[tuple[str, str], ...] = ()  # label in the transcript -> name to show
     channels: tuple[str, ...] = ()  # one speaker per audio channel, in channel order
+    redact: tuple[str, ...] = ()  # names to redact wherever they appear
+    publish_audio: bool | None = None  # True: publish the recording even when redaction was needed
 
     @property
     def speaker_map(self) -> dict[str, str]:
@@ -107,6 +109,45 @@ class Enrichment:
 
     summary: tuple[str, ...] = ()  # 3-5 sentences, in transcript order
     key_phrases: tuple[str, ...] = ()
+    topics: tuple[TopicTag, ...] = ()  # best first
+    takeaways: tuple[str, ...] = ()  # the advice given, 3-7
+    chapters: tuple[Chapter, ...] = ()  # in time order
+    related: tuple[Related, ...] = ()  # closest first
+    summary_source: str = "extractive"  # or "llm:<model>"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a topic shows in the transcript: the words matched and when."""
+
+    text: str
+    start: float
+
+
+@dataclass(frozen=True)
+class TopicTag:
+    """A topic a session is about, how strongly, and the evidence for it."""
+
+    id: str
+    label: str
+    score: float
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chapter:
+    start: float
+    end: float
+    title: str
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another session close in content, with the topics both share."""
+
+    session_id: str
+    score: float
+    shared: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,8 +155,10 @@ class SessionDoc:
     """Everything the renderer needs for one session page."""
 
     session: Session
-    transcript: Transcript
+    transcript: Transcript  # redacted when redaction is on
     enrichment: Enrichment = field(default_factory=Enrichment)
+    redactions: tuple[tuple[str, int], ...] = ()  # (kind, count) of what redaction replaced
+    publish_media: bool = True  # False when the transcript needed redaction (unless the sidecar allows)
 
 
 @dataclass(frozen=True)

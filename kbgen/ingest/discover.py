@@ -15,7 +15,7 @@ SIDECAR_SUFFIXES = (".yml", ".yaml")
 TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".json")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED = ("title", "date", "mentors", "visibility", "consent")
-OPTIONAL = ("mentee", "topics", "language", "description", "speakers", "channels")
+OPTIONAL = ("mentee", "topics", "language", "description", "speakers", "channels", "redact", "publish_audio")
 FIELDS = REQUIRED + OPTIONAL
 
 
@@ -206,6 +206,10 @@ def _read_sidecar(
         channels = []
     elif channels and media is None:
         problems.append(doc.problem(("channels",), "names audio channels, but there is no recording beside it"))
+    redact = _str_list(doc, "redact", data.get("redact") or [], problems) or ()
+    publish_audio = data.get("publish_audio")
+    if publish_audio is not None and not isinstance(publish_audio, bool):
+        problems.append(doc.problem(("publish_audio",), "expected true or false"))
     if len(problems) > before:
         return None
     return Session(
@@ -224,4 +228,6 @@ def _read_sidecar(
         transcript=transcript.resolve() if transcript is not None else None,
         speakers=tuple((str(k), " ".join(v.split())) for k, v in speakers.items()),
         channels=tuple(" ".join(c.split()) for c in channels),
+        redact=tuple(redact),
+        publish_audio=publish_audio,
     )
