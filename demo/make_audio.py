@@ -55,10 +55,11 @@ class Target:
     audio_codec: str
     bitrate: int
     video_codec: str | None = None
+    stereo: bool = False  # one speaker per channel: the mentor left, the mentee right
 
 
 TARGETS = {
-    "negotiating-first-job-offer": Target("m4a", "aac", 32_000),
+    "negotiating-first-job-offer": Target("m4a", "aac", 48_000, stereo=True),
     "feedback-as-new-manager": Target("ogg", "libopus", 24_000),
     "starting-in-data-science": Target("mp3", "libmp3lame", 32_000),
     "on-call-onboarding": Target("webm", "libopus", 24_000),
@@ -107,17 +108,29 @@ def resample(samples: np.ndarray, rate: int) -> np.ndarray:
     return np.concatenate(chunks).astype(np.float32)
 
 
-def render_dialogue(turns: list[tuple[str, str]]) -> np.ndarray:
-    """Speak every turn and join them with pauses; return float32 mono at SAMPLE_RATE."""
+def render_dialogue(turns: list[tuple[str, str]], stereo: bool = False) -> np.ndarray:
+    """Speak every turn and join them with pauses; float32 at SAMPLE_RATE.
+
+    Mono by default; with ``stereo``, shape (2, n): the mentor on the left channel and the
+    mentee on the right, as a call recorder that keeps one track per person would.
+    """
     edge = np.zeros(int(EDGE_S * SAMPLE_RATE), dtype=np.float32)
     pause = np.zeros(int(PAUSE_S * SAMPLE_RATE), dtype=np.float32)
-    parts = [edge]
+    parts = [(None, edge)]
     for index, (speaker, text) in enumerate(turns):
         if index:
-            parts.append(pause)
-        parts.append(speak(text, speaker))
-    parts.append(edge)
-    audio = np.concatenate(parts)
+            parts.append((None, pause))
+        parts.append((speaker, speak(text, speaker)))
+    parts.append((None, edge))
+    audio = np.concatenate([p for _, p in parts])
+    if stereo:
+        tracks = np.zeros((2, audio.shape[0]), dtype=np.float32)
+        at = 0
+        for speaker, part in parts:
+            if speaker is not None:
+                tracks[0 if speaker == "MENTOR" else 1, at : at + part.shape[0]] = part
+            at += part.shape[0]
+        audio = tracks
     peak = float(np.max(np.abs(audio))) or 1.0
     return (audio * (0.8 / peak)).astype(np.float32)
 
@@ -136,7 +149,7 @@ def encode(audio: np.ndarray, path: Path, target: Target) -> None:
     with av.open(str(path), mode="w", options=options) as container:
         astream = container.add_stream(target.audio_codec, rate=SAMPLE_RATE)
         astream.bit_rate = target.bitrate
-        astream.layout = "mono"
+        astream.layout = "stereo" if target.stereo else "mono"
         vstream = None
         if target.video_codec:
             vstream = container.add_stream(target.video_codec, rate=1)
@@ -149,7 +162,7 @@ def encode(audio: np.ndarray, path: Path, target: Target) -> None:
             still = video_frame(160, 90).reformat(format="yuv420p")
             # Whole seconds only, so the video never outlasts the audio and the
             # container's duration stays the audio's (kbgen compares the two).
-            seconds = len(audio) // SAMPLE_RATE
+            seconds = audio.shape[-1] // SAMPLE_RATE
             for second in range(seconds):
                 still.pts = second
                 still.time_base = Fraction(1, 1)
@@ -157,10 +170,11 @@ def encode(audio: np.ndarray, path: Path, target: Target) -> None:
             container.mux(vstream.encode(None))
 
         block = 4096
-        pcm = np.clip(audio * 32767.0, -32768, 32767).astype(np.int16)
-        for start in range(0, len(pcm), block):
-            chunk = pcm[start : start + block].reshape(1, -1)
-            frame = av.AudioFrame.from_ndarray(chunk, format="s16", layout="mono")
+        pcm = np.clip(audio * 32767.0, -32768, 32767).astype(np.int16).reshape(-1, audio.shape[-1])
+        for start in range(0, pcm.shape[-1], block):
+            chunk = np.ascontiguousarray(pcm[:, start : start + block])
+            frame = av.AudioFrame.from_ndarray(chunk, format="s16p" if target.stereo else "s16",
+                                               layout="stereo" if target.stereo else "mono")
             frame.sample_rate = SAMPLE_RATE
             frame.pts = start
             frame.time_base = Fraction(1, SAMPLE_RATE)
@@ -172,7 +186,7 @@ def build(slug: str) -> Path:
     """Synthesise and encode one script; return the recording's path."""
     target = TARGETS[slug]
     turns = parse_script(SCRIPTS / f"{slug}.txt")
-    audio = render_dialogue(turns)
+    audio = render_dialogue(turns, stereo=target.stereo)
     OUT.mkdir(exist_ok=True)
     path = OUT / f"{slug}.{target.ext}"
     encode(audio, path, target)
@@ -180,7 +194,7 @@ def build(slug: str) -> Path:
     if size > MAX_BYTES:
         msg = f"{path.relative_to(ROOT)} is {size} bytes, over the {MAX_BYTES} limit"
         raise SystemExit(msg)
-    seconds = len(audio) / SAMPLE_RATE
+    seconds = audio.shape[-1] / SAMPLE_RATE
     print(f"{path.relative_to(ROOT)}: {seconds:.1f} s, {size / 1024:.0f} KiB")  # noqa: T201
     return path
 
