@@ -126,6 +126,9 @@ def test_demo_pages_and_strict_build(demo):
     page = (site / "sessions" / sessions[0] / "index.html").read_text()
     for needle in ("kb-player", "kb-transcript", "kb-summary", "Key phrases", "../../mentors/"):
         assert needle in page
+    # The two-track recording: each channel's speaker named in the transcript.
+    two_track = (site / "sessions" / "negotiating-first-job-offer" / "index.html").read_text()
+    assert 'kb-speaker">Ana García:' in two_track and 'kb-speaker">Jordan:' in two_track
     mentor_pages = sorted((site / "mentors").glob("*/index.html"))
     assert len(mentor_pages) >= 12
     with_hints = [p for p in mentor_pages if "Similar mentors" in p.read_text() and ": shares " in p.read_text()]
