@@ -97,6 +97,43 @@ def _topics(docs: Sequence[SessionDoc], mentors: Sequence[Mentor]) -> dict[str, 
     return dict(sorted(topics.items()))
 
 
+def _transcript_lines(segments):
+    """Transcript lines with unique anchors (one per second mark), and a time -> anchor finder."""
+    import bisect
+
+    lines, starts, targets = [], [], []
+    seen: set[str] = set()
+    previous_speaker = None
+    for seg in segments:
+        anchor = f"t-{int(seg.start)}"
+        own = anchor not in seen
+        seen.add(anchor)
+        lines.append({
+            "start": seg.start,
+            "anchor": anchor if own else "",
+            "target": anchor,
+            "speaker": seg.speaker if seg.speaker and seg.speaker != previous_speaker else "",
+            "text": seg.text,
+        })
+        previous_speaker = seg.speaker
+        starts.append(seg.start)
+        targets.append(anchor)
+
+    def target_at(time: float) -> str:
+        i = bisect.bisect_right(starts, time + 1e-6) - 1
+        return targets[max(i, 0)] if targets else "t-0"
+
+    return lines, target_at
+
+
+def _redaction_note(redactions) -> str:
+    counts = [(kind, n) for kind, n in redactions if n]
+    if not counts:
+        return ""
+    parts = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts)
+    return f"Personal data was redacted from this transcript: {parts}."
+
+
 def _source(t) -> str:
     if t.engine == "import":
         return {"vtt": "an imported WebVTT file", "srt": "an imported SRT file",
@@ -133,10 +170,17 @@ def render_site(
     # Sessions.
     page = env.get_template("session.md.j2")
     up = "../../" if directory_urls else "../"
+    titles = {d.session.id: d.session.title for d in docs}
+
+    def url(path: str) -> str:
+        """A site path ('topics/x') as a link from a session page, in raw HTML (not rewritten)."""
+        return up + (f"{path}/" if directory_urls else f"{path}.html")
+
     for d in docs:
         s = d.session
-        media_rel = f"media/{s.id}{s.media.suffix.lower()}" if s.media else ""
-        if s.media:
+        publish_media = s.media is not None and d.publish_media
+        media_rel = f"media/{s.id}{s.media.suffix.lower()}" if publish_media else ""
+        if publish_media:
             target = out / media_rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(s.media, target)
@@ -154,6 +198,26 @@ def render_site(
                                    ("json", "JSON", html_safe_json)):
                 write(f"sessions/{s.id}.{ext}", fn(d.transcript))
                 downloads.append((label, f"{s.id}.{ext}"))
+        lines, target_at = _transcript_lines(d.transcript.segments)
+        chapters = [{"start": c.start, "title": c.title, "anchor": target_at(c.start)}
+                    for c in d.enrichment.chapters]
+        chapters_url = ""
+        if chapters and media_rel:
+            from ..transcribe.formats import chapters_vtt
+
+            write(f"sessions/{s.id}.chapters.vtt",
+                  chapters_vtt([(c.start, c.end, c.title) for c in d.enrichment.chapters]))
+            chapters_url = f"{up}sessions/{s.id}.chapters.vtt"
+        tags = []
+        for tag in d.enrichment.topics:
+            t = by_label.get(" ".join(tag.label.lower().split())) or topics.get(tag.id)
+            tags.append({
+                "label": tag.label,
+                "url": url(f"topics/{t.slug}") if t is not None else "",
+                "evidence": [{"text": e.text, "start": e.start, "anchor": target_at(e.start)} for e in tag.evidence],
+            })
+        related = [{"id": r.session_id, "title": titles[r.session_id], "shared": r.shared}
+                   for r in d.enrichment.related if r.session_id in titles]
         write(
             f"sessions/{s.id}.md",
             page.render(
@@ -164,12 +228,19 @@ def render_site(
                 mentee="Mentee (anonymous)" if s.mentee.lower() == "anonymous" else s.mentee,
                 topics=topic_refs(s.topics),
                 media_url=up + media_rel if media_rel else "",
+                media_withheld=s.media is not None and not publish_media,
+                chapters_url=chapters_url,
                 duration_text=f"{int(dur // 60)} min {int(dur % 60):02d} s",
                 summary=d.enrichment.summary,
+                takeaways=d.enrichment.takeaways,
+                chapters=chapters,
+                topic_tags=tags,
                 key_phrases=d.enrichment.key_phrases,
-                segments=d.transcript.segments,
+                related=related,
+                lines=lines,
                 downloads=downloads,
                 source=_source(d.transcript),
+                redaction_note=_redaction_note(d.redactions),
             ),
         )
     write(
