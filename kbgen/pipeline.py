@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from .audience import select
 from .config import Project
 from .errors import BuildError, IngestError, Problem
-from .models import Exclusion, Mentor, Session, SessionDoc
+from .models import Exclusion, Mentor, Session
 
 Echo = Callable[[str], None]
 
@@ -144,7 +144,7 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
           engine_factory=None, key=None, retranscribe: bool = False) -> BuildReport:
     """The whole build for one audience. The previous site survives any failure."""
     from .directory.match import similar_mentors
-    from .enrich import enrich
+    from .knowledge import build_docs
     from .site.build import check_layout, mkdocs_build, read_mkdocs, swap_owned
     from .site.render import render_site
 
@@ -167,10 +167,7 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
     report.timings["transcribe"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    docs = [
-        SessionDoc(s, transcripts[s.id], enrich(transcripts[s.id], project.config.enrich, s.topics))
-        for s in kept
-    ]
+    docs, taxonomy = build_docs(project.config, kept, transcripts, mentors, echo)
     hints = similar_mentors(mentors, project.config.directory.similar_mentors)
     report.timings["enrich"] = time.perf_counter() - t
 
@@ -180,7 +177,7 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
     try:
         from pathlib import Path
 
-        render_site(Path(stage), docs, mentors, hints, directory_urls=info.directory_urls)
+        render_site(Path(stage), docs, mentors, hints, directory_urls=info.directory_urls, taxonomy=taxonomy)
         swap_owned(Path(stage), info.docs_dir)
     finally:
         shutil.rmtree(stage, ignore_errors=True)

@@ -243,7 +243,8 @@ def test_imported_transcripts_replace_transcription_unless_asked(project_dir):
     assert report.published == ["notes", "pub"] and engine.calls == 0  # nothing transcribed
     page = (project_dir / "site" / "sessions" / "pub" / "index.html").read_text()
     assert '<strong class="kb-speaker">Ana Lopez:</strong> Ask for the range first' in page
-    assert '<strong class="kb-speaker">Jordan:</strong>' in page
+    # The sidecar's mentee is anonymous: the speaker label "Jordan" is published as "Mentee".
+    assert '<strong class="kb-speaker">Mentee:</strong>' in page and "Jordan" not in page
     assert "an imported WebVTT file" in page
     notes = (project_dir / "site" / "sessions" / "notes" / "index.html").read_text()
     assert "<audio" not in notes and "Transcript only: no recording is published" in notes
@@ -259,3 +260,24 @@ def test_a_broken_transcript_fails_the_build_naming_file_and_line(project_dir):
     with pytest.raises(BuildError) as info:
         _build(project_dir, _engine())
     assert "recordings/pub.vtt: line 3" in info.value.format_message()
+
+
+def test_redaction_reaches_every_published_file_and_withholds_the_audio(project_dir):
+    secret = "Mail jordan.lee@gmail.com or call +1 415 555 0134. Jordan's manager agreed. Ask early."
+    (project_dir / "recordings" / "pub.yml").write_text(
+        sidecar("Offer talk with Jordan", extra="redact: [Jordan]\ndescription: Jordan asks about pay\n"))
+    _build(project_dir, FakeEngine(default=secret))
+    site = project_dir / "site"
+    text = _all_text(site)
+    for planted in ("jordan.lee@gmail.com", "555 0134", "Jordan"):
+        assert planted not in text, planted
+    page = (site / "sessions" / "pub" / "index.html").read_text()
+    assert "[email]" in page and "[phone]" in page and "[name]" in page
+    assert "Personal data was redacted from this transcript" in page
+    assert "The recording is not published" in page and "<audio" not in page
+    assert not (site / "media").exists() or not list((site / "media").iterdir())
+    # The sidecar may publish the audio all the same.
+    (project_dir / "recordings" / "pub.yml").write_text(
+        sidecar("Offer talk", extra="redact: [Jordan]\npublish_audio: true\n"))
+    _build(project_dir, FakeEngine(default=secret))
+    assert (site / "media" / "pub.wav").is_file()

@@ -65,25 +65,40 @@ def topic_slug(label: str) -> str:
     return slug
 
 
-def _topics(docs: Sequence[SessionDoc], mentors: Sequence[Mentor]) -> dict[str, Topic]:
-    topics: dict[str, Topic] = {}
-    by_label: dict[str, Topic] = {}
+def _topics(docs: Sequence[SessionDoc], mentors: Sequence[Mentor], taxonomy=None):
+    """Topic pages: one per topic a published session is tagged with or a mentor lists.
 
-    def get(label: str) -> Topic | None:
-        key = " ".join(label.lower().split())
-        if not key:
+    With a taxonomy, a term resolves to its topic (synonyms included) and the page is named by
+    the topic's id. Returns the topics by slug and a finder from any term to its Topic.
+    """
+    topics: dict[str, Topic] = {}
+    by_key: dict[str, Topic] = {}
+
+    def canon(term: str) -> tuple[str, str, str | None]:
+        """(key, label, preferred slug) of a term."""
+        if taxonomy is not None:
+            tid = taxonomy.resolve(term)
+            if tid is not None:
+                return f"id:{tid}", taxonomy.label_of(tid), tid
+        return " ".join(term.lower().split()), " ".join(term.split()), None
+
+    def get(term: str, tid: str | None = None) -> Topic | None:
+        key, label, preferred = (f"id:{tid}", taxonomy.label_of(tid), tid) if tid and taxonomy else canon(term)
+        if not label:
             return None
-        if key in by_label:
-            return by_label[key]
-        slug = topic_slug(key)
+        if key in by_key:
+            return by_key[key]
+        slug = preferred if preferred and preferred != "index" else topic_slug(label)
         if slug in topics:  # two different labels, one slug ("c-sharp" vs "c sharp"): keep both apart
             slug = f"{slug}-{hashlib.sha256(key.encode()).hexdigest()[:6]}"
-        topic = topics[slug] = by_label[key] = Topic(slug, label)
+        topic = topics[slug] = by_key[key] = Topic(slug, label)
         return topic
 
     for d in docs:
-        for label in d.session.topics:
-            t = get(label)
+        found = [get(label) for label in d.session.topics]
+        found += [get(tag.label, tag.id if taxonomy is not None and tag.id in taxonomy else None)
+                  for tag in d.enrichment.topics]
+        for t in found:
             if t is not None and d not in t.sessions:
                 t.sessions.append(d)
     for m in mentors:
@@ -94,7 +109,13 @@ def _topics(docs: Sequence[SessionDoc], mentors: Sequence[Mentor]) -> dict[str, 
     for t in topics.values():
         t.sessions.sort(key=lambda d: (-d.session.date.toordinal(), d.session.id))
         t.mentors.sort(key=lambda m: m.id)
-    return dict(sorted(topics.items()))
+
+    def find(term: str, tid: str | None = None) -> Topic | None:
+        if tid and taxonomy is not None and f"id:{tid}" in by_key:
+            return by_key[f"id:{tid}"]
+        return by_key.get(canon(term)[0])
+
+    return dict(sorted(topics.items())), find
 
 
 def _transcript_lines(segments):
@@ -147,12 +168,13 @@ def render_site(
     mentors: Sequence[Mentor],
     hints: Mapping[str, Sequence[object]],
     directory_urls: bool = True,
+    taxonomy=None,
 ) -> list[Path]:
     """Write every generated page, asset and media copy under ``out``; return the files."""
     env = _env()
     by_id = {m.id: m for m in mentors}
     docs = sorted(docs, key=lambda d: (-d.session.date.toordinal(), d.session.id))
-    topics = _topics(docs, mentors)
+    topics, find_topic = _topics(docs, mentors, taxonomy)
     written: list[Path] = []
 
     def write(rel: str, text: str) -> None:
@@ -161,11 +183,8 @@ def render_site(
         path.write_text(text, encoding="utf-8")
         written.append(path)
 
-    by_label = {" ".join(t.label.lower().split()): t for t in topics.values()}
-
     def topic_refs(labels: Sequence[str]) -> list[Topic]:
-        found = [by_label.get(" ".join(x.lower().split())) for x in labels]
-        return list(dict.fromkeys(t for t in found if t is not None))
+        return list(dict.fromkeys(t for t in map(find_topic, labels) if t is not None))
 
     # Sessions.
     page = env.get_template("session.md.j2")
@@ -210,7 +229,7 @@ def render_site(
             chapters_url = f"{up}sessions/{s.id}.chapters.vtt"
         tags = []
         for tag in d.enrichment.topics:
-            t = by_label.get(" ".join(tag.label.lower().split())) or topics.get(tag.id)
+            t = find_topic(tag.label, tag.id)
             tags.append({
                 "label": tag.label,
                 "url": url(f"topics/{t.slug}") if t is not None else "",

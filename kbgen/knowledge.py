@@ -1,0 +1,116 @@
+"""The knowledge stage: redact each published transcript, then enrich it, then relate them.
+
+Runs after the audience filter and before rendering. Redaction comes first so that nothing
+derived from a transcript (summary, takeaways, chapter titles, topics' evidence, search
+text, downloads) can carry what it removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+
+from .config import KbgenConfig, RedactConfig
+from .models import Enrichment, Mentor, Session, SessionDoc, Transcript
+
+Echo = Callable[[str], None]
+MENTEE = "Mentee"
+
+
+def _redactor(session: Session, config: RedactConfig):
+    from .redact import Redactor
+
+    if not config.enabled:
+        # The sidecar's `redact:` names are a per-session request: honoured even when the
+        # automatic kinds (e-mails, phones, links) are switched off.
+        config = config.model_copy(update={"enabled": True, "emails": False, "phones": False, "links": False})
+    return Redactor(config, names=session.redact)
+
+
+def _speakers(t: Transcript, session: Session, mentors: Mapping[str, Mentor], redactor) -> Transcript:
+    """Speaker labels as published: mentors by name; an anonymous mentee as "Mentee"."""
+    mentor_names = {mentors[m].name for m in session.mentors if m in mentors}
+    anonymous = session.mentee.lower() == "anonymous"
+
+    def shown(label: str | None) -> str | None:
+        if not label:
+            return label
+        if label in mentor_names:
+            return label
+        if anonymous:
+            return MENTEE
+        return redactor.speaker(label)
+
+    if not any(seg.speaker for seg in t.segments):
+        return t
+    return replace(t, segments=tuple(replace(seg, speaker=shown(seg.speaker)) for seg in t.segments))
+
+
+def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mapping[str, Transcript],
+               mentors: list[Mentor], echo: Echo = lambda _: None) -> list[SessionDoc]:
+    """Redacted, enriched and related SessionDocs for the published ``sessions``."""
+    from .enrich import key_phrases, summarize
+    from .enrich.chapters import chapters
+    from .enrich.related import related_sessions
+    from .enrich.takeaways import takeaways
+    from .enrich.topics import Taxonomy, tag_topics, topic_idf
+
+    by_id = {m.id: m for m in mentors}
+    taxonomy = Taxonomy.build(list(config.topics), mentors, [t for s in sessions for t in s.topics])
+    ec = config.enrich
+    staged = []
+    for s in sessions:
+        redactor = _redactor(s, config.redact)
+        t = _speakers(redactor.transcript(transcripts[s.id]), s, by_id, redactor)
+        shown = replace(s, title=redactor.text(s.title), description=redactor.text(s.description))
+        staged.append((shown, t, redactor))
+    tags = {s.id: tag_topics(t, taxonomy, s.topics, k=5) for s, t, _ in staged}
+    idf = topic_idf([tag.id for tag in tags[s.id]] for s, _, _ in staged) if len(staged) > 2 else None
+    if idf is not None:
+        tags = {s.id: tag_topics(t, taxonomy, s.topics, k=5, idf=idf) for s, t, _ in staged}
+    docs = []
+    for s, t, redactor in staged:
+        mentor_labels = [by_id[m].name for m in s.mentors if m in by_id] + ["MENTOR"]
+        if not t.text.strip():
+            enrichment = Enrichment()
+        else:
+            phrases = key_phrases(t.text, ec.key_phrases)
+            labels = [tag.label for tag in tags[s.id]]
+            summary, source = None, "extractive"
+            if ec.llm.enabled:
+                from .enrich.llm import llm_summary
+
+                summary = llm_summary(t, ec.llm, ec.summary_sentences,
+                                      mentee=None if s.mentee.lower() == "anonymous" else s.mentee)
+                if summary:
+                    summary, source = tuple(redactor.text(x) for x in summary), f"llm:{ec.llm.model}"
+                else:
+                    echo(f"  {s.id}: the LLM at {ec.llm.base_url} did not answer; extractive summary used")
+            if not summary:
+                summary = summarize(t.segments, ec.summary_sentences, bonus_terms=(*labels, *phrases),
+                                    mentor_speakers=mentor_labels)
+            enrichment = Enrichment(
+                summary=summary,
+                key_phrases=phrases,
+                topics=tags[s.id],
+                takeaways=takeaways(t, ec.takeaways, bonus_terms=labels, mentor_speakers=mentor_labels),
+                chapters=chapters(t, max_chapters=ec.chapters),
+                summary_source=source,
+            )
+        counts = redactor.counts
+        needed = any(counts.values())
+        docs.append(SessionDoc(
+            session=s,
+            transcript=t,
+            enrichment=enrichment,
+            redactions=tuple(sorted(counts.items())),
+            publish_media=not needed or bool(s.publish_audio),
+        ))
+    if ec.related and len(docs) > 1:
+        related = related_sessions([(d.session.id, d.transcript.text, tuple(tag.id for tag in d.enrichment.topics))
+                                    for d in docs], ec.related)
+        labels = {tp.id: tp.label for tp in taxonomy.topics}
+        docs = [replace(d, enrichment=replace(d.enrichment, related=tuple(
+            replace(r, shared=tuple(labels.get(x, x) for x in r.shared)) for r in related.get(d.session.id, ())
+        ))) for d in docs]
+    return docs, taxonomy
