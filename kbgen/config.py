@@ -62,7 +62,7 @@ class EnrichConfig(_Strict):
 
     summary_sentences: int = Field(4, ge=3, le=5, description="Sentences in each summary.")
     key_phrases: int = Field(8, ge=1, le=30, description="Key phrases kept per session.")
-    takeaways: int = Field(5, ge=3, le=7, description="Most takeaways (pieces of advice) per session.")
+    takeaways: int = Field(6, ge=3, le=7, description="Most takeaways (pieces of advice) per session.")
     chapters: int = Field(8, ge=3, le=8, description="Most chapters per session (at least 3 when long enough).")
     related: int = Field(3, ge=0, le=10, description="Related sessions shown per session.")
     llm: LLMConfig = Field(default_factory=LLMConfig)

@@ -36,8 +36,10 @@ SEGMENTS = [
 ]
 
 
-def transcript(texts=SEGMENTS) -> Transcript:
-    segments = tuple(Segment(i * 5.0, i * 5.0 + 4.5, t, "A" if i % 2 else "B") for i, t in enumerate(texts))
+def transcript(texts=SEGMENTS, speakers=None) -> Transcript:
+    """Segments of 4.5 s every 5 s; ``speakers`` one label per segment, or none known."""
+    speakers = speakers or [None] * len(texts)
+    segments = tuple(Segment(i * 5.0, i * 5.0 + 4.5, t, speakers[i]) for i, t in enumerate(texts))
     return Transcript(segments, "en", 5.0 * len(texts))
 
 
@@ -141,3 +143,87 @@ def test_unpunctuated_runs_split_at_segments():
     sentences = split_sentences(transcript(texts).segments)
     assert len(sentences) > 1
     assert all(len(s.text.split()) <= 60 for s in sentences)
+
+
+# A labelled session: the mentee's questions and story, the mentor's explanations, small talk
+# at both ends, and three subjects in turn (research, the counter offer, the package).
+LABELLED = [
+    ("MENTEE", "Hi, thanks so much for making time for this today, I really appreciate it."),
+    ("MENTOR", "Of course, it's great to meet you and hear how things are going."),
+    ("MENTEE", "I just got my first job offer and I am nervous about asking for a higher salary."),
+    ("MENTEE", "Is it rude to negotiate the salary on a first job offer at all?"),
+    ("MENTOR", "Negotiating a salary offer is normal, and most hiring managers expect a polite counter."),
+    ("MENTOR", "Research the market rate for the role with salary surveys before any call."),
+    ("MENTEE", "How do I find the market rate for the role in my city?"),
+    ("MENTOR", "Salary surveys and people in similar roles tell you the market rate for the role."),
+    ("MENTEE", "What number should I say when they ask me for a counter offer?"),
+    ("MENTOR", "Anchor your counter offer near the top of the salary range you researched."),
+    ("MENTOR", "A counter offer with data behind it almost never makes them withdraw the job offer."),
+    ("MENTEE", "What if they tell me the salary is fixed and cannot move?"),
+    ("MENTOR", "Then negotiate the rest of the package: signing bonus, vacation days, or an earlier review."),
+    ("MENTOR", "The package often has more room than the base salary, so ask about each part."),
+    ("MENTEE", "Okay, that makes sense, thank you so much for all of this."),
+    ("MENTOR", "Good luck, and thanks for a great conversation today."),
+]
+
+
+def labelled(speakers=True) -> Transcript:
+    segments = tuple(
+        Segment(i * 6.0, i * 6.0 + 5.5, text, who if speakers else None) for i, (who, text) in enumerate(LABELLED)
+    )
+    return Transcript(segments, "en", 6.0 * len(LABELLED))
+
+
+@pytest.mark.parametrize("speakers", [True, False])
+def test_summary_prefers_the_mentors_explanations(speakers):
+    summary = summarize(labelled(speakers).segments, 4, bonus_terms=("negotiation", "salary"))
+    assert len(summary) == 4
+    said = {norm(text): who for who, text in LABELLED}
+    whose = [said.get(norm(s)) or next(w for t, w in said.items() if norm(s) in t) for s in summary]
+    assert whose.count("MENTOR") >= 3, summary
+    for sentence in summary:
+        assert not sentence.endswith("?")
+        assert not re.search(r"\b(thanks|thank you|good luck|great to meet)\b", sentence, re.IGNORECASE), sentence
+
+
+def test_summary_covers_the_whole_session():
+    summary = summarize(labelled().segments, 3)
+    text = norm(labelled().text)
+    positions = [text.find(norm(s)) / len(text) for s in summary]
+    # One pick from each third, not three from the start.
+    assert positions[0] < 1 / 3 and 1 / 3 <= positions[1] < 2 / 3 and positions[2] >= 2 / 3, summary
+
+
+def test_summary_mentor_label_given_by_name():
+    names = {"MENTOR": "Ana", "MENTEE": "Sam"}
+    segments = tuple(Segment(s.start, s.end, s.text, names[s.speaker]) for s in labelled().segments)
+    named = Transcript(segments, "en", labelled().duration)
+    assert summarize(named.segments, 4, mentor_speakers=("Ana Garcia",)) == summarize(labelled().segments, 4)
+
+
+def test_a_new_speaker_starts_a_new_sentence():
+    segs = (
+        Segment(0.0, 2.0, "So what should I do about", "MENTEE"),
+        Segment(2.0, 4.0, "the offer", "MENTEE"),
+        Segment(4.0, 6.0, "Ask for it in writing.", "MENTOR"),
+    )
+    sentences = split_sentences(segs)
+    assert [(s.text, s.speaker, s.time, s.segment) for s in sentences] == [
+        ("So what should I do about the offer", "MENTEE", 0.0, 0),
+        ("Ask for it in writing.", "MENTOR", 4.0, 2),
+    ]
+
+
+def test_sentence_times_from_words():
+    from kbgen.models import Word
+
+    words = tuple(Word(f" {w}", 10.0 + i, 10.5 + i) for i, w in enumerate("Yes. Ask for more.".split()))
+    sentences = split_sentences([Segment(10.0, 14.0, "Yes. Ask for more.", "MENTOR", words)])
+    assert [(s.text, s.time) for s in sentences] == [("Yes.", 10.0), ("Ask for more.", 11.0)]
+
+
+def test_no_is_not_an_abbreviation_before_a_word():
+    texts = ["If they say no. After that, ask again.", "See item No. 5 on the list."]
+    assert [s.text for s in split_sentences(transcript(texts).segments)] == [
+        "If they say no.", "After that, ask again.", "See item No. 5 on the list."
+    ]

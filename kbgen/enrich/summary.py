@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..models import Segment
+from .cues import MENTEE, advice_strength, is_logistics, is_narrative, is_question, is_small_talk, speaker_roles
 from .words import is_content, stem, words
 
 #: Sentences outside this many words are less likely to read well on their own.
@@ -20,51 +22,69 @@ MAX_WORDS = 60
 DUPLICATE = 0.6
 #: Weight of a word that also names a session topic or a key phrase.
 BONUS = 1.5
+#: Score factors: a known mentee's sentence, a first-person story by an unknown speaker, advice.
+MENTEE_WEIGHT = 0.6
+NARRATIVE_WEIGHT = 0.7
+ADVICE_WEIGHT = 1.2
+#: A second pick from the same stretch of the session weighs this much (a third, its square).
+DIVERSITY = 0.6
+#: Sentences of the mentee's own story taken while the mentor's remain.
+MAX_STORIES = 1
+#: The mentee's first statement within this share of the session is context, not down-weighted.
+CONTEXT_SPAN = 0.25
 
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st vs etc e.g i.e a.m p.m approx dept inc ltd co no fig".split()
 )
+_NUMBER_ABBREVIATIONS = frozenset({"no"})
 # A sentence ends at . ! ? (or an ellipsis), maybe followed by closing quotes or brackets.
 _END = re.compile(r"(?:\.{3}|…|[.!?]+)[\"'\u201d\u2019)\]]*(?=\s|$)")
 # Interjections dropped from a summary sentence's start; connectives only before a comma.
 _INTERJECTIONS = "yeah|yep|yup|okay|ok|alright|um+|uh+|er|erm|hmm+|mm+|mhm|oh|ah"
-_CONNECTIVES = "so|and|but|well|right|like|anyway|you know|i mean|look|now"
+_CONNECTIVES = "so|and|but|well|right|like|anyway|you know|i mean|look|now|then|also|first|second|finally"
 _LEADING_FILLER = re.compile(
-    rf"^(?:(?:{_INTERJECTIONS})\b[\s,.;:!-]*|(?:{_CONNECTIVES}),\s*)+",
+    rf"^(?:(?:{_INTERJECTIONS})\b[\s,.;:!-]*|(?:{_CONNECTIVES}),\s*|(?:and|so|but|then|and so|and then)\s+(?=\w))+",
     re.IGNORECASE,
 )
 
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence of the transcript and where it starts in the joined text."""
+    """One sentence of the transcript, where it starts in the joined text, who said it and when."""
 
     index: int
     text: str
     start: int
+    speaker: str | None = None  # the speaker of the segment the sentence starts in
+    time: float = 0.0  # seconds from the start of the session (from word times when known)
+    segment: int = 0  # index (among the non-empty segments) of the segment it starts in
 
 
 def split_sentences(segments: Iterable[Segment]) -> list[Sentence]:
     """The transcript's sentences in order.
 
     Segment texts are joined first, since Whisper segments often end mid-sentence. Runs of more
-    than MAX_WORDS words with no end punctuation are cut where a segment ended.
+    than MAX_WORDS words with no end punctuation are cut where a segment ended, and a change of
+    (known) speaker always ends a sentence. Each sentence takes the speaker of the segment it
+    starts in.
     """
-    text, bounds = "", []
+    text, bounds, starts, segs, turns = "", [], [], [], []
     for seg in segments:
         piece = " ".join(seg.text.split())
         if not piece:
             continue
         if text:
+            if seg.speaker and segs[-1].speaker and seg.speaker != segs[-1].speaker:
+                turns.append(len(text))  # a new speaker starts a new sentence, punctuated or not
             text += " "
+        starts.append(len(text))
         text += piece
         bounds.append(len(text))
+        segs.append(seg)
+    ends = [m.end() for m in _END.finditer(text) if not _is_abbreviation(text, m.start())]
     pieces: list[tuple[int, int]] = []
     start = 0
-    for match in _END.finditer(text):
-        end = match.end()
-        if _is_abbreviation(text, match.start()):
-            continue
+    for end in sorted(set(ends) | set(turns)):
         pieces.append((start, end))
         start = end
     if start < len(text):
@@ -75,8 +95,22 @@ def split_sentences(segments: Iterable[Segment]) -> list[Sentence]:
         for a, b in _cut_long(text, begin, end, bounds):
             chunk = text[a:b].strip()
             if chunk:
-                out.append(Sentence(len(out), chunk, a + (len(text[a:b]) - len(text[a:b].lstrip()))))
+                at = a + (len(text[a:b]) - len(text[a:b].lstrip()))
+                k = max(0, bisect_right(starts, at) - 1)
+                out.append(Sentence(len(out), chunk, at, segs[k].speaker, _time_at(segs[k], text, starts[k], at), k))
     return out
+
+
+def _time_at(seg: Segment, text: str, seg_start: int, at: int) -> float:
+    """When the character ``at`` (inside ``seg``) was spoken: its word's start, else interpolated."""
+    offset = at - seg_start
+    if offset <= 0:
+        return seg.start
+    before = len(text[seg_start:at].split())
+    if seg.words and before < len(seg.words):
+        return max(seg.start, seg.words[before].start)
+    length = max(1, len(" ".join(seg.text.split())))
+    return seg.start + (seg.end - seg.start) * min(1.0, offset / length)
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -85,7 +119,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         return False
     before = re.search(r"([A-Za-z.]+)$", text[max(0, dot - 20) : dot])
     if before and before.group(1).lower().strip(".") in _ABBREVIATIONS:
-        return True
+        # "No. 5" is an abbreviation, "they say no. After" is not.
+        return before.group(1).lower() not in _NUMBER_ABBREVIATIONS or bool(re.match(r"\s*\d", text[dot + 1 :]))
     # A single capital letter: an initial, as in "J. R. R. Tolkien".
     return bool(before and len(before.group(1)) == 1 and before.group(1).isupper())
 
@@ -103,14 +138,25 @@ def _cut_long(text: str, begin: int, end: int, bounds: list[int]) -> list[tuple[
 
 
 def summarize(
-    segments: Iterable[Segment], count: int, bonus_terms: Iterable[str] = ()
+    segments: Iterable[Segment],
+    count: int,
+    bonus_terms: Iterable[str] = (),
+    *,
+    mentor_speakers: Iterable[str] = (),
 ) -> tuple[str, ...]:
     """Up to ``count`` sentences that best cover what the session was about, in spoken order.
 
     A sentence scores the summed frequency of its content words (stopwords and fillers left
     out; words of ``bonus_terms``, such as topics and key phrases, weigh more), divided by the
-    square root of its length, and halved outside GOOD_LENGTH words. Questions, short
-    sentences and near-repeats of a picked sentence are skipped while better ones remain.
+    square root of its length, and halved outside GOOD_LENGTH words. The mentor's sentences
+    weigh more than the mentee's: by speaker label when it can be told (see
+    :func:`~kbgen.enrich.cues.speaker_roles`; ``mentor_speakers`` names the mentor's labels),
+    else by cues (advice counts for a sentence, a first-person story against it). At most one
+    sentence of the mentee's own story is taken while others remain.
+
+    Picks spread over the session: it is cut into ``count`` stretches, and each pick from a
+    stretch that already has one weighs DIVERSITY times less. Questions, greetings and thanks,
+    short sentences and near-repeats of a picked sentence are skipped while better ones remain.
     """
     sentences = split_sentences(segments)
     if count <= 0 or not sentences:
@@ -122,27 +168,61 @@ def summarize(
         return ()
     top = max(freq.values())
     weight = {w: (n / top) * (BONUS if w in bonus else 1.0) for w, n in freq.items()}
+    roles = speaker_roles(((s.speaker, s.text) for s in sentences), mentor_speakers)
+    total = max(1, sentences[-1].start + len(sentences[-1].text))
 
-    scored = []
+    candidates: list[_Candidate] = []
+    seen_context = False
     for sentence, ws in zip(sentences, content, strict=True):
-        length = len(words(sentence.text))
         if not ws:
             continue
+        text = sentence.text
+        length = len(words(text))
         score = sum(weight[w] for w in ws) / length**0.5
         if not GOOD_LENGTH[0] <= length <= GOOD_LENGTH[1]:
             score *= 0.5
-        preferred = length >= MIN_WORDS and not sentence.text.rstrip("\"')]\u201d\u2019").endswith("?")
-        scored.append((not preferred, -round(score, 9), sentence.index, set(ws)))
-    scored.sort(key=lambda t: t[:3])
+        role = roles.get(sentence.speaker) if sentence.speaker else None
+        preferred = length >= MIN_WORDS and not (is_question(text) or is_small_talk(text) or is_logistics(text))
+        own_story = role == MENTEE or (role is None and is_narrative(text))
+        # The mentee's first statement near the start usually says what the session is about
+        # ("I just got my first job offer and..."): it keeps its full weight.
+        context = own_story and preferred and not seen_context and sentence.start < total * CONTEXT_SPAN
+        seen_context = seen_context or context
+        if role == MENTEE and not context:
+            score *= MENTEE_WEIGHT
+        elif role is None and own_story and not context:
+            score *= NARRATIVE_WEIGHT
+        if advice_strength(text) and role != MENTEE:
+            score *= ADVICE_WEIGHT
+        block = min(count - 1, count * sentence.start // total)
+        candidates.append(_Candidate(sentence.index, round(score, 9), preferred, own_story, block, set(ws)))
 
-    picked: list[tuple[int, set[str]]] = []
-    for _, _, index, ws in scored:
-        if any(_overlap(ws, other) >= DUPLICATE for _, other in picked):
-            continue
-        picked.append((index, ws))
-        if len(picked) == count:
+    picked: list[_Candidate] = []
+    while len(picked) < count:
+        best = None
+        stories = sum(c.own_story for c in picked)
+        for c in candidates:
+            if c in picked or any(_overlap(c.stems, p.stems) >= DUPLICATE for p in picked):
+                continue
+            tier = 0 if c.preferred and not (c.own_story and stories >= MAX_STORIES) else (1 if c.preferred else 2)
+            spread = DIVERSITY ** sum(p.block == c.block for p in picked)
+            key = (tier, -round(c.score * spread, 9), c.index)
+            if best is None or key < best[0]:
+                best = (key, c)
+        if best is None:
             break
-    return tuple(_tidy(sentences[i].text) for i, _ in sorted(picked))
+        picked.append(best[1])
+    return tuple(_tidy(sentences[c.index].text) for c in sorted(picked, key=lambda c: c.index))
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    index: int
+    score: float
+    preferred: bool
+    own_story: bool
+    block: int
+    stems: set[str] = field(hash=False, compare=False)
 
 
 def _overlap(a: set[str], b: set[str]) -> float:
