@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from .config import CONFIG_FILE, Project
@@ -60,8 +60,9 @@ def serve(project: Project, audience: str | None, host: str, port: int,
         raise KbgenError(f"the first {audience} build failed and {project.site_dir.name}/ holds no {audience} "
                          "site to fall back on; fix the problems above and run `kbgen serve` again")
     project.site_dir.mkdir(parents=True, exist_ok=True)
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(project.site_dir))
-    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    from .httpserve import RangeRequestHandler
+
+    handler = functools.partial(RangeRequestHandler, directory=str(project.site_dir))
     try:
         server = ThreadingHTTPServer((host, port), handler)
     except OSError as exc:

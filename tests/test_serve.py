@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import urllib.error
 import urllib.request
 
 from kbgen.config import load_project
@@ -73,3 +74,40 @@ def test_serve_never_falls_back_to_another_audiences_site(project_dir):
     with pytest.raises(KbgenError, match="holds no public site to fall back on"):
         serve(load_project(project_dir), "public", "127.0.0.1", _free_port(), echo=messages.append,
               poll=0.1, stop=threading.Event(), build_kwargs=kwargs)
+
+
+def test_the_preview_server_answers_range_requests(tmp_path):
+    """Browsers seek <audio> only when the server answers Range; the stdlib's does not."""
+    import functools
+    from http.server import ThreadingHTTPServer
+
+    from kbgen.httpserve import RangeRequestHandler
+
+    data = bytes(range(256)) * 40
+    (tmp_path / "a.m4a").write_bytes(data)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(RangeRequestHandler, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/a.m4a"
+
+    def fetch(range_header=None):
+        req = urllib.request.Request(url, headers={"Range": range_header} if range_header else {})
+        try:
+            with urllib.request.urlopen(req, timeout=5) as r:  # noqa: S310 (localhost in a test)
+                return r.status, r.headers, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers, b""
+
+    try:
+        status, headers, body = fetch()
+        assert status == 200 and body == data and headers["Accept-Ranges"] == "bytes"
+        status, headers, body = fetch("bytes=100-199")
+        assert status == 206 and body == data[100:200] and headers["Content-Range"] == f"bytes 100-199/{len(data)}"
+        status, _, body = fetch("bytes=10000-")
+        assert status == 206 and body == data[10000:]
+        status, _, body = fetch("bytes=-5")
+        assert status == 206 and body == data[-5:]
+        status, headers, _ = fetch(f"bytes={len(data)}-")
+        assert status == 416 and headers["Content-Range"] == f"bytes */{len(data)}"
+    finally:
+        server.shutdown()
+        server.server_close()
