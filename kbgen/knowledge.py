@@ -86,14 +86,17 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
                     summary, source = tuple(redactor.text(x) for x in summary), f"llm:{ec.llm.model}"
                 else:
                     echo(f"  {s.id}: the LLM at {ec.llm.base_url} did not answer; extractive summary used")
+            advice = takeaways(t, ec.takeaways, bonus_terms=labels, mentor_speakers=mentor_labels)
             if not summary:
+                # The summary says what the session covers; the advice itself is listed as
+                # takeaways, so sentences already there are passed over when others exist.
                 summary = summarize(t.segments, ec.summary_sentences, bonus_terms=(*labels, *phrases),
-                                    mentor_speakers=mentor_labels)
+                                    mentor_speakers=mentor_labels, avoid=advice)
             enrichment = Enrichment(
                 summary=summary,
                 key_phrases=phrases,
                 topics=tags[s.id],
-                takeaways=takeaways(t, ec.takeaways, bonus_terms=labels, mentor_speakers=mentor_labels),
+                takeaways=advice,
                 chapters=chapters(t, max_chapters=ec.chapters),
                 summary_source=source,
             )

@@ -227,3 +227,10 @@ def test_no_is_not_an_abbreviation_before_a_word():
     assert [s.text for s in split_sentences(transcript(texts).segments)] == [
         "If they say no.", "After that, ask again.", "See item No. 5 on the list."
     ]
+
+
+def test_summary_passes_over_sentences_listed_as_takeaways():
+    segs = transcript().segments
+    plain = summarize(segs, 3)
+    again = summarize(segs, 3, avoid=[plain[0]])
+    assert plain[0] not in again and len(again) == 3

@@ -143,8 +143,12 @@ def summarize(
     bonus_terms: Iterable[str] = (),
     *,
     mentor_speakers: Iterable[str] = (),
+    avoid: Iterable[str] = (),
 ) -> tuple[str, ...]:
     """Up to ``count`` sentences that best cover what the session was about, in spoken order.
+
+    Sentences that repeat one of ``avoid`` (the takeaways, shown beside the summary) are
+    taken only when nothing else of their tier is left.
 
     A sentence scores the summed frequency of its content words (stopwords and fillers left
     out; words of ``bonus_terms``, such as topics and key phrases, weigh more), divided by the
@@ -197,6 +201,8 @@ def summarize(
         block = min(count - 1, count * sentence.start // total)
         candidates.append(_Candidate(sentence.index, round(score, 9), preferred, own_story, block, set(ws)))
 
+    avoid_stems = [{stem(w) for w in words(a) if is_content(w)} for a in avoid]
+    avoided = {c.index for c in candidates if any(x and _overlap(c.stems, x) >= DUPLICATE for x in avoid_stems)}
     picked: list[_Candidate] = []
     while len(picked) < count:
         best = None
@@ -206,7 +212,7 @@ def summarize(
                 continue
             tier = 0 if c.preferred and not (c.own_story and stories >= MAX_STORIES) else (1 if c.preferred else 2)
             spread = DIVERSITY ** sum(p.block == c.block for p in picked)
-            key = (tier, -round(c.score * spread, 9), c.index)
+            key = (tier * 2 + (c.index in avoided), -round(c.score * spread, 9), c.index)
             if best is None or key < best[0]:
                 best = (key, c)
         if best is None:

@@ -1,6 +1,6 @@
-// kbgen: clicking a transcript timestamp seeks the session's player.
+// kbgen: clicking a timestamp (transcript, chapter, topic evidence) seeks the session's player.
 document.addEventListener("click", function (event) {
-  var link = event.target.closest && event.target.closest("a.kb-ts");
+  var link = event.target.closest && event.target.closest("a[data-start]");
   if (!link) return;
   var player = document.querySelector(".kb-player audio, .kb-player video");
   if (!player) return;
