@@ -24,7 +24,9 @@ def _redactor(session: Session, config: RedactConfig):
         # The sidecar's `redact:` names are a per-session request: honoured even when the
         # automatic kinds (e-mails, phones, links) are switched off.
         config = config.model_copy(update={"enabled": True, "emails": False, "phones": False, "links": False})
-    return Redactor(config, names=session.redact)
+    anonymous = session.mentee.lower() == "anonymous"
+    return Redactor(config, names=session.redact,
+                    anonymous_mentee=session.mentee_name if anonymous and session.mentee_name else None)
 
 
 def _speakers(t: Transcript, session: Session, mentors: Mapping[str, Mentor], redactor) -> Transcript:

@@ -51,6 +51,7 @@ class Session:
     speakers: tuple[tuple[str, str], ...] = ()  # label in the transcript -> name to show
     channels: tuple[str, ...] = ()  # one speaker per audio channel, in channel order
     redact: tuple[str, ...] = ()  # names to redact wherever they appear
+    mentee_name: str | None = None  # an anonymous mentee's name: replaced by "Mentee", never published
     publish_audio: bool | None = None  # True: publish the recording even when redaction was needed
 
     @property

@@ -68,7 +68,7 @@ def test_word_error_rate_of_every_demo_recording(demo):
     # `kbgen transcribe` does every recording, the private one (never built) included.
     result = CliRunner().invoke(cli, ["transcribe", "--project", str(root)])
     assert result.exit_code == 0, result.output
-    assert "5 transcript(s) ready" in result.output
+    assert "6 transcript(s) ready" in result.output  # 5 recordings + 1 imported Zoom transcript
     project = load_project(root)
     mentors, sessions = load_inputs(project)
 
@@ -77,8 +77,9 @@ def test_word_error_rate_of_every_demo_recording(demo):
 
     transcripts = transcribe(project, sessions, engine_factory=no_model,
                              key=engine_key(project.config.transcribe, project.root), mentors=mentors)
-    assert len(transcripts) == 5
-    for s in sessions:
+    recorded = [s for s in sessions if s.media is not None]
+    assert len(recorded) == 5 and len(transcripts) == 6
+    for s in recorded:
         reference = normalise(script_text(root / "demo" / "scripts" / f"{s.id}.txt"))
         hypothesis = normalise(transcripts[s.id].text)
         wer = jiwer.wer(reference, hypothesis)
@@ -102,7 +103,7 @@ def test_public_build_leaves_out_internal_and_private(demo):
         assert f"left out {s.id}:" in public_out
     assert "lighthouse" not in text and "giraffe" not in text
     media = sorted(p.stem for p in (root / "site" / "media").iterdir())
-    assert media == sorted(s.id for s in sessions if s.visibility == "public" and s.consent)
+    assert media == sorted(s.id for s in sessions if s.visibility == "public" and s.consent and s.media)
 
 
 def test_internal_build_shows_internal_never_private(demo):
@@ -134,6 +135,22 @@ def test_demo_pages_and_strict_build(demo):
     with_hints = [p for p in mentor_pages if "Similar mentors" in p.read_text() and ": shares " in p.read_text()]
     assert len(with_hints) >= 10  # most mentors share expertise with someone
     assert (site / "sitemap.xml").is_file() and (site / "search" / "search_index.json").is_file()
+
+
+def test_demo_shows_redacted_text_and_knowledge(demo):
+    root, _, _ = demo
+    site = root / "site"
+    page = (site / "sessions" / "networking-for-introverts" / "index.html").read_text()
+    for shown in ("[email]", "[phone]", "[link]", "[name]", 'kb-speaker">Mentee:', "Personal data was redacted",
+                  "kb-takeaways", "kb-chapters", "kb-evidence", "Related sessions", "an imported WebVTT file"):
+        assert shown in page, shown
+    everything = _site_text(site)
+    for planted in ("riley", "marcus", "acme logistics", "riley.chen@gmail.com", "555 0198", "pwd="):
+        assert planted not in everything, planted
+    # Recorded sessions: chapters seek the player through a WebVTT chapters track.
+    recorded = (site / "sessions" / "starting-in-data-science" / "index.html").read_text()
+    assert '<track kind="chapters" src="../../sessions/starting-in-data-science.chapters.vtt"' in recorded
+    assert (site / "sessions" / "starting-in-data-science.chapters.vtt").read_text().startswith("WEBVTT")
 
 
 def test_second_build_loads_no_model(demo):

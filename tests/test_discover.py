@@ -110,3 +110,16 @@ def test_a_repeated_key_is_an_error_not_last_wins(tmp_path):
         discover_sessions(tmp_path / "recordings", tmp_path, ["ana"])
     assert ("recordings/a.yml: line 9: not valid YAML: duplicate key 'visibility' (first on line 6)"
             in info.value.format_message())
+
+
+def test_mentee_name_only_with_an_anonymous_mentee(tmp_path):
+    make_files(tmp_path, {
+        "recordings/a.yml": sidecar("A", extra="mentee_name: Riley Chen\n"),
+        "recordings/b.yml": sidecar("B", extra="mentee_name: Riley\n").replace("mentee: anonymous", "mentee: Sam"),
+    })
+    for n in "ab":
+        write_wav(tmp_path / "recordings" / f"{n}.wav", 0.2)
+    with pytest.raises(IngestError) as info:
+        discover_sessions(tmp_path / "recordings", tmp_path, ["ana"])
+    assert len(info.value.problems) == 1
+    assert "recordings/b.yml: line 9, field 'mentee_name': only for `mentee: anonymous`" in info.value.format_message()

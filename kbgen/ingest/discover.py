@@ -15,7 +15,8 @@ SIDECAR_SUFFIXES = (".yml", ".yaml")
 TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".json")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED = ("title", "date", "mentors", "visibility", "consent")
-OPTIONAL = ("mentee", "topics", "language", "description", "speakers", "channels", "redact", "publish_audio")
+OPTIONAL = ("mentee", "topics", "language", "description", "speakers", "channels", "redact", "publish_audio",
+            "mentee_name")
 FIELDS = REQUIRED + OPTIONAL
 
 
@@ -207,6 +208,12 @@ def _read_sidecar(
     elif channels and media is None:
         problems.append(doc.problem(("channels",), "names audio channels, but there is no recording beside it"))
     redact = _str_list(doc, "redact", data.get("redact") or [], problems) or ()
+    mentee_name = data.get("mentee_name")
+    if mentee_name is not None and not (isinstance(mentee_name, str) and mentee_name.strip()):
+        problems.append(doc.problem(("mentee_name",), "expected the mentee's name (used only to redact it)"))
+    elif mentee_name and isinstance(mentee, str) and mentee.strip().lower() != "anonymous":
+        problems.append(doc.problem(("mentee_name",), "only for `mentee: anonymous`: the name is replaced by "
+                                    "'Mentee' in the transcript"))
     publish_audio = data.get("publish_audio")
     if publish_audio is not None and not isinstance(publish_audio, bool):
         problems.append(doc.problem(("publish_audio",), "expected true or false"))
@@ -229,5 +236,6 @@ def _read_sidecar(
         speakers=tuple((str(k), " ".join(v.split())) for k, v in speakers.items()),
         channels=tuple(" ".join(c.split()) for c in channels),
         redact=tuple(redact),
+        mentee_name=" ".join(mentee_name.split()) if isinstance(mentee_name, str) else None,
         publish_audio=publish_audio,
     )
