@@ -93,6 +93,9 @@ class DirectoryConfig(_Strict):
     """The mentor directory (the `directory:` section)."""
 
     similar_mentors: int = Field(3, ge=0, le=20, description="Similar mentors hinted per mentor.")
+    inactive_after_days: int = Field(
+        365, ge=1, description="A mentor with no session and no roster update for this long shows as not active."
+    )
 
 
 class KbgenConfig(_Strict):

@@ -26,9 +26,35 @@ class Mentor:
     languages: tuple[str, ...] = ()
     expertise: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()
-    capacity: int = 0
+    capacity: int = 0  # open mentee slots; 0 = full
     bio: str = ""
     contact: str = ""
+    wants_to_learn: tuple[str, ...] = ()  # for reverse mentoring
+    offers: tuple[Offer, ...] = ()  # micro-mentoring: a topic and minutes
+    availability: tuple[Window, ...] = ()  # weekly windows, in the mentor's time zone
+    weekly_hours: float | None = None  # hours a week, when no windows are given
+    available_until: dt.date | None = None
+    updated: dt.date | None = None  # when the entry was last confirmed (for "not active")
+    industry: str = ""
+    pronouns: str = ""
+    photo: str = ""  # https URL
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A micro-mentoring offer: one topic, a short call."""
+
+    topic: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class Window:
+    """A weekly availability window in the mentor's own time zone (24 h clock, HH:MM)."""
+
+    day: str  # mon, tue, wed, thu, fri, sat, sun
+    start: str
+    end: str
 
 
 @dataclass(frozen=True)
