@@ -1,9 +1,12 @@
-"""Hints of similar mentors, from the overlap of their expertise.
+"""Hints between mentors: similar mentors, an outside view, reverse-mentoring pairs.
 
 Similarity is a weighted Jaccard index over expertise terms: each term weighs its inverse
 document frequency across the roster, so sharing a rare speciality ("equity vesting") counts
 for more than sharing a common one ("career growth"). Terms match after normalisation
 (case, spacing, hyphens, a plural 's'), so "Salary negotiations" meets "salary-negotiation".
+
+An outside view is the same ranking limited to mentors of another organization. Reciprocal
+pairs are two mentors where each has expertise the other wants to learn (reverse mentoring).
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..models import Mentor
 
@@ -45,14 +50,23 @@ def similar_mentors(mentors: list[Mentor], k: int) -> dict[str, list[Hint]]:
     Only mentors sharing at least one term are hinted; equal scores go by id. ``shared`` holds
     the shared terms as the mentor being hinted for wrote them, sorted. Same input, same output.
     """
+    return _ranked(mentors, k, lambda a, b: True)
+
+
+def outside_view(mentors: list[Mentor], k: int) -> dict[str, list[Hint]]:
+    """Like :func:`similar_mentors`, but only mentors of another organization: an outside view.
+
+    Organizations compare case- and space-insensitively; a mentor with no organization neither
+    gets nor gives an outside view (nobody can tell whether it is another one).
+    """
+    orgs = {m.id: " ".join(m.organization.lower().split()) for m in mentors}
+    return _ranked(mentors, k, lambda a, b: bool(orgs[a] and orgs[b] and orgs[a] != orgs[b]))
+
+
+def _ranked(mentors: list[Mentor], k: int, allowed: Callable[[str, str], bool]) -> dict[str, list[Hint]]:
     terms: dict[str, dict[str, str]] = {}  # mentor id -> {key: term as written}
     for mentor in sorted(mentors, key=lambda m: m.id):
-        keyed: dict[str, str] = {}
-        for term in mentor.expertise:
-            key = term_key(term)
-            if key:
-                keyed.setdefault(key, " ".join(term.lower().split()))
-        terms.setdefault(mentor.id, keyed)
+        terms.setdefault(mentor.id, _keyed(mentor.expertise))
 
     holders: dict[str, set[str]] = defaultdict(set)  # term key -> mentor ids
     for mentor_id, keyed in terms.items():
@@ -69,6 +83,8 @@ def similar_mentors(mentors: list[Mentor], k: int) -> dict[str, list[Hint]]:
         candidates = sorted({other for key in keyed for other in holders[key]} - {mentor_id})
         scored = []
         for other in candidates:
+            if not allowed(mentor_id, other):
+                continue
             mine, theirs = set(keyed), set(terms[other])
             common = sorted(mine & theirs)
             inter = sum(weight[key] for key in common)
@@ -80,4 +96,47 @@ def similar_mentors(mentors: list[Mentor], k: int) -> dict[str, list[Hint]]:
     return hints
 
 
-__all__ = ["Hint", "similar_mentors", "term_key"]
+class Reciprocal(NamedTuple):
+    """Two mentors who can teach each other: ``a`` < ``b`` by id, terms as the teacher wrote them."""
+
+    a: str
+    b: str
+    a_teaches_b: tuple[str, ...]
+    b_teaches_a: tuple[str, ...]
+
+
+def reciprocal_pairs(mentors: list[Mentor]) -> list[Reciprocal]:
+    """Pairs where each mentor has expertise the other wants to learn (reverse mentoring).
+
+    Terms match as in :func:`similar_mentors` (normalised). Sorted by the pair's ids; each
+    pair once, with ``a`` the smaller id. Same input (in any order), same output.
+    """
+    people = {}
+    for mentor in sorted(mentors, key=lambda m: m.id):
+        people.setdefault(mentor.id, (_keyed(mentor.expertise), set(_keyed(mentor.wants_to_learn))))
+    ids = sorted(people)
+    pairs = []
+    for i, a in enumerate(ids):
+        a_knows, a_wants = people[a]
+        if not a_wants:
+            continue
+        for b in ids[i + 1:]:
+            b_knows, b_wants = people[b]
+            a_teaches = tuple(sorted(a_knows[key] for key in b_wants & set(a_knows)))
+            b_teaches = tuple(sorted(b_knows[key] for key in a_wants & set(b_knows)))
+            if a_teaches and b_teaches:
+                pairs.append(Reciprocal(a, b, a_teaches, b_teaches))
+    return pairs
+
+
+def _keyed(terms: tuple[str, ...]) -> dict[str, str]:
+    """{comparison key: term as written (spacing and case normalised)}, first spelling kept."""
+    keyed: dict[str, str] = {}
+    for term in terms:
+        key = term_key(term)
+        if key:
+            keyed.setdefault(key, " ".join(term.lower().split()))
+    return keyed
+
+
+__all__ = ["Hint", "Reciprocal", "outside_view", "reciprocal_pairs", "similar_mentors", "term_key"]
