@@ -143,7 +143,8 @@ def _name_speakers(t, names: dict[str, str]):
 def build(project: Project, audience: str | None = None, strict: bool = True, echo: Echo = _quiet,
           engine_factory=None, key=None, retranscribe: bool = False) -> BuildReport:
     """The whole build for one audience. The previous site survives any failure."""
-    from .directory.match import similar_mentors
+    from .directory.match import outside_view, reciprocal_pairs, similar_mentors
+    from .directory.status import build_date, mentor_status
     from .knowledge import build_docs
     from .site.build import check_layout, mkdocs_build, read_mkdocs, swap_owned
     from .site.render import render_site
@@ -168,7 +169,16 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
 
     t = time.perf_counter()
     docs, taxonomy = build_docs(project.config, kept, transcripts, mentors, echo)
-    hints = similar_mentors(mentors, project.config.directory.similar_mentors)
+    dc = project.config.directory
+    hints = similar_mentors(mentors, dc.similar_mentors)
+    outside = outside_view(mentors, dc.similar_mentors)
+    pairs = reciprocal_pairs(mentors)
+    today = build_date()
+    last: dict[str, object] = {}
+    for s in kept:  # only this audience's sessions: a private date never shows through
+        for mid in s.mentors:
+            last[mid] = max(last.get(mid, s.date), s.date)
+    statuses = {m.id: mentor_status(m, last.get(m.id), today, dc.inactive_after_days) for m in mentors}
     report.timings["enrich"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -177,7 +187,8 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
     try:
         from pathlib import Path
 
-        render_site(Path(stage), docs, mentors, hints, directory_urls=info.directory_urls, taxonomy=taxonomy)
+        render_site(Path(stage), docs, mentors, hints, directory_urls=info.directory_urls, taxonomy=taxonomy,
+                    statuses=statuses, outside=outside, reciprocal=pairs)
         swap_owned(Path(stage), info.docs_dir)
     finally:
         shutil.rmtree(stage, ignore_errors=True)

@@ -7,6 +7,7 @@ rule with the marker phrases planted in the internal and private scripts.
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from pathlib import Path
@@ -151,6 +152,19 @@ def test_demo_shows_redacted_text_and_knowledge(demo):
     recorded = (site / "sessions" / "starting-in-data-science" / "index.html").read_text()
     assert '<track kind="chapters" src="../../sessions/starting-in-data-science.chapters.vtt"' in recorded
     assert (site / "sessions" / "starting-in-data-science.chapters.vtt").read_text().startswith("WEBVTT")
+
+
+def test_mentor_pages_show_status_offers_and_hints(demo):
+    root, _, _ = demo
+    mentors = root / "site" / "mentors"
+    ana = html.unescape((mentors / "ana-garcia" / "index.html").read_text())
+    for shown in ("Taking mentees", "Talks about", "Short calls", "An outside view", "Reverse mentoring",
+                  "(local time)"):
+        assert shown in ana, shown
+    assert "Not active" in (mentors / "hannah-schmidt" / "index.html").read_text()  # available_until past
+    assert "<strong>Full</strong>" in (mentors / "rafael-torres" / "index.html").read_text()  # capacity 0
+    topic = (root / "site" / "topics" / "negotiation" / "index.html").read_text()
+    assert "Short calls on this topic" in topic and "Ana García" in topic
 
 
 def test_second_build_loads_no_model(demo):

@@ -106,6 +106,8 @@ def _topics(docs: Sequence[SessionDoc], mentors: Sequence[Mentor], taxonomy=None
             t = get(label)
             if t is not None and m not in t.mentors:
                 t.mentors.append(m)
+        for offer in m.offers:  # a topic page for every micro-mentoring offer
+            get(offer.topic)
     for t in topics.values():
         t.sessions.sort(key=lambda d: (-d.session.date.toordinal(), d.session.id))
         t.mentors.sort(key=lambda m: m.id)
@@ -169,6 +171,9 @@ def render_site(
     hints: Mapping[str, Sequence[object]],
     directory_urls: bool = True,
     taxonomy=None,
+    statuses: Mapping[str, object] | None = None,
+    outside: Mapping[str, Sequence[object]] | None = None,
+    reciprocal: Sequence[tuple] = (),
 ) -> list[Path]:
     """Write every generated page, asset and media copy under ``out``; return the files."""
     env = _env()
@@ -271,9 +276,30 @@ def render_site(
 
     # Mentors.
     page = env.get_template("mentor.md.j2")
+    pairs_of: dict[str, list] = {}
+    for a, b, a_teaches_b, b_teaches_a in reciprocal:
+        if a in by_id and b in by_id:
+            pairs_of.setdefault(a, []).append((by_id[b], a_teaches_b, b_teaches_a))
+            pairs_of.setdefault(b, []).append((by_id[a], b_teaches_a, a_teaches_b))
     for m in sorted(mentors, key=lambda m: m.id):
         contact = safe_url(m.contact)
+        photo = safe_url(m.photo) if m.photo and m.photo.startswith("https://") else None
         pairs = [(hint, by_id[hint.mentor_id]) for hint in hints.get(m.id, ()) if hint.mentor_id in by_id]
+        views = [(hint, by_id[hint.mentor_id]) for hint in (outside or {}).get(m.id, ()) if hint.mentor_id in by_id]
+        their = [d for d in docs if m.id in d.session.mentors]
+        mined: dict[str, list] = {}
+        for d in their:
+            for tag in d.enrichment.topics:
+                t = find_topic(tag.label, tag.id)
+                if t is not None:
+                    mined.setdefault(t.slug, [t, 0])[1] += 1
+        talks = sorted(((t, n) for t, n in mined.values()), key=lambda x: (-x[1], x[0].label))
+        if m.availability:
+            availability_text = ", ".join(f"{w.day} {w.start}-{w.end}" for w in m.availability) + " (local time)"
+        elif m.weekly_hours:
+            availability_text = f"{m.weekly_hours:g} hours a week"
+        else:
+            availability_text = ""
         write(
             f"mentors/{m.id}.md",
             page.render(
@@ -283,8 +309,14 @@ def render_site(
                 capacity_text=f"{m.capacity} mentee{'s' if m.capacity != 1 else ''}",
                 contact=contact,
                 contact_text=contact.removeprefix("mailto:") if contact else "",
-                sessions=[d for d in docs if m.id in d.session.mentors],
+                sessions=their,
                 hints=pairs,
+                status=(statuses or {}).get(m.id),
+                photo=photo,
+                talks_about=talks,
+                availability_text=availability_text,
+                outside=views,
+                reciprocal=pairs_of.get(m.id, [])[:5],
             ),
         )
     orgs: dict[str, list[Mentor]] = {}
@@ -297,8 +329,15 @@ def render_site(
 
     # Topics.
     page = env.get_template("topic.md.j2")
+    offers_on: dict[str, list] = {}
+    for m in sorted(mentors, key=lambda m: m.id):
+        for o in m.offers:
+            t = find_topic(o.topic)
+            if t is not None:
+                offers_on.setdefault(t.slug, []).append((m, o))
     for t in topics.values():
-        write(f"topics/{t.slug}.md", page.render(front_matter=_front_matter(t.label), t=t))
+        write(f"topics/{t.slug}.md", page.render(front_matter=_front_matter(t.label), t=t,
+                                                 offers=offers_on.get(t.slug, [])))
     write("topics/index.md", env.get_template("topics_index.md.j2").render(topics=list(topics.values())))
 
     # Assets.

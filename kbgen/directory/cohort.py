@@ -1,0 +1,922 @@
+"""Cohort matching: pair a list of mentees (mentees.yaml) with the roster's mentors.
+
+The cohort file is a mapping with a ``mentees:`` list (or a bare list of entries)::
+
+    mentees:
+      - id: lena-fischer              # required; lower-case letters, digits and hyphens
+        name: Lena Fischer            # required
+        organization: Northwind Labs
+        timezone: Europe/Berlin       # IANA name; default UTC
+        languages: [de, en]           # required; codes or names ("Spanish")
+        needs: [negotiation, public speaking]   # required; most important first
+        format: [video]               # optional: video, phone, chat, in-person
+        availability: ["mon-fri 08:00-10:00"]   # optional: windows, or hours a week (2)
+        outside_org: true             # wants a mentor from another organization
+        avoid: [ana-garcia]           # mentor ids never to pair with (named conflicts)
+        prefer: [sofia-rossi]         # mentor ids the mentee would like (a bonus)
+        goals: Negotiate my first promotion.
+
+Mentee data is private: it goes into the match report folder, never into the site.
+
+A pair's score lies in [0, 1]: topic fit (needs weighted by their order, 1, 1/2, 1/3 ...,
+against the mentor's expertise and micro-mentoring offers) 0.60, shared hours across time
+zones 0.20 (full at 2 h a week), format 0.05, the mentee's first language 0.05, a ``prefer``
+bonus 0.10. Hard constraints (a pair that breaks one is never made): a shared language, a
+topic in common, an open slot (capacity > 0) and an active mentor, another organization when
+``outside_org`` asks for it, no mentor on the ``avoid`` list.
+
+Three assignments respect every mentor's capacity: ``optimal`` (the largest total score; a
+sparse min-cost assignment, LAPJVsp, with each mentor repeated once per open slot), ``stable``
+(the ``matching`` package's hospital-resident algorithm: no mentee and mentor would both rather
+be paired with each other than keep what they got) and ``greedy`` (best pairs first, the
+baseline). Every mentee's candidate list is cut to its ``candidates`` best feasible mentors,
+which keeps 5,000 x 5,000 cohorts in memory; below that size nothing is cut.
+
+Scores are symmetric (a mentor ranks mentees by the same pair score), so the stable matching
+is unique and equals the greedy one; ``stable`` is the guarantee, ``greedy`` the cheap way there.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, NamedTuple
+
+import numpy as np
+
+from ..errors import Problem, ValidationError, rel
+from ..models import Mentor, Window
+from ..yamlio import LocatedYaml, YamlProblem, load_yaml
+from .match import term_key
+from .roster import DAYS, FORMATS, parse_window, slugify
+from .status import utc_week
+
+#: Every key a mentee entry may have, with what it holds (used in error messages and docs).
+FIELDS: dict[str, str] = {
+    "id": "slug naming the mentee in reports: lower-case letters, digits and hyphens",
+    "name": "full name as shown in the report and agreement",
+    "organization": "employer or affiliation",
+    "timezone": "IANA time zone such as 'Europe/Berlin' (default UTC)",
+    "languages": "languages spoken, e.g. [en, es] or [English, Spanish]",
+    "needs": "topics to work on, most important first, e.g. [negotiation, feedback]",
+    "format": "how sessions may happen: any of video, phone, chat, in-person",
+    "availability": "weekly hours as a number (e.g. 2), or windows in the mentee's time zone "
+    "such as ['mon 09:00-11:00', 'mon-fri 17:00-18:00']",
+    "outside_org": "true to be paired only with a mentor from another organization",
+    "avoid": "mentor ids never to pair with (named conflicts)",
+    "prefer": "mentor ids the mentee would like (a bonus, not a promise)",
+    "goals": "what the mentee wants from the partnership, in their words",
+}
+REQUIRED = ("id", "name", "languages", "needs")
+TOP_KEY = "mentees"
+MAX_WEEKLY_HOURS = 168
+
+#: Score weights; they add up to 1.
+W_TOPIC, W_HOURS, W_FORMAT, W_LANGUAGE, W_PREFER = 0.60, 0.20, 0.05, 0.05, 0.10
+#: Shared hours a week at which the time component is full.
+HOURS_FULL = 2.0
+#: Working hours assumed for someone who gives no availability windows (their own time zone).
+WORKING_HOURS = tuple(Window(day, "09:00", "17:00") for day in DAYS[:5])
+#: Best feasible mentors kept per mentee (the rest cannot be assigned to that mentee).
+CANDIDATES = 100
+METHODS = ("optimal", "stable", "greedy")
+#: How each format reads after "meets".
+FORMAT_WORDS = {"video": "by video", "phone": "by phone", "chat": "by chat", "in-person": "in person"}
+
+Method = Literal["optimal", "stable", "greedy"]
+Keys = tuple[str | int, ...]
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+#: ISO 639-1 codes and English names, so "Spanish" meets "es" and reasons say "speaks Spanish".
+LANGUAGES: dict[str, str] = {
+    "af": "Afrikaans", "am": "Amharic", "ar": "Arabic", "bg": "Bulgarian", "bn": "Bengali",
+    "ca": "Catalan", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek", "en": "English",
+    "es": "Spanish", "et": "Estonian", "fa": "Persian", "fi": "Finnish", "fil": "Filipino",
+    "fr": "French", "ga": "Irish", "gu": "Gujarati", "ha": "Hausa", "he": "Hebrew", "hi": "Hindi",
+    "hr": "Croatian", "hu": "Hungarian", "id": "Indonesian", "ig": "Igbo", "is": "Icelandic",
+    "it": "Italian", "ja": "Japanese", "kn": "Kannada", "ko": "Korean", "lt": "Lithuanian",
+    "lv": "Latvian", "ml": "Malayalam", "mr": "Marathi", "ms": "Malay", "nl": "Dutch",
+    "no": "Norwegian", "pa": "Punjabi", "pl": "Polish", "pt": "Portuguese", "qu": "Quechua",
+    "ro": "Romanian", "ru": "Russian", "sk": "Slovak", "sl": "Slovenian", "sr": "Serbian",
+    "sv": "Swedish", "sw": "Swahili", "ta": "Tamil", "te": "Telugu", "th": "Thai", "tl": "Tagalog",
+    "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese", "xh": "Xhosa",
+    "yo": "Yoruba", "zh": "Chinese", "zu": "Zulu",
+}
+_LANGUAGE_CODES = {name.lower(): code for code, name in LANGUAGES.items()}
+
+
+def language_code(text: str) -> str:
+    """'Spanish', 'es', ' ES ' -> 'es'; an unknown language stays as written, lower-cased."""
+    key = " ".join(text.split()).lower()
+    return _LANGUAGE_CODES.get(key, key)
+
+
+def language_name(code: str) -> str:
+    """'es' -> 'Spanish'; unknown codes are shown as they are."""
+    return LANGUAGES.get(code, code)
+
+
+# -- the cohort file -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mentee:
+    """One entry of mentees.yaml. Private: never rendered into the site."""
+
+    id: str
+    name: str
+    organization: str = ""
+    timezone: str = "UTC"
+    languages: tuple[str, ...] = ()  # codes where known ('es'), else as written, lower-case
+    needs: tuple[str, ...] = ()  # most important first
+    formats: tuple[str, ...] = ()  # the file's `format` key; empty = any
+    availability: tuple[Window, ...] = ()  # weekly windows in the mentee's time zone
+    weekly_hours: float | None = None  # hours a week, when no windows are given
+    outside_org: bool = False
+    avoid: tuple[str, ...] = ()
+    prefer: tuple[str, ...] = ()
+    goals: str = ""
+
+
+def load_mentees(path: Path, root: Path | None = None, mentors: Sequence[Mentor] | None = None) -> list[Mentee]:
+    """Read and validate the cohort file at ``path``; mentees sorted by id.
+
+    Raises :class:`~kbgen.errors.ValidationError` listing every problem (file, line, field).
+    With ``mentors``, ids in ``avoid`` and ``prefer`` must name mentors of the roster.
+    """
+    path = Path(path)
+    shown = rel(path, root)
+    if not path.is_file():
+        what = "is a folder, not a file" if path.is_dir() else "file not found"
+        raise ValidationError([Problem(shown, "", f"{what}; give the cohort file, e.g. mentees.yaml")],
+                              what="cohort")
+    try:
+        doc = load_yaml(path, root)
+    except YamlProblem as exc:
+        raise ValidationError([exc.problem], what="cohort") from None
+    checker = _Checker(doc, None if mentors is None else {m.id for m in mentors})
+    mentees = checker.run()
+    if checker.problems:
+        raise ValidationError(checker.problems, what="cohort")
+    return sorted(mentees, key=lambda m: m.id)
+
+
+class _Checker:
+    """Walks a loaded cohort file, building mentees and collecting problems."""
+
+    def __init__(self, doc: LocatedYaml, mentor_ids: set[str] | None):
+        self.doc = doc
+        self.mentor_ids = mentor_ids
+        self.problems: list[Problem] = []
+
+    def add(self, keys: Keys, message: str, label: str = "", field: str = "") -> None:
+        line = self.doc.line(*keys)
+        parts = (f"line {line}" if line else "", label, f"field '{field}'" if field else "")
+        self.problems.append(Problem(self.doc.shown, ", ".join(x for x in parts if x), message))
+
+    def run(self) -> list[Mentee]:
+        data = self.doc.data
+        prefix: Keys = ()
+        if data is None:
+            return []
+        if isinstance(data, dict):
+            extra = sorted(str(k) for k in data if k != TOP_KEY)
+            for key in extra:
+                self.add((key,), f"unknown top-level key '{key}'; the cohort file holds only a '{TOP_KEY}:' list")
+            if TOP_KEY not in data:
+                if not extra:
+                    self.add((), f"expected a '{TOP_KEY}:' list of mentee entries")
+                return []
+            entries, prefix = data[TOP_KEY], (TOP_KEY,)
+            if entries is None:
+                return []
+        else:
+            entries = data
+        if not isinstance(entries, list):
+            self.add(prefix, "expected a list of mentee entries (each starting with '- id: ...'), "
+                     f"got {_kind(entries)}", field=TOP_KEY if prefix else "")
+            return []
+        mentees: list[Mentee] = []
+        first_line: dict[str, int | None] = {}
+        for index, entry in enumerate(entries):
+            keys = (*prefix, index)
+            mentee = self.entry(keys, index, entry)
+            raw_id = entry.get("id") if isinstance(entry, dict) else None
+            if isinstance(raw_id, str) and raw_id.strip():
+                raw_id = raw_id.strip()
+                if raw_id in first_line:
+                    self.add((*keys, "id"), f"id '{raw_id}' is already used by the entry at line "
+                             f"{first_line[raw_id]}; give each mentee a different id", f"mentee '{raw_id}'", "id")
+                    continue
+                first_line[raw_id] = self.doc.line(*keys, "id")
+            if mentee is not None:
+                mentees.append(mentee)
+        return mentees
+
+    def entry(self, keys: Keys, index: int, entry: Any) -> Mentee | None:
+        label = f"mentee #{index + 1}"
+        if not isinstance(entry, dict):
+            self.add(keys, f"expected a mapping of fields such as 'id:' and 'name:', got {_kind(entry)}", label)
+            return None
+        if isinstance(entry.get("id"), str) and entry["id"].strip():
+            label = f"mentee '{entry['id'].strip()}'"
+        before = len(self.problems)
+        for key in entry:
+            if str(key) not in FIELDS:
+                close = difflib.get_close_matches(str(key), FIELDS, n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                self.add((*keys, str(key)), f"unknown key '{key}'; {hint}valid keys: {', '.join(FIELDS)}",
+                         label, str(key))
+        for key in REQUIRED:
+            if entry.get(key) is None:
+                self.add(keys, f"missing required field '{key}': add the {FIELDS[key]}", label, key)
+
+        values: dict[str, Any] = {}
+        for key in ("id", "name", "organization", "timezone", "goals"):
+            if entry.get(key) is not None:
+                values[key] = self.text(keys, key, entry[key], label)
+        for key in ("languages", "needs", "format", "avoid", "prefer"):
+            if entry.get(key) is not None:
+                values[key] = self.strings(keys, key, entry[key], label)
+        if entry.get("outside_org") is not None:
+            if isinstance(entry["outside_org"], bool):
+                values["outside_org"] = entry["outside_org"]
+            else:
+                self.add((*keys, "outside_org"), f"expected true or false, got {_kind(entry['outside_org'])}",
+                         label, "outside_org")
+        if entry.get("availability") is not None:
+            values["availability"], values["weekly_hours"] = self.availability(keys, entry["availability"], label)
+
+        self.check_id(keys, values.get("id"), label)
+        self.check_timezone(keys, values.get("timezone"), label)
+        for key in ("languages", "needs"):
+            if key in values and values[key] == ():
+                self.add((*keys, key), f"'{key}' is empty; give at least one", label, key)
+        if values.get("outside_org") and not values.get("organization"):
+            self.add((*keys, "outside_org"), "outside_org needs the mentee's 'organization' to tell which "
+                     "organization is another one; add it", label, "outside_org")
+        values["formats"] = self.formats(keys, values.pop("format", None), label)
+        for key in ("avoid", "prefer"):
+            values[key] = self.mentor_refs(keys, key, values.get(key), label)
+        both = sorted(set(values.get("avoid") or ()) & set(values.get("prefer") or ()))
+        if both:
+            self.add((*keys, "prefer"), f"{', '.join(both)} is both avoided and preferred; keep one", label, "prefer")
+        if values.get("languages"):
+            values["languages"] = _unique(language_code(x) for x in values["languages"])
+        if values.get("needs"):
+            values["needs"] = _unique(" ".join(x.split()).lower() for x in values["needs"])
+        if len(self.problems) > before:
+            return None
+        return Mentee(**{k: v for k, v in values.items() if v is not None})
+
+    def text(self, keys: Keys, key: str, value: Any, label: str) -> str | None:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value and key in REQUIRED:
+                self.add((*keys, key), f"'{key}' is empty; give the {FIELDS[key]}", label, key)
+                return None
+            return value
+        hint = "; put it in quotes" if isinstance(value, (int, float)) else ""
+        self.add((*keys, key), f"expected text, got {_kind(value)}{hint}", label, key)
+        return None
+
+    def strings(self, keys: Keys, key: str, value: Any, label: str) -> tuple[str, ...] | None:
+        """A list of strings; a lone string is accepted, split on commas ("en, de")."""
+        if isinstance(value, str):
+            value = [x for x in value.split(",") if x.strip()]
+        if not isinstance(value, list):
+            self.add((*keys, key), f"expected a list of text such as [a, b], got {_kind(value)}", label, key)
+            return None
+        out, ok = [], True
+        for i, item in enumerate(value):
+            if not isinstance(item, str):
+                ok = False
+                self.add((*keys, key, i), f"item {i + 1} should be text, got {_kind(item)}"
+                         + ("; put it in quotes" if isinstance(item, (int, float)) else ""), label, key)
+            elif not item.strip():
+                ok = False
+                self.add((*keys, key, i), f"item {i + 1} is empty; remove it", label, key)
+            else:
+                out.append(item.strip())
+        return tuple(out) if ok else None
+
+    def check_id(self, keys: Keys, value: str | None, label: str) -> None:
+        if value and not _SLUG.fullmatch(value):
+            suggestion = slugify(value)
+            hint = f", e.g. '{suggestion}'" if suggestion else ""
+            self.add((*keys, "id"), f"id '{value}' is not a slug; use lower-case letters, digits and single "
+                     f"hyphens{hint}", label, "id")
+
+    def check_timezone(self, keys: Keys, value: str | None, label: str) -> None:
+        if value is None or value in _timezones():
+            return
+        close = difflib.get_close_matches(value, _timezones(), n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        self.add((*keys, "timezone"), f"unknown time zone '{value}'; {hint}use an IANA name such as "
+                 "'Europe/Berlin' or 'UTC'", label, "timezone")
+
+    def formats(self, keys: Keys, value: tuple[str, ...] | None, label: str) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        out = []
+        for i, item in enumerate(value):
+            norm = re.sub(r"[\s_]+", "-", item.lower())
+            if norm not in FORMATS:
+                self.add((*keys, "format", i), f"unknown format '{item}'; use any of {', '.join(FORMATS)}",
+                         label, "format")
+            out.append(norm)
+        return _unique(out)
+
+    def mentor_refs(self, keys: Keys, key: str, value: tuple[str, ...] | None, label: str) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        for i, item in enumerate(value):
+            if self.mentor_ids is not None and item not in self.mentor_ids:
+                close = difflib.get_close_matches(item, sorted(self.mentor_ids), n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                self.add((*keys, key, i), f"no mentor '{item}' in the roster; {hint}use a mentor id "
+                         "from mentors.yaml", label, key)
+            elif not _SLUG.fullmatch(item):
+                self.add((*keys, key, i), f"'{item}' is not a mentor id (lower-case letters, digits and "
+                         "hyphens)", label, key)
+        return _unique(value)
+
+    def availability(self, keys: Keys, value: Any, label: str) -> tuple[tuple[Window, ...] | None, float | None]:
+        where = (*keys, "availability")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not 0 < value <= MAX_WEEKLY_HOURS:
+                self.add(where, f"weekly hours must be more than 0 and at most {MAX_WEEKLY_HOURS}, got {value}",
+                         label, "availability")
+                return None, None
+            return (), float(value)
+        if isinstance(value, str):
+            value = value.split(",")
+        if not isinstance(value, list) or not value:
+            self.add(where, "expected hours a week (a number such as 2) or a list of windows such as "
+                     f"['mon 09:00-11:00'], got {_kind(value)}", label, "availability")
+            return None, None
+        windows: list[Window] = []
+        ok = True
+        for i, item in enumerate(value):
+            if not isinstance(item, str):
+                ok = False
+                self.add((*where, i), f"item {i + 1} should be a window such as 'mon 09:00-11:00', "
+                         f"got {_kind(item)}", label, "availability")
+                continue
+            found, problem = parse_window(item)
+            if problem:
+                ok = False
+                self.add((*where, i), f"item {i + 1}: {problem}", label, "availability")
+            else:
+                windows.extend(found)
+        if not ok:
+            return None, None
+        return tuple(sorted(set(windows), key=lambda w: (DAYS.index(w.day), w.start, w.end))), None
+
+
+@lru_cache(maxsize=1)
+def _timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones() | {"UTC"})
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"text ('{value}')"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+# -- scoring ---------------------------------------------------------------------------
+
+
+def mentor_topics(mentor: Mentor) -> tuple[str, ...]:
+    """What a mentor can help with: expertise, then micro-mentoring offers (as written)."""
+    return _unique([*mentor.expertise, *(o.topic for o in mentor.offers)])
+
+
+def need_weights(n: int) -> list[float]:
+    """Weights of ``n`` needs in order: 1, 1/2, 1/3 ... normalised to add up to 1."""
+    raw = [1.0 / (i + 1) for i in range(n)]
+    total = sum(raw)
+    return [w / total for w in raw]
+
+
+def week_spans(timezone: str, windows: Sequence[Window]) -> tuple[tuple[int, int], ...]:
+    """Availability as UTC minutes of the reference week; working hours when no windows."""
+    return utc_week(timezone, windows or WORKING_HOURS)
+
+
+def _org(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+class Pair(NamedTuple):
+    mentee_id: str
+    mentor_id: str
+    score: float
+    reasons: tuple[str, ...]
+
+
+class Unmatched(NamedTuple):
+    mentee_id: str
+    why: str
+
+
+class Demand(NamedTuple):
+    """A topic in demand that too few mentors cover: mentees needing it, mentors and open slots."""
+
+    topic: str
+    mentees: int
+    mentors: int
+    slots: int
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """What :func:`match_cohort` found: pairs by mentee id, the unmatched and why, topic demand."""
+
+    method: str
+    pairs: tuple[Pair, ...]
+    unmatched: tuple[Unmatched, ...]
+    demand: tuple[Demand, ...]
+
+    @property
+    def total(self) -> float:
+        return round(sum(p.score for p in self.pairs), 6)
+
+
+class _Model:
+    """A cohort and a roster as arrays, so scores of all pairs come from a few matrix products.
+
+    Rows are mentees, columns mentors, both sorted by id. Scores are computed a block of rows at
+    a time (a 5,000 x 5,000 cohort never holds a dense matrix); exact to the minute for hours.
+    """
+
+    def __init__(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor], inactive: Iterable[str] = ()):
+        from scipy import sparse
+
+        self.mentees = sorted(mentees, key=lambda m: m.id)
+        self.mentors = sorted(mentors, key=lambda m: m.id)
+        n, m = len(self.mentees), len(self.mentors)
+        self.mentor_index = {x.id: j for j, x in enumerate(self.mentors)}
+        inactive = set(inactive)
+
+        # Topics: need weights (n x T) against what mentors cover (m x T).
+        vocab: dict[str, int] = {}
+        rows, cols, vals = [], [], []
+        self.need_keys: list[list[str]] = []
+        for i, x in enumerate(self.mentees):
+            keys = _unique(k for k in (term_key(t) for t in x.needs) if k)
+            self.need_keys.append(list(keys))
+            for key, w in zip(keys, need_weights(len(keys)), strict=True):
+                rows.append(i)
+                cols.append(vocab.setdefault(key, len(vocab)))
+                vals.append(w)
+        self.need_matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(n, max(len(vocab), 1)))
+        self.topic_keys: list[set[str]] = []
+        rows, cols = [], []
+        for j, y in enumerate(self.mentors):
+            keys = {k for k in (term_key(t) for t in mentor_topics(y)) if k}
+            self.topic_keys.append(keys)
+            for key in sorted(keys):
+                if key in vocab:
+                    rows.append(j)
+                    cols.append(vocab[key])
+        self.cover = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(m, max(len(vocab), 1))).T.tocsr()
+
+        # Languages: any shared (hard), the mentee's first (bonus).
+        langs: dict[str, int] = {}
+        self.mentee_langs = [list(_unique(language_code(c) for c in x.languages)) for x in self.mentees]
+        self.mentor_langs = [list(_unique(language_code(c) for c in y.languages)) for y in self.mentors]
+        for group in (*self.mentee_langs, *self.mentor_langs):
+            for c in group:
+                langs.setdefault(c, len(langs))
+        width = max(len(langs), 1)
+        self.speaks_e = np.zeros((n, width), dtype=np.float32)
+        self.first_e = np.zeros((n, width), dtype=np.float32)
+        self.speaks_m = np.zeros((m, width), dtype=np.float32)
+        for i, group in enumerate(self.mentee_langs):
+            self.speaks_e[i, [langs[c] for c in group]] = 1
+            if group:
+                self.first_e[i, langs[group[0]]] = 1
+        for j, group in enumerate(self.mentor_langs):
+            self.speaks_m[j, [langs[c] for c in group]] = 1
+
+        # Formats: compatible unless both state formats and none is shared.
+        self.fmt_e = np.array([[f in x.formats for f in FORMATS] for x in self.mentees], np.float32).reshape(n, -1)
+        self.fmt_m = np.array([[f in y.formats for f in FORMATS] for y in self.mentors], np.float32).reshape(m, -1)
+        self.any_fmt_e = self.fmt_e.sum(axis=1) == 0
+        self.any_fmt_m = self.fmt_m.sum(axis=1) == 0
+
+        # Hours: each person's UTC spans, cut into the elementary intervals between every
+        # endpoint of anyone's spans; minutes shared = (A * lengths) @ B.T, exact.
+        spans_e = [week_spans(x.timezone, x.availability) for x in self.mentees]
+        spans_m = [week_spans(y.timezone, y.availability) for y in self.mentors]
+        self.default_e = np.array([not x.availability for x in self.mentees], dtype=bool)
+        self.default_m = np.array([not y.availability for y in self.mentors], dtype=bool)
+        self.prof_e, ue = _profiles(spans_e)
+        self.prof_m, um = _profiles(spans_m)
+        cuts = sorted({0, 7 * 1440} | {t for s in (*ue, *um) for span in s for t in span})
+        a, b = _interval_matrix(ue, cuts), _interval_matrix(um, cuts)
+        lengths = np.diff(np.array(cuts, dtype=np.float64))
+        self.shared_minutes = (a * lengths) @ b.T  # unique profiles x unique profiles
+
+        # Hard constraints that are not about content.
+        self.open = np.array([y.capacity > 0 and y.id not in inactive for y in self.mentors], dtype=bool)
+        self.capacity = np.array([max(y.capacity, 0) for y in self.mentors], dtype=np.int64)
+        orgs: dict[str, int] = {}
+        self.org_e = np.array([orgs.setdefault(_org(x.organization), len(orgs)) if _org(x.organization) else -1
+                               for x in self.mentees], dtype=np.int64)
+        self.org_m = np.array([orgs.setdefault(_org(y.organization), len(orgs)) if _org(y.organization) else -2
+                               for y in self.mentors], dtype=np.int64)
+        self.outside = np.array([x.outside_org for x in self.mentees], dtype=bool)
+        self.avoid = [[self.mentor_index[a] for a in x.avoid if a in self.mentor_index] for x in self.mentees]
+        self.prefer = [[self.mentor_index[p] for p in x.prefer if p in self.mentor_index] for x in self.mentees]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.mentees), len(self.mentors)
+
+    def block(self, lo: int, hi: int) -> dict[str, np.ndarray]:
+        """Scores and constraint masks of mentees ``lo:hi`` against every mentor."""
+        fit = (self.need_matrix[lo:hi] @ self.cover).toarray()
+        lang = (self.speaks_e[lo:hi] @ self.speaks_m.T) > 0
+        first = (self.first_e[lo:hi] @ self.speaks_m.T) > 0
+        fmt = ((self.fmt_e[lo:hi] @ self.fmt_m.T) > 0) | self.any_fmt_e[lo:hi, None] | self.any_fmt_m[None, :]
+        minutes = self.shared_minutes[np.ix_(self.prof_e[lo:hi], self.prof_m)]
+        hours = np.round(minutes / 60.0, 2)
+        prefer = np.zeros(fit.shape, dtype=bool)
+        avoid = np.zeros(fit.shape, dtype=bool)
+        for r in range(lo, hi):
+            prefer[r - lo, self.prefer[r]] = True
+            avoid[r - lo, self.avoid[r]] = True
+        same_org = (self.org_e[lo:hi, None] == self.org_m[None, :]) & self.outside[lo:hi, None]
+        score = (W_TOPIC * fit + W_HOURS * np.minimum(hours, HOURS_FULL) / HOURS_FULL + W_FORMAT * fmt
+                 + W_LANGUAGE * first + W_PREFER * prefer)
+        score = np.round(score, 6)
+        topic = fit > 1e-12
+        feasible = lang & topic & self.open[None, :] & ~same_org & ~avoid
+        return {"score": score, "fit": fit, "hours": hours, "lang": lang, "topic": topic, "same_org": same_org,
+                "avoid": avoid, "feasible": feasible}
+
+    def edges(self, candidates: int | None, block_rows: int = 256) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                                           np.ndarray]:
+        """Each mentee's best feasible mentors: rows, cols, scores (by row, best first) and feasible counts."""
+        n, m = self.shape
+        k = m if candidates is None else max(1, min(candidates, m))
+        out_r, out_c, out_s = [], [], []
+        counts = np.zeros(n, dtype=np.int64)
+        for lo in range(0, n, block_rows):
+            hi = min(n, lo + block_rows)
+            b = self.block(lo, hi)
+            feasible, score = b["feasible"], b["score"]
+            counts[lo:hi] = feasible.sum(axis=1)
+            # One integer key per pair: score (micro-units) first, lower mentor index on ties.
+            key = np.rint(score * 1e6).astype(np.int64) * (m + 1) + (m - np.arange(m))[None, :]
+            key[~feasible] = -1
+            top = np.argpartition(-key, k - 1, axis=1)[:, :k] if k < m else np.tile(np.arange(m), (hi - lo, 1))
+            top_keys = np.take_along_axis(key, top, axis=1)
+            order = np.argsort(-top_keys, axis=1, kind="stable")
+            top = np.take_along_axis(top, order, axis=1)
+            top_keys = np.take_along_axis(top_keys, order, axis=1)
+            rr, cc = np.nonzero(top_keys >= 0)
+            out_r.append(rr + lo)
+            out_c.append(top[rr, cc])
+            out_s.append(score[rr, top[rr, cc]])
+        if not out_r:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0), counts
+        return np.concatenate(out_r), np.concatenate(out_c), np.concatenate(out_s), counts
+
+    def hours(self, i: int, j: int) -> float:
+        """Hours a week mentee ``i`` and mentor ``j`` share (as in :meth:`block`)."""
+        return float(np.round(self.shared_minutes[self.prof_e[i], self.prof_m[j]] / 60.0, 2))
+
+    def reasons(self, i: int, j: int, hours: float) -> tuple[str, ...]:
+        """Plain-words reasons for pairing mentee ``i`` with mentor ``j``."""
+        x, y = self.mentees[i], self.mentors[j]
+        out = []
+        covered = self.topic_keys[j]
+        topics = [need for need in x.needs if term_key(need) in covered]
+        if topics:
+            out.append(_and(topics))
+        shared = [c for c in self.mentee_langs[i] if c in self.mentor_langs[j]]
+        if shared:
+            out.append(f"speaks {language_name(shared[0])}")
+        if hours <= 0:
+            out.append("no shared hours")
+        elif self.default_e[i] and self.default_m[j]:
+            out.append(f"{_num(hours / 5)} h of shared working hours a day")
+        else:
+            out.append(f"{_num(hours)} h a week of shared hours")
+        both = [f for f in x.formats if f in y.formats]
+        if both:
+            remote = [f for f in both if f != "in-person"]
+            ways = (["in person"] if "in-person" in both else []) + (["by " + _or(remote)] if remote else [])
+            out.append("meets " + " or ".join(ways))
+        if x.outside_org and _org(x.organization) != _org(y.organization):
+            out.append("another organisation")
+        if y.id in x.prefer:
+            out.append("asked for by name")
+        return tuple(out)
+
+    def why_none(self, i: int) -> str:
+        """Why mentee ``i`` has no feasible mentor: the first constraint that leaves nobody."""
+        x = self.mentees[i]
+        b = self.block(i, i + 1)
+        lang, topic, same_org, avoid = (b[k][0] for k in ("lang", "topic", "same_org", "avoid"))
+        langs = _or([language_name(c) for c in self.mentee_langs[i]])
+        needs = _or(list(x.needs))
+        if not lang.any():
+            return f"no mentor speaks {langs}"
+        if not topic.any():
+            return f"no mentor covers {needs}"
+        if not (lang & topic).any():
+            return f"no mentor who speaks {langs} covers {needs}"
+        fits = lang & topic
+        if not (fits & self.open).any():
+            return f"every mentor who fits ({self._ids(fits)}) is full or not active"
+        fits &= self.open
+        if not (fits & ~same_org).any():
+            return (f"every mentor who fits works at {x.organization} ({self._ids(fits)}), and the mentee "
+                    "asked for another organization")
+        fits &= ~same_org
+        return f"the only mentors who fit are on the avoid list ({self._ids(fits & avoid)})"
+
+    def why_taken(self, i: int, method: str) -> str:
+        b = self.block(i, i + 1)
+        fits = b["feasible"][0]
+        tail = {"optimal": "other mentees were given their places for the best overall fit",
+                "stable": "each took mentees who fit them better",
+                "greedy": "each was taken by a better-scoring pair first"}[method]
+        count = int(fits.sum())
+        mentors = "mentor" if count == 1 else "mentors"
+        return f"all {count} suitable {mentors} ({self._ids(fits)}) are full: {tail}"
+
+    def _ids(self, mask: np.ndarray, limit: int = 3) -> str:
+        ids = [self.mentors[j].id for j in np.flatnonzero(mask)]
+        more = f" and {len(ids) - limit} more" if len(ids) > limit else ""
+        return ", ".join(ids[:limit]) + more
+
+
+def _profiles(spans: list[tuple[tuple[int, int], ...]]) -> tuple[np.ndarray, list[tuple[tuple[int, int], ...]]]:
+    """Index of each person's availability among the distinct ones, and the distinct ones."""
+    seen: dict[tuple[tuple[int, int], ...], int] = {}
+    index = np.array([seen.setdefault(s, len(seen)) for s in spans], dtype=np.int64)
+    return index, list(seen)
+
+
+def _interval_matrix(profiles: list[tuple[tuple[int, int], ...]], cuts: list[int]) -> np.ndarray:
+    """1 where a profile covers the elementary interval [cuts[k], cuts[k+1])."""
+    out = np.zeros((len(profiles), len(cuts) - 1), dtype=np.float64)
+    where = {t: k for k, t in enumerate(cuts)}
+    for p, spans in enumerate(profiles):
+        for start, end in spans:
+            out[p, where[start]:where[end]] = 1
+    return out
+
+
+def _num(x: float) -> str:
+    x = round(x, 1)
+    return str(int(x)) if x == int(x) else f"{x:.1f}"
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _or(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def score(mentee: Mentee, mentor: Mentor) -> tuple[float, list[str]]:
+    """The pair's score in [0, 1] and its reasons in plain words (hard constraints aside)."""
+    model = _Model([mentee], [mentor])
+    b = model.block(0, 1)
+    return float(b["score"][0, 0]), list(model.reasons(0, 0, float(b["hours"][0, 0])))
+
+
+def blocker(mentee: Mentee, mentor: Mentor, inactive: Iterable[str] = ()) -> str | None:
+    """Why the pair may not be made (the first hard constraint it breaks), or None."""
+    inactive = set(inactive)
+    if mentor.id in mentee.avoid:
+        return "on the mentee's avoid list"
+    if mentor.id in inactive:
+        return "mentor is not active"
+    if mentor.capacity <= 0:
+        return "mentor is full"
+    if mentee.outside_org and _org(mentee.organization) and _org(mentee.organization) == _org(mentor.organization):
+        return "same organization, and the mentee asked for another one"
+    if not {language_code(c) for c in mentee.languages} & {language_code(c) for c in mentor.languages}:
+        return "no shared language"
+    if not {term_key(t) for t in mentee.needs} & {term_key(t) for t in mentor_topics(mentor)}:
+        return "no topic in common"
+    return None
+
+
+# -- assignment ------------------------------------------------------------------------
+
+
+def match_cohort(mentees: Sequence[Mentee], mentors: Sequence[Mentor], method: Method = "optimal",
+                 inactive: Iterable[str] = (), candidates: int | None = CANDIDATES) -> MatchResult:
+    """Pair ``mentees`` with ``mentors`` within every mentor's capacity.
+
+    ``method``: ``optimal`` (largest total score), ``stable`` (no blocking pair; hospital-resident)
+    or ``greedy`` (best pairs first). ``inactive``: mentor ids never assigned. ``candidates``:
+    best feasible mentors kept per mentee (None keeps all). Same input, same output.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+    model = _Model(mentees, mentors, inactive)
+    rows, cols, scores, counts = model.edges(candidates)
+    assigned = ASSIGNERS[method](rows, cols, scores, model.capacity, model.shape[0])
+    score_of = {(int(r), int(c)): float(s) for r, c, s in zip(rows, cols, scores, strict=True)}
+    pairs = tuple(
+        Pair(model.mentees[i].id, model.mentors[j].id, score_of[(i, j)], model.reasons(i, j, model.hours(i, j)))
+        for i, j in sorted(assigned.items())
+    )
+    unmatched = tuple(
+        Unmatched(x.id, model.why_none(i) if counts[i] == 0 else model.why_taken(i, method))
+        for i, x in enumerate(model.mentees) if i not in assigned
+    )
+    return MatchResult(method, pairs, unmatched, demand(model))
+
+
+def demand(model: _Model) -> tuple[Demand, ...]:
+    """Topics that more mentees need than the open slots of mentors who cover them."""
+    label: dict[str, str] = {}
+    needing: dict[str, int] = defaultdict(int)
+    for x in model.mentees:
+        seen = set()
+        for need in x.needs:
+            key = term_key(need)
+            if key and key not in seen:
+                seen.add(key)
+                label.setdefault(key, need)
+                needing[key] += 1
+    out = []
+    for key, count in needing.items():
+        covering = [j for j, topics in enumerate(model.topic_keys) if key in topics and model.open[j]]
+        slots = int(sum(model.capacity[j] for j in covering))
+        if count > slots:
+            out.append(Demand(label[key], count, len(covering), slots))
+    return tuple(sorted(out, key=lambda d: (-(d.mentees - d.slots), d.topic)))
+
+
+def assign_greedy(rows: np.ndarray, cols: np.ndarray, scores: np.ndarray, capacity: np.ndarray,
+                  n: int) -> dict[int, int]:
+    """Best pairs first: highest score, then lower mentee index, then lower mentor index."""
+    order = np.lexsort((cols, rows, -scores))
+    left = capacity.copy()
+    out: dict[int, int] = {}
+    for e in order:
+        i, j = int(rows[e]), int(cols[e])
+        if i not in out and left[j] > 0:
+            out[i] = j
+            left[j] -= 1
+    return out
+
+
+def assign_stable(rows: np.ndarray, cols: np.ndarray, scores: np.ndarray, capacity: np.ndarray,
+                  n: int) -> dict[int, int]:
+    """Mentee-optimal stable assignment: the ``matching`` package's hospital-resident algorithm.
+
+    Mentees (residents) rank their candidates by score, mentors (hospitals) rank the mentees who
+    ranked them by the same score; ties go to the lower index. The game class's input checks
+    scan every resident for every hospital (25 million steps at 5,000 x 5,000), so the players
+    are built here, consistent by construction, and handed to the algorithm directly.
+    """
+    from matching import Player
+    from matching.algorithms import hospital_resident
+    from matching.players import Hospital
+
+    if len(rows) == 0:
+        return {}
+    residents = {int(i): Player(int(i)) for i in np.unique(rows)}
+    hospitals = {int(j): Hospital(int(j), int(capacity[j])) for j in np.unique(cols)}
+    by_mentee = np.lexsort((cols, -scores, rows))  # rows, then best score, then mentor index
+    prefs_r: dict[int, list] = defaultdict(list)
+    for e in by_mentee:
+        prefs_r[int(rows[e])].append(hospitals[int(cols[e])])
+    by_mentor = np.lexsort((rows, -scores, cols))
+    prefs_h: dict[int, list] = defaultdict(list)
+    for e in by_mentor:
+        prefs_h[int(cols[e])].append(residents[int(rows[e])])
+    for i, r in residents.items():
+        r.set_prefs(prefs_r[i])
+    for j, h in hospitals.items():
+        h.set_prefs(prefs_h[j])
+    result = hospital_resident(list(residents.values()), list(hospitals.values()), optimal="resident")
+    return {int(r.name): int(h.name) for h, matched in result.items() for r in matched}
+
+
+def assign_optimal(rows: np.ndarray, cols: np.ndarray, scores: np.ndarray, capacity: np.ndarray,
+                   n: int) -> dict[int, int]:
+    """Largest total score within capacities: a min-cost full matching on a sparse graph.
+
+    Each mentor is a column per open slot; each mentee also has a column of its own meaning
+    "unmatched" (score 0), so a full matching always exists. Costs are ``2 - score`` (never 0:
+    scipy drops explicit zeros), so the cheapest full matching has the largest total score.
+    """
+    from scipy import sparse
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+    if len(rows) == 0:
+        return {}
+    mentee_ids = np.unique(rows)
+    row_of = {int(i): k for k, i in enumerate(mentee_ids)}
+    start = np.concatenate([[0], np.cumsum(capacity)])
+    slots = int(start[-1])
+    reps = capacity[cols]
+    er = np.repeat(rows, reps)
+    ec = np.repeat(start[cols], reps) + _ranges(reps)
+    es = np.repeat(scores, reps)
+    r = np.array([row_of[int(i)] for i in er], dtype=np.int64)
+    k = len(mentee_ids)
+    r = np.concatenate([r, np.arange(k)])
+    c = np.concatenate([ec, slots + np.arange(k)])
+    w = np.concatenate([2.0 - es, np.full(k, 2.0)])
+    graph = sparse.csr_matrix((w, (r, c)), shape=(k, slots + k))
+    row_ind, col_ind = min_weight_full_bipartite_matching(graph)
+    mentor_of_slot = np.repeat(np.arange(len(capacity)), capacity)
+    return {int(mentee_ids[a]): int(mentor_of_slot[b]) for a, b in zip(row_ind, col_ind, strict=True) if b < slots}
+
+
+def _ranges(counts: np.ndarray) -> np.ndarray:
+    """0..c-1 for each count c, concatenated: [2, 3] -> [0, 1, 0, 1, 2]."""
+    if len(counts) == 0:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(counts)
+    return np.arange(int(ends[-1])) - np.repeat(ends - counts, counts)
+
+
+ASSIGNERS = {"optimal": assign_optimal, "stable": assign_stable, "greedy": assign_greedy}
+
+
+def blocking_pairs(result: MatchResult, mentees: Sequence[Mentee], mentors: Sequence[Mentor],
+                   inactive: Iterable[str] = (), candidates: int | None = CANDIDATES) -> list[tuple[str, str]]:
+    """Pairs (mentee id, mentor id) that would both rather be together than keep what they got.
+
+    Preferences are the match's own: each side ranks the other's feasible candidates by score,
+    ties to the lower id. An empty list means the result is stable.
+    """
+    model = _Model(mentees, mentors, inactive)
+    rows, cols, scores, _ = model.edges(candidates)
+    key = {(int(r), int(c)): (float(s), int(c), int(r)) for r, c, s in zip(rows, cols, scores, strict=True)}
+    idx_e = {x.id: i for i, x in enumerate(model.mentees)}
+    mine = {idx_e[p.mentee_id]: model.mentor_index[p.mentor_id] for p in result.pairs}
+    taken: dict[int, list[int]] = defaultdict(list)
+    for i, j in mine.items():
+        taken[j].append(i)
+
+    def mentee_rank(i: int, j: int) -> tuple[float, int]:  # larger is better
+        return key[(i, j)][0], -j
+
+    def mentor_rank(j: int, i: int) -> tuple[float, int]:
+        return key[(i, j)][0], -i
+
+    out = []
+    for (i, j) in key:
+        if mine.get(i) == j:
+            continue
+        mentee_wants = i not in mine or mentee_rank(i, j) > mentee_rank(i, mine[i])
+        if not mentee_wants:
+            continue
+        have = taken.get(j, [])
+        mentor_wants = len(have) < model.capacity[j] or any(mentor_rank(j, i) > mentor_rank(j, o) for o in have)
+        if mentor_wants:
+            out.append((model.mentees[i].id, model.mentors[j].id))
+    return sorted(out)
+
+
+def total_score(assigned: dict[int, int], rows: np.ndarray, cols: np.ndarray, scores: np.ndarray) -> float:
+    """Sum of the scores of an assignment (mentee index -> mentor index) over the given edges."""
+    score_of = {(int(r), int(c)): float(s) for r, c, s in zip(rows, cols, scores, strict=True)}
+    return math.fsum(score_of[(i, j)] for i, j in assigned.items())
+
+
+__all__ = [
+    "CANDIDATES", "FIELDS", "LANGUAGES", "METHODS", "Demand", "MatchResult", "Mentee", "Pair", "Unmatched",
+    "blocker", "blocking_pairs", "load_mentees", "match_cohort", "mentor_topics", "need_weights", "score",
+]

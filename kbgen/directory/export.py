@@ -1,0 +1,219 @@
+"""The mentor directory as one compact JSON file for the browser (``mentors/directory.json``).
+
+The directory page's script (``kbgen-assets/directory.js``) filters and ranks mentors from
+this file alone, with no server. Only published data goes in: the caller passes the
+audience's sessions, and no bio or contact (they are on each mentor's page).
+
+Format (version 1). Repeated strings are interned into lookup tables, and a mentor is an
+object with one- or two-letter keys; empty fields are left out::
+
+    {
+      "v": 1,
+      "url": "{}/",                      # a mentor's page relative to the directory page ("{}" = id)
+      "week": "2026-01-05",              # the reference Monday the windows were placed on (status.py)
+      "topics": [["negotiation", "negotiation"], ["mentoring", ""]],  # [label, page slug or ""]
+      "orgs": ["Harbor Health", ...], "langs": ["en", "es"], "tzs": ["Europe/Madrid", ...],
+      "formats": ["chat", "video"], "status": [["taking", "taking mentees"], ["full", "full"]],
+      "bands": [[-720, -360, "UTC-12 to -6"], ...],   # [lowest, highest offset in minutes, label]
+      "m": [{
+        "i": "ana", "n": "Ana Lopez", "t": "Engineering Manager",
+        "o": 0, "z": 1, "u": 60, "b": 2,             # org, time zone, UTC offset (minutes), band
+        "l": [0, 1], "f": [1],                       # languages, formats
+        "e": [0, 2], "w": [5], "x": [[0, 20]],       # expertise, wants to learn, offers [topic, minutes]
+        "a": [480, 960, ...],                        # availability: UTC minute-of-week ranges [start, end)
+        "h": 4.0,                                    # weekly hours (only when no windows)
+        "c": 2, "s": 0,                              # capacity, status
+        "k": [[0, 3]], "r": 3                        # recorded sessions per topic, and in all
+      }, ...]
+    }
+
+Minute of week 0 is Monday 00:00 UTC. The file holds no raw ``<``, ``>`` or ``&``: they are
+written as ``\\u003c``, ``\\u003e``, ``\\u0026``, the same data to any JSON parser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zoneinfo
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+
+from ..models import Mentor
+from .status import LABELS, REFERENCE_MONDAY, utc_week
+
+VERSION = 1
+#: Time zone bands for the filter: (lowest, highest UTC offset in minutes, label).
+BANDS = (
+    (-720, -360, "UTC-12 to -6"),
+    (-359, -1, "UTC-5 to -1"),
+    (0, 239, "UTC+0 to +3"),
+    (240, 479, "UTC+4 to +7"),
+    (480, 840, "UTC+8 to +14"),
+)
+
+TopicRef = tuple[str, str]  # (label, page slug; "" when the topic has no page)
+SessionRef = tuple[str, str, Sequence[str]]  # (session id, title, topic labels)
+
+
+def utc_offset(tz: str, monday: dt.date = REFERENCE_MONDAY) -> int:
+    """Minutes east of UTC of ``tz`` at noon UTC on ``monday`` (0 for an unknown zone)."""
+    try:
+        zone = zoneinfo.ZoneInfo(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return 0
+    noon = dt.datetime.combine(monday, dt.time(12), dt.timezone.utc)
+    delta = noon.astimezone(zone).utcoffset() or dt.timedelta()
+    return int(delta.total_seconds() // 60)
+
+
+def band_of(offset: int) -> int:
+    """Index in :data:`BANDS` of a UTC offset in minutes."""
+    for i, (low, high, _) in enumerate(BANDS):
+        if low <= offset <= high:
+            return i
+    return 0 if offset < BANDS[0][0] else len(BANDS) - 1
+
+
+class _Table:
+    """Interns strings (or tuples) into a list; same input, same indices."""
+
+    def __init__(self) -> None:
+        self.items: list = []
+        self.index: dict = {}
+
+    def __call__(self, value) -> int:
+        if value not in self.index:
+            self.index[value] = len(self.items)
+            self.items.append(value)
+        return self.index[value]
+
+
+def html_safe(text: str) -> str:
+    """JSON text with ``<``, ``>``, ``&`` (and the JS line separators) as ``\\u`` escapes."""
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def directory_json(
+    mentors: Sequence[Mentor],
+    sessions_by_mentor: Mapping[str, Sequence[SessionRef]],
+    status: Mapping[str, object] | None,
+    topics: Mapping[str, TopicRef | str],
+    directory_urls: bool = True,
+) -> str:
+    """The directory file's text (see the module docstring for the format).
+
+    ``sessions_by_mentor`` holds only the audience's published sessions; ``status`` maps a
+    mentor id to a :class:`~kbgen.directory.status.Status` or a (kind, label) pair, kind one of
+    taking / full / inactive (a mentor missing from it is 'taking' with open capacity, else
+    'full'); ``topics`` maps every term (expertise, wants,
+    offers, session topic labels) to its topic's (label, slug). Terms it lacks stay as written,
+    with no page. Mentors and every table come out in a stable order.
+    """
+    status = status or {}
+    topic_table, orgs, langs, tzs, formats, kinds = (_Table() for _ in range(6))
+
+    def topic(term: str) -> int:
+        ref = topics.get(term)
+        if ref is None:
+            ref = topics.get(" ".join(term.lower().split()))
+        if ref is None:
+            ref = (" ".join(term.split()), "")
+        elif isinstance(ref, str):
+            ref = (ref, "")
+        return topic_table((ref[0], ref[1] or ""))
+
+    # Tables in sorted order, so the file does not depend on the roster's order of terms.
+    terms = sorted({t for m in mentors for t in (*m.expertise, *m.wants_to_learn, *(o.topic for o in m.offers))}
+                   | {t for refs in sessions_by_mentor.values() for _, _, labels in refs for t in labels},
+                   key=lambda t: (str(t).lower(), t))
+    for term in terms:
+        topic(term)
+    for value in sorted({m.organization for m in mentors}):
+        orgs(value)
+    for value in sorted({x for m in mentors for x in m.languages}):
+        langs(value)
+    for value in sorted({m.timezone for m in mentors}):
+        tzs(value)
+    for value in sorted({x for m in mentors for x in m.formats}):
+        formats(value)
+
+    rows = []
+    for m in sorted(mentors, key=lambda m: m.id):
+        st = status.get(m.id) or (("taking", LABELS["taking"]) if m.capacity > 0 else ("full", LABELS["full"]))
+        kind, label = (st.kind, st.label) if hasattr(st, "kind") else st
+        offset = utc_offset(m.timezone)
+        row: dict[str, object] = {"i": m.id, "n": m.name}
+        if m.title:
+            row["t"] = m.title
+        row.update(o=orgs(m.organization), z=tzs(m.timezone), u=offset, b=band_of(offset))
+        if m.languages:
+            row["l"] = [langs(x) for x in m.languages]
+        if m.formats:
+            row["f"] = [formats(x) for x in m.formats]
+        if m.expertise:
+            row["e"] = list(dict.fromkeys(topic(x) for x in m.expertise))
+        if m.wants_to_learn:
+            row["w"] = list(dict.fromkeys(topic(x) for x in m.wants_to_learn))
+        if m.offers:
+            row["x"] = [[topic(o.topic), o.minutes] for o in m.offers]
+        if m.availability:
+            row["a"] = [x for r in utc_week(m.timezone, m.availability) for x in r]
+        elif m.weekly_hours:
+            row["h"] = m.weekly_hours
+        row["c"] = m.capacity
+        row["s"] = kinds((kind, label))
+        refs = sessions_by_mentor.get(m.id, ())
+        counts = Counter(i for _, _, labels in refs for i in {topic(x) for x in labels})
+        if counts:
+            row["k"] = [[i, n] for i, n in sorted(counts.items())]
+        if refs:
+            row["r"] = len(refs)
+        rows.append(row)
+
+    data = {
+        "v": VERSION,
+        "url": "{}/" if directory_urls else "{}.html",
+        "week": REFERENCE_MONDAY.isoformat(),
+        "topics": [list(t) for t in topic_table.items],
+        "orgs": orgs.items,
+        "langs": langs.items,
+        "tzs": tzs.items,
+        "formats": formats.items,
+        "status": [list(s) for s in kinds.items],
+        "bands": [list(b) for b in BANDS],
+        "m": rows,
+    }
+    return html_safe(json.dumps(data, ensure_ascii=False, separators=(",", ":"))) + "\n"
+
+
+def directory_inputs(docs: Sequence, mentors: Sequence[Mentor], find_topic: Callable) -> tuple[dict, dict]:
+    """(sessions_by_mentor, topics) for :func:`directory_json` from the renderer's records.
+
+    ``docs`` are the published SessionDocs; ``find_topic(term, tid=None)`` is the renderer's
+    term -> Topic finder (a Topic has ``label`` and ``slug``).
+    """
+    topics: dict[str, TopicRef] = {}
+
+    def ref(term: str, tid: str | None = None) -> str | None:
+        t = find_topic(term, tid) if tid else find_topic(term)
+        if t is None:
+            return None
+        topics[term] = topics[t.label] = (t.label, t.slug)
+        return t.label
+
+    for m in mentors:
+        for term in (*m.expertise, *m.wants_to_learn, *(o.topic for o in m.offers)):
+            ref(term)
+    by_mentor: dict[str, list[SessionRef]] = {}
+    for d in sorted(docs, key=lambda d: d.session.id):
+        s = d.session
+        labels = [ref(x) for x in s.topics] + [ref(tag.label, tag.id) for tag in d.enrichment.topics]
+        labels = list(dict.fromkeys(x for x in labels if x))
+        for mid in s.mentors:
+            by_mentor.setdefault(mid, []).append((s.id, s.title, tuple(labels)))
+    return by_mentor, topics
+
+
+__all__ = ["BANDS", "band_of", "directory_inputs", "directory_json", "utc_offset"]

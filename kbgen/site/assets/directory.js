@@ -1,0 +1,356 @@
+// kbgen: the mentor directory page. Filters the list and ranks mentors for a mentee's needs,
+// in the browser, from mentors/directory.json (format: kbgen/directory/export.py).
+// Every text goes in with textContent, never innerHTML. Needs HTTP(S): browsers refuse
+// fetch() on file:// pages, so there the page keeps its static list only.
+(function () {
+  "use strict";
+  var WEEK = 10080;
+  var DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+  var FORMAT_WORDS = { video: "by video", phone: "by phone", chat: "by chat", "in-person": "in person" };
+  var PAGE = 50;
+  var uid = 0;
+
+  function el(tag, props, children) {
+    var node = document.createElement(tag);
+    Object.keys(props || {}).forEach(function (k) {
+      if (k === "text") node.textContent = props[k];
+      else if (k === "class") node.className = props[k];
+      else if (k in node && typeof props[k] !== "string") node[k] = props[k];
+      else node.setAttribute(k, props[k]);
+    });
+    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
+    return node;
+  }
+  function id(name) { uid += 1; return "kb-" + name + "-" + uid; }
+  function field(label, control) {
+    control.id = control.id || id("f");
+    return el("div", { class: "kb-field" }, [el("label", { text: label, for: control.id }), control]);
+  }
+  function select(options, all) {
+    var s = el("select");
+    if (all) s.appendChild(el("option", { value: "", text: all }));
+    options.forEach(function (o) { s.appendChild(el("option", { value: String(o[0]), text: o[1] })); });
+    return s;
+  }
+  function checkbox(label, checked) {
+    var box = el("input", { type: "checkbox", checked: !!checked });
+    box.id = id("c");
+    return { box: box, node: el("div", { class: "kb-check" }, [box, el("label", { text: " " + label, for: box.id })]) };
+  }
+  function and(words) {
+    return words.length < 2 ? words.join("") : words.slice(0, -1).join(", ") + " and " + words[words.length - 1];
+  }
+  function norm(s) { return String(s).toLowerCase().replace(/\s+/g, " ").trim(); }
+
+  var languageNames = null;
+  try { languageNames = new Intl.DisplayNames(["en"], { type: "language" }); } catch (e) { /* older browser */ }
+  function languageName(code) {
+    try { return (languageNames && languageNames.of(code)) || code; } catch (e) { return code; }
+  }
+
+  // Minutes east of UTC of an IANA zone or "UTC+05:30" at a given instant.
+  function tzOffset(tz, date) {
+    var m = /^UTC(?:([+-])(\d{1,2})(?::(\d\d))?)?$/.exec(tz);
+    if (m) return m[1] ? (m[1] === "-" ? -1 : 1) * (60 * +m[2] + +(m[3] || 0)) : 0;
+    var p = {};
+    new Intl.DateTimeFormat("en-US", {
+      timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", second: "2-digit"
+    }).formatToParts(date).forEach(function (x) { p[x.type] = x.value; });
+    var local = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour % 24, +p.minute, +p.second);
+    return Math.round((local - date.getTime()) / 60000);
+  }
+  function minutes(hhmm) { var a = String(hhmm || "0:0").split(":"); return 60 * +a[0] + +(a[1] || 0); }
+  // Local (day, start, end) windows -> UTC [start, end) minute-of-week ranges, as export.py.
+  function utcRanges(days, start, end, offset) {
+    var out = [];
+    if (end <= start) end += 1440;
+    days.forEach(function (d) {
+      var lo = (((d * 1440 + start - offset) % WEEK) + WEEK) % WEEK, hi = lo + end - start;
+      if (hi > WEEK) out.push([lo, WEEK], [0, hi - WEEK]); else out.push([lo, hi]);
+    });
+    return out;
+  }
+  function overlap(flat, ranges) {
+    var total = 0;
+    for (var i = 0; i + 1 < flat.length; i += 2) {
+      ranges.forEach(function (r) { total += Math.max(0, Math.min(flat[i + 1], r[1]) - Math.max(flat[i], r[0])); });
+    }
+    return total;
+  }
+
+  function decode(data) {
+    var topics = data.topics.map(function (t, i) { return { i: i, label: t[0], slug: t[1] }; });
+    var mentors = data.m.map(function (r) {
+      var counts = {};
+      (r.k || []).forEach(function (k) { counts[k[0]] = k[1]; });
+      return {
+        id: r.i, name: r.n, title: r.t || "", org: data.orgs[r.o] || "", tz: data.tzs[r.z] || "UTC",
+        offset: r.u || 0, band: r.b || 0,
+        langs: (r.l || []).map(function (i) { return data.langs[i]; }),
+        formats: (r.f || []).map(function (i) { return data.formats[i]; }),
+        expertise: r.e || [], offers: (r.x || []).map(function (x) { return x[0]; }),
+        avail: r.a || [], hours: r.h || 0, capacity: r.c || 0,
+        status: data.status[r.s] || ["taking", ""], counts: counts, total: r.r || 0,
+        url: /^[a-z0-9-]+$/.test(r.i) ? data.url.replace("{}", r.i) : ""
+      };
+    });
+    return { topics: topics, mentors: mentors, data: data };
+  }
+
+  function mentorHeading(m, level) {
+    var h = el(level);
+    h.appendChild(m.url ? el("a", { href: m.url, text: m.name }) : el("span", { text: m.name }));
+    return h;
+  }
+  function statusBadge(m) {
+    return el("span", { class: "kb-status kb-status-" + m.status[0].replace(/[^a-z-]/g, ""), text: m.status[1] || m.status[0] });
+  }
+  function sortedOptions(values, label) {
+    return values.map(function (v) { return [v, label ? label(v) : v]; })
+      .sort(function (a, b) { return a[1].localeCompare(b[1]); });
+  }
+
+  // ---- Browse: filters and the list --------------------------------------------------------
+  function browse(root, d) {
+    var data = d.data, used = {};
+    d.mentors.forEach(function (m) { m.expertise.concat(m.offers).forEach(function (i) { used[i] = 1; }); });
+    var topicSel = select(d.topics.filter(function (t) { return used[t.i]; })
+      .map(function (t) { return [t.i, t.label]; })
+      .sort(function (a, b) { return a[1].localeCompare(b[1]); }), "Any topic");
+    var orgSel = select(sortedOptions(data.orgs.map(function (o, i) { return i; }).filter(function (i) { return data.orgs[i]; }),
+      function (i) { return data.orgs[i]; }), "Any organisation");
+    var langSel = select(sortedOptions(data.langs, languageName), "Any language");
+    var formatSel = select(sortedOptions(data.formats), "Any format");
+    var bandSel = select(data.bands.map(function (b, i) { return [i, b[2]]; }), "Any time zone");
+    var taking = checkbox("Only mentors taking mentees", false);
+    var count = el("p", { class: "kb-count", role: "status", "aria-live": "polite" });
+    var list = el("ul", { class: "kb-dir-list" });
+    var more = el("button", { type: "button", class: "md-button", text: "Show more", hidden: true });
+    var shown = [], limit = PAGE;
+    var form = el("form", { class: "kb-dir-filters", "aria-label": "Filter mentors" }, [
+      field("Topic", topicSel), field("Organisation", orgSel), field("Language", langSel),
+      field("Format", formatSel), field("Time zone", bandSel), taking.node
+    ]);
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+
+    function render() {
+      list.textContent = "";
+      shown.slice(0, limit).forEach(function (m) {
+        var meta = [m.title, m.org, languageNamesOf(m), m.tz].filter(Boolean).join(" · ");
+        list.appendChild(el("li", { class: "kb-mentor" }, [
+          mentorHeading(m, "h3"),
+          el("p", {}, [el("span", { text: meta + " " }), statusBadge(m)]),
+          m.expertise.length ? el("p", { text: "Expertise: " + m.expertise.map(function (i) { return d.topics[i].label; }).join(", ") }) : null
+        ]));
+      });
+      more.hidden = shown.length <= limit;
+    }
+    function update() {
+      var t = topicSel.value, o = orgSel.value, l = langSel.value, f = formatSel.value, b = bandSel.value;
+      shown = d.mentors.filter(function (m) {
+        return (t === "" || m.expertise.indexOf(+t) >= 0 || m.offers.indexOf(+t) >= 0) &&
+          (o === "" || m.org === data.orgs[+o]) && (l === "" || m.langs.indexOf(l) >= 0) &&
+          (f === "" || m.formats.indexOf(f) >= 0) && (b === "" || m.band === +b) &&
+          (!taking.box.checked || m.status[0] === "taking");
+      }).sort(function (a, b2) { return a.name.localeCompare(b2.name) || (a.id < b2.id ? -1 : 1); });
+      limit = PAGE;
+      count.textContent = shown.length + " of " + d.mentors.length + " mentors";
+      render();
+    }
+    more.addEventListener("click", function () { limit += PAGE; render(); });
+    form.addEventListener("change", update);
+    root.appendChild(el("section", { class: "kb-dir-browse", "aria-labelledby": "kb-browse-h" }, [
+      el("h2", { id: "kb-browse-h", text: "Browse mentors" }), form, count, list, more
+    ]));
+    update();
+  }
+  function languageNamesOf(m) { return m.langs.map(languageName).join(", "); }
+
+  // ---- Find a mentor: needs -> ranked mentors with reasons ---------------------------------
+  function timeZones(current) {
+    var zones = [];
+    try { zones = Intl.supportedValuesOf("timeZone"); } catch (e) { /* older browser */ }
+    var offsets = [];
+    for (var h = -12; h <= 14; h++) offsets.push("UTC" + (h < 0 ? "-" : "+") + ("0" + Math.abs(h)).slice(-2) + ":00");
+    offsets.push("UTC-03:30", "UTC+03:30", "UTC+05:30", "UTC+05:45", "UTC+09:30");
+    var all = ["UTC"].concat(zones.filter(function (z) { return z !== "UTC"; }), offsets);
+    if (current && all.indexOf(current) < 0) all.unshift(current);
+    return all;
+  }
+
+  function find(root, d) {
+    var data = d.data, byLabel = {};
+    d.topics.forEach(function (t) { if (!(norm(t.label) in byLabel)) byLabel[norm(t.label)] = t.i; });
+    var listId = id("topics");
+    var datalist = el("datalist", { id: listId });
+    var needs = el("input", { type: "text", list: listId, autocomplete: "off", placeholder: "e.g. negotiation, feedback" });
+    function suggest() {  // suggestions complete the last comma-separated topic
+      var parts = needs.value.split(","), done = parts.slice(0, -1).map(function (s) { return s.trim(); }).filter(Boolean);
+      var prefix = done.length ? done.join(", ") + ", " : "";
+      datalist.textContent = "";
+      d.topics.forEach(function (t) {
+        if (done.map(norm).indexOf(norm(t.label)) < 0) datalist.appendChild(el("option", { value: prefix + t.label }));
+      });
+    }
+    needs.addEventListener("input", suggest);
+    suggest();
+
+    var langBoxes = data.langs.map(function (code) { var c = checkbox(languageName(code)); c.box.value = code; return c; });
+    var langSet = el("fieldset", { class: "kb-choices" }, [el("legend", { text: "Languages I can use (any of them)" })]
+      .concat(langBoxes.map(function (c) { return c.node; })));
+    var here = "";
+    try { here = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* no Intl */ }
+    var zoneSel = select(timeZones(here).map(function (z) { return [z, z]; }));
+    zoneSel.value = here || "UTC";
+    var from = el("input", { type: "time", value: "09:00" }), to = el("input", { type: "time", value: "17:00" });
+    var dayBoxes = DAYS.map(function (day, i) { var c = checkbox(day, i < 5); c.box.value = String(i); return c; });
+    var daySet = el("fieldset", { class: "kb-choices" }, [el("legend", { text: "My working days" })]
+      .concat(dayBoxes.map(function (c) { return c.node; })));
+    var formatSel = select(sortedOptions(data.formats), "Any format");
+    var orgListId = id("orgs");
+    var myOrg = el("input", { type: "text", list: orgListId, autocomplete: "organization" });
+    var outside = checkbox("Only mentors outside my organisation", true);
+    var full = checkbox("Include mentors who are full or not active", false);
+    var count = el("p", { class: "kb-count", role: "status", "aria-live": "polite" });
+    var results = el("ol", { class: "kb-find-results" });
+    var form = el("form", { class: "kb-find-form", "aria-label": "Find a mentor" }, [
+      field("Topics I need help with (comma-separated)", needs), datalist, langSet,
+      field("My time zone", zoneSel),
+      el("div", { class: "kb-hours" }, [field("My working hours from", from), field("to", to)]), daySet,
+      field("Format I prefer", formatSel),
+      field("My organisation", myOrg),
+      el("datalist", { id: orgListId }, data.orgs.filter(Boolean).map(function (o) { return el("option", { value: o }); })),
+      outside.node, full.node,
+      el("button", { type: "submit", class: "md-button md-button--primary", text: "Find mentors" })
+    ]);
+
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var terms = needs.value.split(",").map(function (s) { return s.trim(); }).filter(Boolean);
+      var wanted = [], unknown = [];
+      terms.forEach(function (s) { var i = byLabel[norm(s)]; if (i === undefined) unknown.push(s); else if (wanted.indexOf(i) < 0) wanted.push(i); });
+      var langs = langBoxes.filter(function (c) { return c.box.checked; }).map(function (c) { return c.box.value; });
+      var days = dayBoxes.filter(function (c) { return c.box.checked; }).map(function (c) { return +c.box.value; });
+      var monday = new Date((data.week || "2026-01-05") + "T12:00:00Z");
+      var mine = [];
+      try { mine = utcRanges(days, minutes(from.value), minutes(to.value), tzOffset(zoneSel.value, monday)); } catch (err) { mine = []; }
+      var ranked = rank(d, { topics: wanted, langs: langs, ranges: mine, format: formatSel.value, org: norm(myOrg.value),
+        outside: outside.box.checked, full: full.box.checked, askedTopics: terms.length > 0 });
+      results.textContent = "";
+      ranked.slice(0, PAGE).forEach(function (r) {
+        results.appendChild(el("li", { class: "kb-result" }, [
+          mentorHeading(r.m, "h3"),
+          el("p", {}, [el("strong", { text: "Score " + r.score + " of 100" }),
+            el("span", { text: " · " + [r.m.title, r.m.org].filter(Boolean).join(", ") + " " }), statusBadge(r.m)]),
+          el("p", { class: "kb-reasons", text: r.reasons.join("; ") || "no particular match" })
+        ]));
+      });
+      var note = unknown.length ? " No mentor lists " + and(unknown.map(function (u) { return "\u201c" + u + "\u201d"; })) + "." : "";
+      count.textContent = (ranked.length === 1 ? "1 mentor matches" : ranked.length + " mentors match") +
+        (ranked.length > PAGE ? ", best " + PAGE + " shown." : ".") + note;
+    });
+    root.appendChild(el("section", { class: "kb-dir-find", "aria-labelledby": "kb-find-h" }, [
+      el("h2", { id: "kb-find-h", text: "Find a mentor" }),
+      el("p", { text: "Say what you need; mentors are ranked by topic fit, recorded sessions, shared working hours, language, format and organisation." }),
+      form, count, results
+    ]));
+  }
+
+  // Scores are points out of what the mentee asked for, scaled to 100.
+  function rank(d, q) {
+    var out = [];
+    d.mentors.forEach(function (m) {
+      if (!q.full && m.status[0] !== "taking") return;
+      if (q.langs.length && !q.langs.some(function (l) { return m.langs.indexOf(l) >= 0; })) return;
+      var same = q.org && norm(m.org) === q.org;
+      if (same && q.outside) return;
+      var points = 0, max = 0, reasons = [];
+      if (q.askedTopics) {
+        var covered = q.topics.filter(function (t) { return m.expertise.indexOf(t) >= 0 || m.offers.indexOf(t) >= 0; });
+        if (!covered.length) return;
+        max += 50;
+        points += 40 * covered.length / Math.max(q.topics.length, 1);
+        reasons.push(and(covered.map(function (t) { return d.topics[t].label; })));
+        var sessions = q.topics.filter(function (t) { return m.counts[t]; });
+        var n = sessions.reduce(function (s, t) { return s + m.counts[t]; }, 0);
+        points += Math.min(n, 5) * 2;
+        if (sessions.length) {
+          reasons.push(sessions.map(function (t, i) {
+            var c = m.counts[t];
+            return c + (i ? "" : (c === 1 ? " recorded session" : " recorded sessions")) + " on " + d.topics[t].label;
+          }).join(", "));
+        }
+      }
+      if (q.ranges.length) {
+        max += 20;
+        if (m.avail.length) {
+          var hours = Math.round(overlap(m.avail, q.ranges) / 6) / 10;
+          points += Math.min(hours, 10) * 2;
+          reasons.push(hours ? hours + " h of shared working hours" : "no shared working hours");
+        } else if (m.hours) {
+          points += 5;
+          reasons.push("about " + m.hours + " h a week, times to agree");
+        }
+      }
+      if (q.langs.length) {
+        max += 10;
+        points += 10;
+        reasons.push("speaks " + and(q.langs.filter(function (l) { return m.langs.indexOf(l) >= 0; }).map(languageName)));
+      }
+      if (q.format) {
+        max += 10;
+        if (m.formats.indexOf(q.format) >= 0) { points += 10; reasons.push("meets " + (FORMAT_WORDS[q.format] || q.format)); }
+      }
+      if (q.org) {
+        max += 10;
+        if (!same) { points += 10; reasons.push("another organisation"); } else reasons.push("your organisation");
+      }
+      if (m.status[0] !== "taking") reasons.push(m.status[1] || m.status[0]);
+      out.push({ m: m, score: max ? Math.round(100 * points / max) : 0, reasons: reasons });
+    });
+    return out.sort(function (a, b) {
+      return b.score - a.score || b.m.total - a.m.total || a.m.name.localeCompare(b.m.name);
+    });
+  }
+
+  function hideStatic() {
+    var start = document.querySelector(".kb-dir-static"), end = document.querySelector(".kb-dir-static-end");
+    if (!start || !end || start.parentNode !== end.parentNode) return;
+    for (var n = start.nextElementSibling; n && n !== end; n = n.nextElementSibling) {
+      n.hidden = true;
+      n.classList.add("kb-hide");
+      // The table of contents would point at hidden organisation headings.
+      if (n.id) {
+        document.querySelectorAll('.md-nav a[href="#' + CSS.escape(n.id) + '"]').forEach(function (a) {
+          a.parentNode.classList.add("kb-hide");
+        });
+      }
+    }
+  }
+
+  function init() {
+    var root = document.getElementById("kb-directory");
+    if (!root || root.getAttribute("data-kb-ready")) return;
+    root.setAttribute("data-kb-ready", "1");
+    var src = new URL(root.getAttribute("data-src") || "directory.json", location.href);
+    fetch(src.href, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    }).then(function (data) {
+      var d = decode(data);
+      find(root, d);
+      browse(root, d);
+      root.hidden = false;
+      hideStatic();
+    }).catch(function (err) {
+      root.appendChild(el("p", { class: "kb-dir-error", role: "status",
+        text: "The search and filters could not load (" + err.message + "); the full list is below." }));
+      root.hidden = false;
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);
+})();

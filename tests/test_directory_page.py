@@ -1,0 +1,266 @@
+"""The mentor directory page in headless Chromium: filters, "Find a mentor", escaping, accessibility.
+
+Builds a small project with a fake engine, serves site/ over HTTP and drives Debian's chromium
+with Playwright. Skipped (with the reason) only where chromium or playwright is not installed.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import threading
+from http.server import ThreadingHTTPServer
+
+import pytest
+
+from kbgen.config import load_project
+from kbgen.pipeline import build
+from kbgen.transcribe.engine import EngineKey
+from tests.conftest import MKDOCS, FakeEngine, make_files, sidecar, write_wav
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+PAYLOAD = "<img src=x onerror=alert(1)>"
+ROSTER = f"""\
+mentors:
+  - id: ana
+    name: Ana Lopez
+    title: Engineering Manager
+    organization: Northwind
+    timezone: Europe/Madrid
+    languages: [en, es]
+    expertise: [negotiation, feedback]
+    formats: [video]
+    capacity: 2
+    availability: ["mon-fri 09:00-13:00"]
+  - id: ben
+    name: Ben Okafor
+    title: Data Scientist
+    organization: Harbor Health
+    timezone: Africa/Lagos
+    languages: [en]
+    expertise: [negotiation, machine learning]
+    formats: [chat]
+    capacity: 1
+  - id: carla
+    name: Carla Ruiz
+    organization: Harbor Health
+    timezone: America/Mexico_City
+    languages: [es]
+    expertise: [feedback]
+    capacity: 1
+  - id: dana
+    name: Dana Silva
+    organization: Southwind
+    timezone: America/Sao_Paulo
+    languages: [es, pt]
+    expertise: [negotiation]
+    formats: [video]
+    capacity: 1
+  - id: evil
+    name: "{PAYLOAD}"
+    title: "{PAYLOAD}"
+    organization: "Evil {PAYLOAD}"
+    bio: "{PAYLOAD}"
+    timezone: UTC
+    languages: [en]
+    expertise: ["{PAYLOAD}"]
+    capacity: 0
+"""
+
+
+def _chromium_or_skip():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Python playwright is not installed (pip install playwright; browsers are not downloaded)")
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} not found (apt-get install -y chromium)")
+    return sync_playwright
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The built site served over HTTP: yields the base URL."""
+    sync_playwright = _chromium_or_skip()  # noqa: F841 - skip before the build when there is no browser
+    root = tmp_path_factory.mktemp("dir") / "kb"
+    make_files(root, {
+        "mkdocs.yml": MKDOCS,
+        "mentors.yaml": ROSTER,
+        "site_src/index.md": "# Home\n",
+        "recordings/offer.yml": sidecar("Negotiating an offer", mentors="[ana]", topics="[negotiation]"),
+        "recordings/raise.yml": sidecar("Asking for a raise", mentors="[ana]", topics="[negotiation, feedback]"),
+        "recordings/team.yml": sidecar("Internal rota", visibility="internal", mentors="[ben]",
+                                       topics="[negotiation]"),
+    })
+    for name, seconds in (("offer", 1.0), ("raise", 1.5), ("team", 2.0)):
+        write_wav(root / "recordings" / f"{name}.wav", seconds)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HOME", str(root.parent / "home"))
+        mp.setenv("HF_HUB_OFFLINE", "1")
+        engine = FakeEngine()
+        build(load_project(root), engine_factory=lambda: engine, key=EngineKey("fake", "fake-1", {}))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_handler(), directory=str(root / "site")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", root / "site"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _handler():
+    from kbgen.httpserve import RangeRequestHandler
+
+    return RangeRequestHandler
+
+
+@pytest.fixture(scope="module")
+def browser(site):
+    sync_playwright = _chromium_or_skip()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM,
+                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(site, browser):
+    """The directory page, loaded; fails the test on any dialog, console error or page error."""
+    context = browser.new_context(timezone_id="Europe/London", locale="en-GB")
+    _offline(context, site[0])
+    pg = context.new_page()
+    problems: list[str] = []
+    pg.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    pg.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    pg.goto(site[0] + "/mentors/")
+    pg.wait_for_selector("#kb-directory .kb-dir-browse li")
+    yield pg
+    pg.wait_for_timeout(100)  # let a late onerror fire, if anything was injected
+    assert pg.locator("img[src='x']").count() == 0
+    context.close()
+    assert problems == []
+
+
+def _offline(context, base: str) -> None:
+    """Answer requests that leave the test server (Material's web fonts) with nothing."""
+    context.route(lambda url: not url.startswith(base), lambda route: route.fulfill(status=204, body=""))
+
+
+def _names(pg, selector: str) -> list[str]:
+    return pg.locator(f"{selector} > li h3").all_text_contents()
+
+
+def test_the_json_is_published_and_html_safe(site):
+    text = (site[1] / "mentors" / "directory.json").read_text(encoding="utf-8")
+    assert not set("<>&") & set(text)
+    data = json.loads(text)
+    assert [m["i"] for m in data["m"]] == ["ana", "ben", "carla", "dana", "evil"]
+    ana = data["m"][0]
+    assert ana["r"] == 2  # only published sessions: ben's internal one is not counted
+    assert "r" not in data["m"][1]
+    assert (site[1] / "kbgen-assets" / "directory.js").is_file()
+
+
+def test_filters_narrow_the_list(page):
+    count = page.locator(".kb-dir-browse .kb-count")
+    assert count.text_content() == "5 of 5 mentors"
+    assert count.get_attribute("aria-live") == "polite"
+    # The static list (by organisation) is hidden once the script has the data.
+    assert page.locator("h2#northwind").is_hidden()
+    page.get_by_label("Language", exact=True).select_option(label="Spanish")
+    assert _names(page, ".kb-dir-list") == ["Ana Lopez", "Carla Ruiz", "Dana Silva"]
+    assert count.text_content() == "3 of 5 mentors"
+    page.get_by_label("Organisation", exact=True).select_option(label="Harbor Health")
+    assert _names(page, ".kb-dir-list") == ["Carla Ruiz"]
+    page.get_by_label("Language", exact=True).select_option(label="Any language")
+    assert _names(page, ".kb-dir-list") == ["Ben Okafor", "Carla Ruiz"]
+    page.get_by_label("Organisation", exact=True).select_option(label="Any organisation")
+    page.get_by_label("Topic", exact=True).select_option(label="negotiation")
+    assert _names(page, ".kb-dir-list") == ["Ana Lopez", "Ben Okafor", "Dana Silva"]
+    page.get_by_label("Topic", exact=True).select_option(label="Any topic")
+    page.get_by_label("Time zone", exact=True).select_option(label="UTC-5 to -1")
+    assert _names(page, ".kb-dir-list") == ["Dana Silva"]
+    page.get_by_label("Time zone", exact=True).select_option(label="Any time zone")
+    page.get_by_label("Format", exact=True).select_option(label="video")
+    assert _names(page, ".kb-dir-list") == ["Ana Lopez", "Dana Silva"]
+    page.get_by_label("Format", exact=True).select_option(label="Any format")
+    assert len(_names(page, ".kb-dir-list")) == 5
+    page.get_by_label("Only mentors taking mentees").check()
+    assert PAYLOAD not in _names(page, ".kb-dir-list") and count.text_content() == "4 of 5 mentors"
+    link = page.locator(".kb-dir-list li h3 a", has_text="Ana Lopez")
+    assert link.get_attribute("href") == "ana/"
+    link.click()
+    page.wait_for_url("**/mentors/ana/")
+
+
+def test_find_a_mentor_ranks_with_reasons(page):
+    assert page.get_by_label("My time zone").input_value() == "Europe/London"  # from the browser
+    page.get_by_label("Topics I need help with (comma-separated)").fill("negotiation")
+    page.locator(".kb-dir-find").get_by_label("Spanish").check()
+    page.get_by_label("My organisation", exact=True).fill("Harbor Health")
+    page.get_by_role("button", name="Find mentors").click()
+    results = page.locator(".kb-find-results > li")
+    assert _names(page, ".kb-find-results") == ["Ana Lopez", "Dana Silva"]
+    first = results.nth(0).locator(".kb-reasons").text_content()
+    assert first == ("negotiation; 2 recorded sessions on negotiation; 15 h of shared working hours; "
+                     "speaks Spanish; another organisation")
+    assert "Score 93 of 100" in results.nth(0).text_content()  # 84 of 90 points: 2 sessions of 5
+    assert "Score" in results.nth(1).text_content() and "speaks Spanish" in results.nth(1).text_content()
+    assert page.locator(".kb-dir-find .kb-count").text_content() == "2 mentors match."
+
+    # Two needs; the mentee's own organisation is left out; an unknown topic is named.
+    page.get_by_label("Topics I need help with (comma-separated)").fill("negotiation, feedback, juggling")
+    page.locator(".kb-dir-find").get_by_label("Spanish").uncheck()
+    page.get_by_label("My organisation", exact=True).fill("Northwind")
+    page.get_by_role("button", name="Find mentors").click()
+    names = _names(page, ".kb-find-results")
+    assert "Ana Lopez" not in names and names[0] in ("Ben Okafor", "Carla Ruiz", "Dana Silva")
+    assert "juggling" in page.locator(".kb-dir-find .kb-count").text_content()
+
+
+def test_keyboard_and_labels(page):
+    unlabeled = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '#kb-directory input, #kb-directory select')).filter(c => !c.labels || !c.labels.length).length""")
+    assert unlabeled == 0
+    topics = page.get_by_label("Topics I need help with (comma-separated)")
+    topics.focus()
+    page.keyboard.type("feedback")
+    page.keyboard.press("Enter")  # submits the form
+    page.wait_for_selector(".kb-find-results > li")
+    assert _names(page, ".kb-find-results")[0] in ("Ana Lopez", "Carla Ruiz")
+    assert page.locator(".kb-find-results > li h3").count() == 2
+
+
+def test_html_in_the_roster_shows_as_text(page, site):
+    names = _names(page, ".kb-dir-list")
+    assert PAYLOAD in names  # as text: the page fixture also checks no <img src=x> and no dialog
+    page.get_by_label("Organisation", exact=True).select_option(label=f"Evil {PAYLOAD}")
+    assert _names(page, ".kb-dir-list") == [PAYLOAD]
+    assert f"Expertise: {PAYLOAD}" in page.locator(".kb-dir-list").text_content()
+    page.locator(".kb-dir-list li h3 a").click()  # the mentor's own page (bio) too
+    page.wait_for_url("**/mentors/evil/")
+    assert PAYLOAD in page.locator("article").text_content()
+
+
+def test_without_the_json_the_static_list_stays(site, browser):
+    shutil.copy(site[1] / "mentors" / "directory.json", site[1] / "mentors" / "directory.json.bak")
+    (site[1] / "mentors" / "directory.json").unlink()
+    context = browser.new_context()
+    _offline(context, site[0])
+    try:
+        pg = context.new_page()
+        pg.goto(site[0] + "/mentors/")
+        pg.wait_for_selector(".kb-dir-error")
+        assert "could not load" in pg.locator(".kb-dir-error").text_content()
+        assert pg.locator("h2#northwind").is_visible()
+    finally:
+        context.close()
+        shutil.move(site[1] / "mentors" / "directory.json.bak", site[1] / "mentors" / "directory.json")
