@@ -175,6 +175,7 @@ def test_filters_narrow_the_list(page):
     assert count.get_attribute("aria-live") == "polite"
     # The static list (by organisation) is hidden once the script has the data.
     assert page.locator("h2#northwind").is_hidden()
+    assert page.locator(".md-sidebar--secondary a[href='#northwind']").is_hidden()  # nor in the contents
     page.get_by_label("Language", exact=True).select_option(label="Spanish")
     assert _names(page, ".kb-dir-list") == ["Ana Lopez", "Carla Ruiz", "Dana Silva"]
     assert count.text_content() == "3 of 5 mentors"

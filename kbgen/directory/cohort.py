@@ -190,7 +190,8 @@ class _Checker:
         if isinstance(data, dict):
             extra = sorted(str(k) for k in data if k != TOP_KEY)
             for key in extra:
-                self.add((key,), f"unknown top-level key '{key}'; the cohort file holds only a '{TOP_KEY}:' list")
+                self.add((key,), f"unknown top-level key '{key}'; the cohort file holds only a '{TOP_KEY}:' list",
+                         field=key)
             if TOP_KEY not in data:
                 if not extra:
                     self.add((), f"expected a '{TOP_KEY}:' list of mentee entries")
@@ -524,8 +525,8 @@ class _Model:
             self.speaks_m[j, [langs[c] for c in group]] = 1
 
         # Formats: compatible unless both state formats and none is shared.
-        self.fmt_e = np.array([[f in x.formats for f in FORMATS] for x in self.mentees], np.float32).reshape(n, -1)
-        self.fmt_m = np.array([[f in y.formats for f in FORMATS] for y in self.mentors], np.float32).reshape(m, -1)
+        self.fmt_e = np.array([[f in x.formats for f in FORMATS] for x in self.mentees], np.float32).reshape(n, len(FORMATS))
+        self.fmt_m = np.array([[f in y.formats for f in FORMATS] for y in self.mentors], np.float32).reshape(m, len(FORMATS))
         self.any_fmt_e = self.fmt_e.sum(axis=1) == 0
         self.any_fmt_m = self.fmt_m.sum(axis=1) == 0
 
@@ -584,9 +585,12 @@ class _Model:
                                                                            np.ndarray]:
         """Each mentee's best feasible mentors: rows, cols, scores (by row, best first) and feasible counts."""
         n, m = self.shape
+        counts = np.zeros(n, dtype=np.int64)
+        if n == 0 or m == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0), counts
         k = m if candidates is None else max(1, min(candidates, m))
         out_r, out_c, out_s = [], [], []
-        counts = np.zeros(n, dtype=np.int64)
         for lo in range(0, n, block_rows):
             hi = min(n, lo + block_rows)
             b = self.block(lo, hi)

@@ -22,7 +22,7 @@ from .text import h, md, safe_url, timestamp
 
 #: Folders of the docs dir that kbgen owns: rewritten on every build, stale files removed.
 OWNED = ("sessions", "mentors", "topics", "media", "kbgen-assets")
-ASSETS = ("kbgen.css", "kbgen.js")
+ASSETS = ("kbgen.css", "kbgen.js", "directory.js")
 INDEX_PAGES = (("Sessions", "sessions/index.md"), ("Mentors", "mentors/index.md"), ("Topics", "topics/index.md"))
 
 
@@ -326,6 +326,10 @@ def render_site(
         "mentors/index.md",
         env.get_template("mentors_index.md.j2").render(mentors=mentors, organizations=sorted(orgs.items())),
     )
+    from ..directory.export import directory_inputs, directory_json
+
+    by_mentor, term_topics = directory_inputs(docs, mentors, find_topic)
+    write("mentors/directory.json", directory_json(mentors, by_mentor, statuses or {}, term_topics, directory_urls))
 
     # Topics.
     page = env.get_template("topic.md.j2")

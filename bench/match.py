@@ -1,0 +1,189 @@
+"""Benchmark: cohort matching at scale, optimal and stable against a greedy baseline.
+
+Run: .venv/bin/python bench/match.py [--mentors 5000] [--mentees 5000] [--seed 7] [--candidates 100]
+
+A synthetic roster and cohort (seeded): about 60 topics, 8 languages, 20 time zones, mentor
+capacities 0-5, half the people with availability windows, some named conflicts and
+organisation wishes. Each method runs in a fresh process so its time and peak memory
+(ru_maxrss) are its own; the greedy baseline runs beside them on the same input, and the
+optimal and stable totals are printed as ratios to it. The stable result is checked for
+blocking pairs and every result for capacities. Targets (2 cores): 60 s and 2 GB a method.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TOPICS = [
+    "negotiation", "salary negotiation", "feedback", "leadership", "career growth", "career change",
+    "public speaking", "burnout", "wellbeing", "hiring", "interviewing", "promotion", "management",
+    "first-time manager", "one on ones", "delegation", "conflict resolution", "time management",
+    "product management", "user research", "design critique", "ux writing", "accessibility",
+    "data science", "machine learning", "statistics", "data engineering", "analytics", "sql", "python",
+    "javascript", "frontend", "backend", "distributed systems", "cloud architecture", "kubernetes",
+    "devops", "on-call", "incident response", "reliability", "security", "privacy", "open source",
+    "technical writing", "documentation", "code review", "testing", "mobile development", "freelancing",
+    "entrepreneurship", "fundraising", "grant writing", "marketing", "sales engineering",
+    "developer relations", "community building", "mentoring others", "remote work", "work-life balance",
+    "imposter syndrome",
+]
+LANGUAGES = ["en", "es", "fr", "de", "pt", "hi", "zh", "ar"]
+ZONES = [
+    "America/Los_Angeles", "America/Denver", "America/Chicago", "America/New_York", "America/Toronto",
+    "America/Mexico_City", "America/Sao_Paulo", "Europe/London", "Europe/Madrid", "Europe/Berlin",
+    "Europe/Warsaw", "Africa/Lagos", "Africa/Nairobi", "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore",
+    "Asia/Shanghai", "Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland",
+]
+FORMATS = ["video", "phone", "chat", "in-person"]
+DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _topics(rng: random.Random, k: int) -> list[str]:
+    # A few topics are far more common than others (Zipf-like), as in real cohorts.
+    weights = [1.0 / (i + 1) ** 0.8 for i in range(len(TOPICS))]
+    out: list[str] = []
+    while len(out) < k:
+        t = rng.choices(TOPICS, weights)[0]
+        if t not in out:
+            out.append(t)
+    return out
+
+
+def _languages(rng: random.Random) -> list[str]:
+    first = rng.choices(LANGUAGES, [30, 12, 8, 6, 6, 6, 5, 4])[0]
+    out = [first]
+    if first != "en" and rng.random() < 0.75:
+        out.append("en")
+    if rng.random() < 0.2:
+        extra = rng.choice(LANGUAGES)
+        if extra not in out:
+            out.append(extra)
+    return out
+
+
+def _availability(rng: random.Random):
+    from kbgen.models import Window
+
+    r = rng.random()
+    if r < 0.5:  # working hours in the person's own zone
+        return (), None
+    if r < 0.6:
+        return (), float(rng.choice([1, 2, 3]))
+    windows = set()
+    for _ in range(rng.randint(1, 3)):
+        day = rng.choice(DAYS[:5] if rng.random() < 0.8 else DAYS)
+        start = rng.randint(7 * 2, 20 * 2) * 30
+        end = min(start + rng.choice([60, 90, 120, 180]), 24 * 60)
+        windows.add(Window(day, f"{start // 60:02d}:{start % 60:02d}", f"{end // 60:02d}:{end % 60:02d}"))
+    return tuple(sorted(windows, key=lambda w: (DAYS.index(w.day), w.start))), None
+
+
+def make_cohort(n_mentors: int, n_mentees: int, seed: int):
+    """(mentees, mentors, inactive ids): the same for the same arguments."""
+    from kbgen.directory.cohort import Mentee
+    from kbgen.models import Mentor, Offer
+
+    rng = random.Random(seed)
+    orgs = [f"Org {i:03d}" for i in range(200)]
+    mentors = []
+    for j in range(n_mentors):
+        windows, hours = _availability(rng)
+        topics = _topics(rng, rng.randint(2, 6))
+        offers = tuple(Offer(t, 20) for t in _topics(rng, 1)) if rng.random() < 0.2 else ()
+        mentors.append(Mentor(
+            id=f"mentor-{j:05d}", name=f"Mentor {j}", organization=rng.choice(orgs), timezone=rng.choice(ZONES),
+            languages=tuple(_languages(rng)), expertise=tuple(topics), offers=offers,
+            formats=tuple(rng.sample(FORMATS, rng.randint(1, 3))),
+            capacity=rng.choices(range(6), [10, 25, 25, 20, 12, 8])[0],
+            availability=windows, weekly_hours=hours,
+        ))
+    inactive = {m.id for m in mentors if rng.random() < 0.05}
+    mentees = []
+    for i in range(n_mentees):
+        windows, hours = _availability(rng)
+        org = rng.choice(orgs)
+        avoid = tuple(sorted({rng.choice(mentors).id for _ in range(rng.randint(1, 2))})) if rng.random() < 0.05 else ()
+        prefer = tuple(sorted({rng.choice(mentors).id} - set(avoid))) if rng.random() < 0.05 else ()
+        mentees.append(Mentee(
+            id=f"mentee-{i:05d}", name=f"Mentee {i}", organization=org, timezone=rng.choice(ZONES),
+            languages=tuple(_languages(rng)), needs=tuple(_topics(rng, rng.randint(1, 4))),
+            formats=tuple(rng.sample(FORMATS, rng.randint(0, 2))), availability=windows, weekly_hours=hours,
+            outside_org=rng.random() < 0.3, avoid=avoid, prefer=prefer,
+        ))
+    return mentees, mentors, inactive
+
+
+def run_one(method: str, n_mentors: int, n_mentees: int, seed: int, candidates: int, check: bool) -> dict:
+    """One method in this process: time, peak memory, totals, checks."""
+    from collections import Counter
+
+    from kbgen.directory.cohort import blocking_pairs, match_cohort
+
+    mentees, mentors, inactive = make_cohort(n_mentors, n_mentees, seed)
+    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    result = match_cohort(mentees, mentors, method, inactive=inactive, candidates=candidates)
+    seconds = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    capacity = {m.id: m.capacity for m in mentors}
+    load = Counter(p.mentor_id for p in result.pairs)
+    over = sum(1 for mid, k in load.items() if k > capacity[mid] or mid in inactive)
+    out = {
+        "method": method, "seconds": round(seconds, 2), "peak_mib": round(peak / 1024, 1),
+        "input_mib": round(base_rss / 1024, 1), "total": result.total, "paired": len(result.pairs),
+        "unmatched": len(result.unmatched), "over_capacity": over, "demand": len(result.demand),
+    }
+    if check and method == "stable":
+        t1 = time.perf_counter()
+        out["blocking_pairs"] = len(blocking_pairs(result, mentees, mentors, inactive, candidates))
+        out["check_seconds"] = round(time.perf_counter() - t1, 2)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mentors", type=int, default=5000)
+    ap.add_argument("--mentees", type=int, default=5000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--candidates", type=int, default=100, help="best feasible mentors kept per mentee")
+    ap.add_argument("--no-check", action="store_true", help="skip the blocking-pair check of the stable result")
+    ap.add_argument("--child", choices=["optimal", "stable", "greedy"], help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(run_one(args.child, args.mentors, args.mentees, args.seed, args.candidates,  # noqa: T201
+                                 not args.no_check)))
+        return
+    rows = {}
+    for method in ("greedy", "optimal", "stable"):
+        cmd = [sys.executable, __file__, "--child", method, "--mentors", str(args.mentors), "--mentees",
+               str(args.mentees), "--seed", str(args.seed), "--candidates", str(args.candidates)]
+        if args.no_check:
+            cmd.append("--no-check")
+        done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        rows[method] = json.loads(done.stdout.strip().splitlines()[-1])
+    base = rows["greedy"]["total"] or 1.0
+    print(f"{args.mentors} mentors x {args.mentees} mentees, seed {args.seed}, "  # noqa: T201
+          f"{args.candidates} candidates per mentee")
+    print(f"{'method':8} {'seconds':>8} {'peak MiB':>9} {'total':>10} {'x greedy':>9} {'paired':>7} "  # noqa: T201
+          f"{'unmatched':>9} {'over cap':>8}")
+    for method, r in rows.items():
+        print(f"{method:8} {r['seconds']:8.2f} {r['peak_mib']:9.1f} {r['total']:10.2f} "  # noqa: T201
+              f"{r['total'] / base:9.4f} {r['paired']:7d} {r['unmatched']:9d} {r['over_capacity']:8d}")
+    if "blocking_pairs" in rows["stable"]:
+        print(f"stable: {rows['stable']['blocking_pairs']} blocking pairs "  # noqa: T201
+              f"(checked in {rows['stable']['check_seconds']} s)")
+    print(f"topics in demand that too few mentors cover: {rows['optimal']['demand']}")  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()
