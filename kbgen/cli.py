@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .errors import KbgenError
 
 project_option = click.option(
     "--project", "-p", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
@@ -128,6 +129,56 @@ def cache(project_dir: Path, prune: bool) -> None:
     if stats.unreadable or stats.temp_files:
         click.echo(f"  {stats.unreadable} unreadable entr(ies), {stats.temp_files} temp file(s): "
                    "`kbgen cache --prune` removes them")
+
+
+@cli.command()
+@click.argument("mentees_file", type=click.Path(dir_okay=False, path_type=Path))
+@project_option
+@click.option("--method", type=click.Choice(["optimal", "stable", "greedy"]), default="optimal", show_default=True,
+              help="optimal: the highest total score; stable: no mentee and mentor would both rather swap.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the report and agreement drafts go (default: match/ in the project).")
+@click.option("--candidates", type=click.IntRange(1, 10_000), default=None,
+              help="Mentors considered per mentee in large cohorts (default 100).")
+def match(mentees_file: Path, project_dir: Path, method: str, out_dir: Path | None, candidates: int | None) -> None:
+    """Pair a cohort of mentees (MENTEES_FILE) with mentors within their capacities.
+
+    Writes a report (Markdown and CSV) and one partnership agreement draft per pair. Mentee
+    data never enters the site.
+    """
+    from .config import load_project
+    from .directory.cohort import load_mentees, match_cohort
+    from .directory.report import write_report
+    from .directory.roster import load_roster
+    from .directory.status import build_date, mentor_status
+    from .errors import rel
+    from .site.build import read_mkdocs
+
+    project = load_project(project_dir)
+    mentors = load_roster(project.roster_file, project.root)
+    mentees = load_mentees(mentees_file.resolve(), project.root, mentors)
+    last: dict = {}
+    try:
+        from .pipeline import load_inputs
+
+        for s in load_inputs(project)[1]:
+            if s.visibility != "private":
+                for mid in s.mentors:
+                    last[mid] = max(last.get(mid, s.date), s.date)
+    except KbgenError:
+        pass  # sessions only refine who is active; a broken sidecar does not stop matching
+    today = build_date()
+    days = project.config.directory.inactive_after_days
+    inactive = {m.id for m in mentors if mentor_status(m, last.get(m.id), today, days).kind == "inactive"}
+    result = match_cohort(mentees, mentors, method, inactive=inactive, candidates=candidates)
+    out = (out_dir or project.root / "match").resolve()
+    docs_dir = read_mkdocs(project.mkdocs_file, project.root).docs_dir
+    protected = {"the docs folder": docs_dir, "site_dir": project.site_dir}
+    write_report(result, mentees, mentors, out, protected=protected, root=project.root)
+    click.echo(f"{len(result.pairs)} paired, {len(result.unmatched)} unmatched ({method}, total score "
+               f"{result.total:.2f}) -> {rel(out, project.root)}/")
+    for u in result.unmatched:
+        click.echo(f"  unmatched {u.mentee_id}: {u.why}")
 
 
 @cli.command()

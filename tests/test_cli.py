@@ -133,3 +133,24 @@ def test_cache_shows_and_prunes(project_dir):
     (project_dir / "recordings" / "team.yml").unlink()
     out = run("cache", "--prune", "-p", str(project_dir)).output
     assert "removed 1 entry" in out and ".kbgen/: 1 transcript(s)" in out
+
+
+def test_match_pairs_the_demo_cohort_and_keeps_mentee_data_out_of_the_site(tmp_path):
+    import shutil
+
+    from tests.conftest import ROOT
+
+    for name in ("mentors.yaml", "mkdocs.yml", "kbgen.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    (tmp_path / "site_src").mkdir()
+    (tmp_path / "recordings").mkdir()
+    shutil.copy(ROOT / "demo" / "mentees.yaml", tmp_path / "mentees.yaml")
+    result = run("match", str(tmp_path / "mentees.yaml"), "-p", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "11 paired, 1 unmatched (optimal" in result.output
+    assert "unmatched wanjiru-kamau: no mentor speaks Swahili" in result.output
+    report = (tmp_path / "match" / "match-report.md").read_text()
+    assert "| Lucía Fernández (lucia-fernandez) | Ana García (ana-garcia) |" in report
+    assert len(list((tmp_path / "match" / "agreements").glob("*.md"))) == 11
+    refused = run("match", str(tmp_path / "mentees.yaml"), "-p", str(tmp_path), "--out", str(tmp_path / "site_src" / "m"))
+    assert refused.exit_code == 1 and "docs folder" in refused.output

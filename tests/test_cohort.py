@@ -203,7 +203,7 @@ def test_matrix_hours_equal_status_shared_hours():
     rng = random.Random(3)
     zones = ["Asia/Kolkata", "Asia/Kathmandu", "America/St_Johns", "Europe/Berlin", "Pacific/Auckland", "UTC"]
     people = []
-    for k in range(30):
+    for _ in range(30):
         windows = tuple(Window(rng.choice(["mon", "tue", "sun"]), f"{h:02d}:{m:02d}", f"{h + d:02d}:{m:02d}")
                         for h, m, d in [(rng.randint(0, 20), rng.choice([0, 15, 40]), rng.randint(1, 3))])
         people.append((rng.choice(zones), windows))
@@ -250,13 +250,20 @@ def test_language_filter_comes_before_topics_in_the_reason():
     assert result.unmatched == (Unmatched("x", "no mentor who speaks French covers python"),)
 
 
-def test_a_mentee_outbid_for_the_last_slot_is_told_so():
-    mentors = [mentor("m", capacity=1)]
-    mentees = [mentee("a", languages=("es", "en")), mentee("b")]
-    result = match_cohort(mentees, mentors + [mentor("z", languages=("es",), expertise=("chess",))])
-    assert [(p.mentee_id, p.mentor_id) for p in result.pairs] == [("a", "m")] or result.pairs[0].mentee_id == "b"
-    (left,) = result.unmatched
-    assert left.why.startswith("all 1 suitable mentor (m) are full: ")
+@pytest.mark.parametrize(("method", "tail"), [
+    ("optimal", "other mentees were given the places for the best overall fit"),
+    ("stable", "they took mentees who fit them better"),
+    ("greedy", "better-scoring pairs took the places first"),
+])
+def test_a_mentee_outbid_for_the_last_slots_is_told_so(method, tail):
+    mentors = [mentor("m", capacity=1), mentor("n", capacity=1), mentor("z", languages=("es",), expertise=("chess",))]
+    # a's first language is Spanish, which m and n do not speak: b and c fit them better.
+    mentees = [mentee("a", languages=("es", "en")), mentee("b"), mentee("c")]
+    result = match_cohort(mentees, mentors, method)
+    assert sorted(p.mentee_id for p in result.pairs) == ["b", "c"]
+    assert result.unmatched == (Unmatched("a", f"all 2 suitable mentors (m, n) are full: {tail}"),)
+    alone = match_cohort(mentees[:2], mentors[:1], method)
+    assert alone.unmatched == (Unmatched("a", f"the only suitable mentor (m) is full: {tail}"),)
 
 
 # -- assignments -----------------------------------------------------------------------
@@ -346,12 +353,23 @@ def test_blocking_pairs_finds_an_unstable_assignment():
 
 def test_candidates_cut_keeps_the_best_and_same_input_same_output():
     mentees, mentors, inactive = random_instance(5, 40, 40)
-    full = match_cohort(mentees, mentors, "optimal", inactive=inactive, candidates=None)
+    full = match_cohort(mentees, mentors, "optimal", inactive=inactive)
+    assert match_cohort(mentees, mentors, "optimal", inactive=inactive, candidates=40) == full
     cut = match_cohort(mentees, mentors, "optimal", inactive=inactive, candidates=5)
     assert cut.total <= full.total + 1e-9
-    assert match_cohort(mentees, mentors, "optimal", inactive=inactive, candidates=None) == full
+    assert match_cohort(mentees, mentors, "optimal", inactive=inactive) == full
     with pytest.raises(ValueError, match="unknown method 'best'"):
         match_cohort(mentees, mentors, "best")  # type: ignore[arg-type]
+
+
+def test_a_mentee_cut_off_by_the_candidate_limit_is_told_so():
+    mentors = [mentor("a", capacity=1), mentor("b", capacity=1, timezone="Asia/Tokyo")]
+    mentees = [mentee("x"), mentee("y")]  # both prefer a (same time zone); y loses it
+    greedy = match_cohort(mentees, mentors, "greedy", candidates=1)
+    assert greedy.unmatched == (Unmatched("y", "its best-fitting mentor is full; 1 more suitable mentor (b) still "
+                                               "has open slots beyond the 1 candidate kept per mentee (raise the "
+                                               "candidates to include them)"),)
+    assert len(match_cohort(mentees, mentors, "greedy").pairs) == 2
 
 
 def test_demand_lists_topics_too_few_open_slots_cover():
@@ -359,8 +377,8 @@ def test_demand_lists_topics_too_few_open_slots_cover():
     mentors = [mentor("m", expertise=("python", "negotiation"), capacity=1), mentor("n", expertise=("python",),
                                                                                     capacity=3)]
     result = match_cohort(mentees, mentors, inactive={"n"})
-    # negotiation: 1 mentee, 1 open slot: covered. Equal shortages go by topic.
-    assert result.demand == (Demand("chess", 1, 0, 0), Demand("python", 2, 1, 1))
+    # c takes m's one slot (negotiation: 1 mentee, 1 slot, nobody waiting: covered); a and b wait.
+    assert result.demand == (Demand("python", 2, 1, 1, waiting=2), Demand("chess", 1, 0, 0, waiting=1))
 
 
 # -- the demo cohort -------------------------------------------------------------------
@@ -407,7 +425,7 @@ def test_report_files_and_their_content(tmp_path):
             "speaks Spanish; 4 h a week of shared hours; meets by video; another organisation | "
             "[draft](agreements/lucia-fernandez--ana-garcia.md) |") in md
     assert "| Wanjiru Kamau (wanjiru-kamau) | no mentor speaks Swahili |" in md
-    assert "| grant writing | 1 | 0 | 0 |" in md
+    assert "| grant writing | 1 | 0 | 0 | 0 |" in md
     rows = list(csv.DictReader(io.StringIO((out / "match-report.csv").read_text(encoding="utf-8"))))
     assert [r["mentee_id"] for r in rows] == sorted(x.id for x in mentees)
     wanjiru = rows[-1]
@@ -429,7 +447,8 @@ def test_report_files_and_their_content(tmp_path):
 
 def test_agreement_shows_shared_hours_in_both_time_zones(tmp_path):
     a = mentee("a", name="Ann", timezone="America/New_York", availability=(Window("mon", "20:00", "23:00"),))
-    b = mentor("b", name="Bo", timezone="Asia/Tokyo", formats=("chat",), availability=(Window("tue", "09:00", "12:00"),))
+    b = mentor("b", name="Bo", timezone="Asia/Tokyo", formats=("chat",),
+               availability=(Window("tue", "09:00", "12:00"),))
     result = match_cohort([a], [b])
     write_report(result, [a], [b], tmp_path / "out", today=DAY)
     text = (tmp_path / "out" / "agreements" / "a--b.md").read_text(encoding="utf-8")

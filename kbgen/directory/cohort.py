@@ -29,8 +29,9 @@ Three assignments respect every mentor's capacity: ``optimal`` (the largest tota
 sparse min-cost assignment, LAPJVsp, with each mentor repeated once per open slot), ``stable``
 (the ``matching`` package's hospital-resident algorithm: no mentee and mentor would both rather
 be paired with each other than keep what they got) and ``greedy`` (best pairs first, the
-baseline). Every mentee's candidate list is cut to its ``candidates`` best feasible mentors,
-which keeps 5,000 x 5,000 cohorts in memory; below that size nothing is cut.
+baseline). In a cohort of more than 4 million mentee-mentor pairs each mentee's candidate list
+is cut to its 100 best feasible mentors (``candidates``), which keeps 5,000 x 5,000 cohorts
+fast and small; below that nothing is cut.
 
 Scores are symmetric (a mentor ranks mentees by the same pair score), so the stable matching
 is unique and equals the greedy one; ``stable`` is the guarantee, ``greedy`` the cheap way there.
@@ -84,8 +85,10 @@ W_TOPIC, W_HOURS, W_FORMAT, W_LANGUAGE, W_PREFER = 0.60, 0.20, 0.05, 0.05, 0.10
 HOURS_FULL = 2.0
 #: Working hours assumed for someone who gives no availability windows (their own time zone).
 WORKING_HOURS = tuple(Window(day, "09:00", "17:00") for day in DAYS[:5])
-#: Best feasible mentors kept per mentee (the rest cannot be assigned to that mentee).
+#: Best feasible mentors kept per mentee in a large cohort (the rest cannot be assigned to it);
+#: a cohort of at most FULL_PAIRS mentee-mentor pairs keeps every feasible mentor.
 CANDIDATES = 100
+FULL_PAIRS = 4_000_000
 METHODS = ("optimal", "stable", "greedy")
 #: How each format reads after "meets".
 FORMAT_WORDS = {"video": "by video", "phone": "by phone", "chat": "by chat", "in-person": "in person"}
@@ -445,12 +448,17 @@ class Unmatched(NamedTuple):
 
 
 class Demand(NamedTuple):
-    """A topic in demand that too few mentors cover: mentees needing it, mentors and open slots."""
+    """A topic in demand that too few mentors cover.
+
+    ``mentees`` need it; ``mentors`` (active, with open slots) cover it with ``slots`` slots in
+    all; ``waiting`` mentees who need it had suitable mentors but found them all full.
+    """
 
     topic: str
     mentees: int
     mentors: int
     slots: int
+    waiting: int = 0
 
 
 @dataclass(frozen=True)
@@ -525,8 +533,9 @@ class _Model:
             self.speaks_m[j, [langs[c] for c in group]] = 1
 
         # Formats: compatible unless both state formats and none is shared.
-        self.fmt_e = np.array([[f in x.formats for f in FORMATS] for x in self.mentees], np.float32).reshape(n, len(FORMATS))
-        self.fmt_m = np.array([[f in y.formats for f in FORMATS] for y in self.mentors], np.float32).reshape(m, len(FORMATS))
+        nf = len(FORMATS)
+        self.fmt_e = np.array([[f in x.formats for f in FORMATS] for x in self.mentees], np.float32).reshape(n, nf)
+        self.fmt_m = np.array([[f in y.formats for f in FORMATS] for y in self.mentors], np.float32).reshape(m, nf)
         self.any_fmt_e = self.fmt_e.sum(axis=1) == 0
         self.any_fmt_m = self.fmt_m.sum(axis=1) == 0
 
@@ -589,7 +598,7 @@ class _Model:
         if n == 0 or m == 0:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0), counts
-        k = m if candidates is None else max(1, min(candidates, m))
+        k = candidate_count(candidates, n, m)
         out_r, out_c, out_s = [], [], []
         for lo in range(0, n, block_rows):
             hi = min(n, lo + block_rows)
@@ -668,15 +677,25 @@ class _Model:
         fits &= ~same_org
         return f"the only mentors who fit are on the avoid list ({self._ids(fits & avoid)})"
 
-    def why_taken(self, i: int, method: str) -> str:
+    def why_taken(self, i: int, method: str, left: np.ndarray, k: int) -> str:
+        """Why mentee ``i``, who had suitable mentors, got none (``left``: open slots after the match)."""
         b = self.block(i, i + 1)
         fits = b["feasible"][0]
-        tail = {"optimal": "other mentees were given their places for the best overall fit",
-                "stable": "each took mentees who fit them better",
-                "greedy": "each was taken by a better-scoring pair first"}[method]
+        still = fits & (left > 0)
+        if still.any():
+            count = int(still.sum())
+            best = f"its {k} best-fitting mentors are" if k > 1 else "its best-fitting mentor is"
+            more = f"{count} more suitable mentors ({self._ids(still)}) still have" if count > 1 else \
+                f"1 more suitable mentor ({self._ids(still)}) still has"
+            return (f"{best} full; {more} open slots beyond the {k} candidate{'s' if k > 1 else ''} kept per "
+                    "mentee (raise the candidates to include them)")
+        tail = {"optimal": "other mentees were given the places for the best overall fit",
+                "stable": "they took mentees who fit them better",
+                "greedy": "better-scoring pairs took the places first"}[method]
         count = int(fits.sum())
-        mentors = "mentor" if count == 1 else "mentors"
-        return f"all {count} suitable {mentors} ({self._ids(fits)}) are full: {tail}"
+        if count == 1:
+            return f"the only suitable mentor ({self._ids(fits)}) is full: {tail}"
+        return f"all {count} suitable mentors ({self._ids(fits)}) are full: {tail}"
 
     def _ids(self, mask: np.ndarray, limit: int = 3) -> str:
         ids = [self.mentors[j].id for j in np.flatnonzero(mask)]
@@ -743,35 +762,52 @@ def blocker(mentee: Mentee, mentor: Mentor, inactive: Iterable[str] = ()) -> str
 
 
 def match_cohort(mentees: Sequence[Mentee], mentors: Sequence[Mentor], method: Method = "optimal",
-                 inactive: Iterable[str] = (), candidates: int | None = CANDIDATES) -> MatchResult:
+                 inactive: Iterable[str] = (), candidates: int | None = None) -> MatchResult:
     """Pair ``mentees`` with ``mentors`` within every mentor's capacity.
 
     ``method``: ``optimal`` (largest total score), ``stable`` (no blocking pair; hospital-resident)
     or ``greedy`` (best pairs first). ``inactive``: mentor ids never assigned. ``candidates``:
-    best feasible mentors kept per mentee (None keeps all). Same input, same output.
+    best feasible mentors kept per mentee (None: all of them up to :data:`FULL_PAIRS` pairs,
+    else :data:`CANDIDATES`). Same input, same output.
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
     model = _Model(mentees, mentors, inactive)
     rows, cols, scores, counts = model.edges(candidates)
     assigned = ASSIGNERS[method](rows, cols, scores, model.capacity, model.shape[0])
+    left = model.capacity.copy()
+    for j in assigned.values():
+        left[j] -= 1
+    k = candidate_count(candidates, *model.shape)
     score_of = {(int(r), int(c)): float(s) for r, c, s in zip(rows, cols, scores, strict=True)}
     pairs = tuple(
         Pair(model.mentees[i].id, model.mentors[j].id, score_of[(i, j)], model.reasons(i, j, model.hours(i, j)))
         for i, j in sorted(assigned.items())
     )
     unmatched = tuple(
-        Unmatched(x.id, model.why_none(i) if counts[i] == 0 else model.why_taken(i, method))
+        Unmatched(x.id, model.why_none(i) if counts[i] == 0 else model.why_taken(i, method, left, k))
         for i, x in enumerate(model.mentees) if i not in assigned
     )
-    return MatchResult(method, pairs, unmatched, demand(model))
+    waiting = [i for i in range(model.shape[0]) if i not in assigned and counts[i] > 0]
+    return MatchResult(method, pairs, unmatched, demand(model, waiting))
 
 
-def demand(model: _Model) -> tuple[Demand, ...]:
-    """Topics that more mentees need than the open slots of mentors who cover them."""
+def candidate_count(candidates: int | None, n: int, m: int) -> int:
+    """Mentors kept per mentee: ``candidates`` (at least 1), or with None every one in a cohort of
+    at most :data:`FULL_PAIRS` pairs and :data:`CANDIDATES` in a larger one."""
+    if candidates is None:
+        candidates = m if n * m <= FULL_PAIRS else CANDIDATES
+    return max(1, min(candidates, m))
+
+
+def demand(model: _Model, waiting: Iterable[int] = ()) -> tuple[Demand, ...]:
+    """Topics that more mentees need than mentors who cover them have open slots, or that
+    mentees left ``waiting`` (indices: suitable mentors, all full) need; the largest gap first."""
     label: dict[str, str] = {}
     needing: dict[str, int] = defaultdict(int)
-    for x in model.mentees:
+    waited: dict[str, int] = defaultdict(int)
+    waiting = set(waiting)
+    for i, x in enumerate(model.mentees):
         seen = set()
         for need in x.needs:
             key = term_key(need)
@@ -779,13 +815,14 @@ def demand(model: _Model) -> tuple[Demand, ...]:
                 seen.add(key)
                 label.setdefault(key, need)
                 needing[key] += 1
+                waited[key] += i in waiting
     out = []
     for key, count in needing.items():
         covering = [j for j, topics in enumerate(model.topic_keys) if key in topics and model.open[j]]
         slots = int(sum(model.capacity[j] for j in covering))
-        if count > slots:
-            out.append(Demand(label[key], count, len(covering), slots))
-    return tuple(sorted(out, key=lambda d: (-(d.mentees - d.slots), d.topic)))
+        if count > slots or waited[key]:
+            out.append(Demand(label[key], count, len(covering), slots, waited[key]))
+    return tuple(sorted(out, key=lambda d: (-max(0, d.mentees - d.slots), -d.waiting, d.topic)))
 
 
 def assign_greedy(rows: np.ndarray, cols: np.ndarray, scores: np.ndarray, capacity: np.ndarray,
@@ -879,7 +916,7 @@ ASSIGNERS = {"optimal": assign_optimal, "stable": assign_stable, "greedy": assig
 
 
 def blocking_pairs(result: MatchResult, mentees: Sequence[Mentee], mentors: Sequence[Mentor],
-                   inactive: Iterable[str] = (), candidates: int | None = CANDIDATES) -> list[tuple[str, str]]:
+                   inactive: Iterable[str] = (), candidates: int | None = None) -> list[tuple[str, str]]:
     """Pairs (mentee id, mentor id) that would both rather be together than keep what they got.
 
     Preferences are the match's own: each side ranks the other's feasible candidates by score,

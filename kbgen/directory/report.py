@@ -154,9 +154,12 @@ def report_markdown(result: MatchResult, mentees: Mapping[str, Mentee], mentors:
         lines.append("Every mentee has a mentor.")
     lines += ["", "## Topics in demand that too few mentors cover", ""]
     if result.demand:
-        lines += ["Mentees who need the topic, against active mentors with open slots who cover it.", "",
-                  "| Topic | Mentees needing it | Mentors covering it | Open slots |", "|---|---:|---:|---:|"]
-        lines += [f"| {_cell(d.topic)} | {d.mentees} | {d.mentors} | {d.slots} |" for d in result.demand]
+        lines += ["Mentees who need the topic, against active mentors with open slots who cover it; waiting: "
+                  "unmatched mentees who need it and found every suitable mentor full.", "",
+                  "| Topic | Mentees needing it | Mentors covering it | Open slots | Waiting |",
+                  "|---|---:|---:|---:|---:|"]
+        lines += [f"| {_cell(d.topic)} | {d.mentees} | {d.mentors} | {d.slots} | {d.waiting} |"
+                  for d in result.demand]
     else:
         lines.append("Every topic in demand has enough open mentor slots.")
     return "\n".join(lines) + "\n"
