@@ -152,5 +152,6 @@ def test_match_pairs_the_demo_cohort_and_keeps_mentee_data_out_of_the_site(tmp_p
     report = (tmp_path / "match" / "match-report.md").read_text()
     assert "| Lucía Fernández (lucia-fernandez) | Ana García (ana-garcia) |" in report
     assert len(list((tmp_path / "match" / "agreements").glob("*.md"))) == 11
-    refused = run("match", str(tmp_path / "mentees.yaml"), "-p", str(tmp_path), "--out", str(tmp_path / "site_src" / "m"))
+    inside = str(tmp_path / "site_src" / "m")
+    refused = run("match", str(tmp_path / "mentees.yaml"), "-p", str(tmp_path), "--out", inside)
     assert refused.exit_code == 1 and "docs folder" in refused.output
