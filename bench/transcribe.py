@@ -30,6 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINES = ("faster-whisper", "openai-whisper")
+# kbgen.models.MEDIA_SUFFIXES, spelled out: the parent process stays free of kbgen imports
+MEDIA_SUFFIXES = (".m4a", ".mp3", ".wav", ".ogg", ".oga", ".opus", ".flac", ".aac", ".webm",
+                  ".mp4", ".mov", ".mkv", ".m4v")
 BASELINE = "openai-whisper"
 
 
@@ -97,7 +100,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     files = [f.resolve() for f in args.files] if args.files else sorted(
-        p for p in (ROOT / "recordings").iterdir() if p.suffix != ".yml" and not p.name.startswith("."))
+        p for p in (ROOT / "recordings").iterdir() if p.suffix.lower() in MEDIA_SUFFIXES and not p.name.startswith("."))
     if args.worker:
         print(json.dumps(worker(args.worker, files, args.beam, args.cache)))  # noqa: T201
         return
