@@ -45,7 +45,8 @@ def main() -> None:
         from kbgen.pipeline import transcribe
 
         audio = sum(t.duration for t in transcribe(project, [s for s in _sessions(project)
-                                                            if s.id in cold.published]).values())
+                                                            if s.id in cold.published]).values()
+                    if t.engine != "import")  # imported transcripts cost no transcription
     rows = [
         ("sessions published", f"{len(cold.published)}"),
         ("audio transcribed", f"{audio:.1f} s"),
