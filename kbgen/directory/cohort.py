@@ -41,12 +41,9 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -55,8 +52,8 @@ import numpy as np
 from ..errors import Problem, ValidationError, rel
 from ..models import Mentor, Window
 from ..yamlio import LocatedYaml, YamlProblem, load_yaml
+from .checks import _SLUG, DAYS, FORMATS, FieldChecker, Keys, _kind, _unique
 from .match import term_key
-from .roster import DAYS, FORMATS, parse_window, slugify
 from .status import utc_week
 
 #: Every key a mentee entry may have, with what it holds (used in error messages and docs).
@@ -77,7 +74,6 @@ FIELDS: dict[str, str] = {
 }
 REQUIRED = ("id", "name", "languages", "needs")
 TOP_KEY = "mentees"
-MAX_WEEKLY_HOURS = 168
 
 #: Score weights; they add up to 1.
 W_TOPIC, W_HOURS, W_FORMAT, W_LANGUAGE, W_PREFER = 0.60, 0.20, 0.05, 0.05, 0.10
@@ -94,9 +90,6 @@ METHODS = ("optimal", "stable", "greedy")
 FORMAT_WORDS = {"video": "by video", "phone": "by phone", "chat": "by chat", "in-person": "in person"}
 
 Method = Literal["optimal", "stable", "greedy"]
-Keys = tuple[str | int, ...]
-
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 #: ISO 639-1 codes and English names, so "Spanish" meets "es" and reasons say "speaks Spanish".
 LANGUAGES: dict[str, str] = {
@@ -172,76 +165,27 @@ def load_mentees(path: Path, root: Path | None = None, mentors: Sequence[Mentor]
     return sorted(mentees, key=lambda m: m.id)
 
 
-class _Checker:
+class _Checker(FieldChecker[Mentee]):
     """Walks a loaded cohort file, building mentees and collecting problems."""
 
+    FIELDS = FIELDS
+    REQUIRED = REQUIRED
+    TOP_KEY = TOP_KEY
+    NOUN = "mentee"
+    FILE = "the cohort file"
+    TOP_FIELD = True
+    FORMAT_KEY = "format"
+
     def __init__(self, doc: LocatedYaml, mentor_ids: set[str] | None):
-        self.doc = doc
+        super().__init__(doc)
         self.mentor_ids = mentor_ids
-        self.problems: list[Problem] = []
-
-    def add(self, keys: Keys, message: str, label: str = "", field: str = "") -> None:
-        line = self.doc.line(*keys)
-        parts = (f"line {line}" if line else "", label, f"field '{field}'" if field else "")
-        self.problems.append(Problem(self.doc.shown, ", ".join(x for x in parts if x), message))
-
-    def run(self) -> list[Mentee]:
-        data = self.doc.data
-        prefix: Keys = ()
-        if data is None:
-            return []
-        if isinstance(data, dict):
-            extra = sorted(str(k) for k in data if k != TOP_KEY)
-            for key in extra:
-                self.add((key,), f"unknown top-level key '{key}'; the cohort file holds only a '{TOP_KEY}:' list",
-                         field=key)
-            if TOP_KEY not in data:
-                if not extra:
-                    self.add((), f"expected a '{TOP_KEY}:' list of mentee entries")
-                return []
-            entries, prefix = data[TOP_KEY], (TOP_KEY,)
-            if entries is None:
-                return []
-        else:
-            entries = data
-        if not isinstance(entries, list):
-            self.add(prefix, "expected a list of mentee entries (each starting with '- id: ...'), "
-                     f"got {_kind(entries)}", field=TOP_KEY if prefix else "")
-            return []
-        mentees: list[Mentee] = []
-        first_line: dict[str, int | None] = {}
-        for index, entry in enumerate(entries):
-            keys = (*prefix, index)
-            mentee = self.entry(keys, index, entry)
-            raw_id = entry.get("id") if isinstance(entry, dict) else None
-            if isinstance(raw_id, str) and raw_id.strip():
-                raw_id = raw_id.strip()
-                if raw_id in first_line:
-                    self.add((*keys, "id"), f"id '{raw_id}' is already used by the entry at line "
-                             f"{first_line[raw_id]}; give each mentee a different id", f"mentee '{raw_id}'", "id")
-                    continue
-                first_line[raw_id] = self.doc.line(*keys, "id")
-            if mentee is not None:
-                mentees.append(mentee)
-        return mentees
 
     def entry(self, keys: Keys, index: int, entry: Any) -> Mentee | None:
-        label = f"mentee #{index + 1}"
-        if not isinstance(entry, dict):
-            self.add(keys, f"expected a mapping of fields such as 'id:' and 'name:', got {_kind(entry)}", label)
+        label = self.label(keys, index, entry)
+        if label is None:
             return None
-        if isinstance(entry.get("id"), str) and entry["id"].strip():
-            label = f"mentee '{entry['id'].strip()}'"
         before = len(self.problems)
-        for key in entry:
-            if str(key) not in FIELDS:
-                close = difflib.get_close_matches(str(key), FIELDS, n=1)
-                hint = f"did you mean '{close[0]}'? " if close else ""
-                self.add((*keys, str(key)), f"unknown key '{key}'; {hint}valid keys: {', '.join(FIELDS)}",
-                         label, str(key))
-        for key in REQUIRED:
-            if entry.get(key) is None:
-                self.add(keys, f"missing required field '{key}': add the {FIELDS[key]}", label, key)
+        self.check_keys(keys, entry, label)
 
         values: dict[str, Any] = {}
         for key in ("id", "name", "organization", "timezone", "goals"):
@@ -281,63 +225,9 @@ class _Checker:
             return None
         return Mentee(**{k: v for k, v in values.items() if v is not None})
 
-    def text(self, keys: Keys, key: str, value: Any, label: str) -> str | None:
-        if isinstance(value, str):
-            value = value.strip()
-            if not value and key in REQUIRED:
-                self.add((*keys, key), f"'{key}' is empty; give the {FIELDS[key]}", label, key)
-                return None
-            return value
-        hint = "; put it in quotes" if isinstance(value, (int, float)) else ""
-        self.add((*keys, key), f"expected text, got {_kind(value)}{hint}", label, key)
-        return None
-
-    def strings(self, keys: Keys, key: str, value: Any, label: str) -> tuple[str, ...] | None:
-        """A list of strings; a lone string is accepted, split on commas ("en, de")."""
-        if isinstance(value, str):
-            value = [x for x in value.split(",") if x.strip()]
-        if not isinstance(value, list):
-            self.add((*keys, key), f"expected a list of text such as [a, b], got {_kind(value)}", label, key)
-            return None
-        out, ok = [], True
-        for i, item in enumerate(value):
-            if not isinstance(item, str):
-                ok = False
-                self.add((*keys, key, i), f"item {i + 1} should be text, got {_kind(item)}"
-                         + ("; put it in quotes" if isinstance(item, (int, float)) else ""), label, key)
-            elif not item.strip():
-                ok = False
-                self.add((*keys, key, i), f"item {i + 1} is empty; remove it", label, key)
-            else:
-                out.append(item.strip())
-        return tuple(out) if ok else None
-
-    def check_id(self, keys: Keys, value: str | None, label: str) -> None:
-        if value and not _SLUG.fullmatch(value):
-            suggestion = slugify(value)
-            hint = f", e.g. '{suggestion}'" if suggestion else ""
-            self.add((*keys, "id"), f"id '{value}' is not a slug; use lower-case letters, digits and single "
-                     f"hyphens{hint}", label, "id")
-
-    def check_timezone(self, keys: Keys, value: str | None, label: str) -> None:
-        if value is None or value in _timezones():
-            return
-        close = difflib.get_close_matches(value, _timezones(), n=1)
-        hint = f"did you mean '{close[0]}'? " if close else ""
-        self.add((*keys, "timezone"), f"unknown time zone '{value}'; {hint}use an IANA name such as "
-                 "'Europe/Berlin' or 'UTC'", label, "timezone")
-
-    def formats(self, keys: Keys, value: tuple[str, ...] | None, label: str) -> tuple[str, ...] | None:
-        if value is None:
-            return None
-        out = []
-        for i, item in enumerate(value):
-            norm = re.sub(r"[\s_]+", "-", item.lower())
-            if norm not in FORMATS:
-                self.add((*keys, "format", i), f"unknown format '{item}'; use any of {', '.join(FORMATS)}",
-                         label, "format")
-            out.append(norm)
-        return _unique(out)
+    def split(self, value: str) -> list[str]:
+        """A lone string's comma-separated parts, blank ones dropped ("en, de," -> ["en", " de"])."""
+        return [x for x in value.split(",") if x.strip()]
 
     def mentor_refs(self, keys: Keys, key: str, value: tuple[str, ...] | None, label: str) -> tuple[str, ...] | None:
         if value is None:
@@ -352,63 +242,6 @@ class _Checker:
                 self.add((*keys, key, i), f"'{item}' is not a mentor id (lower-case letters, digits and "
                          "hyphens)", label, key)
         return _unique(value)
-
-    def availability(self, keys: Keys, value: Any, label: str) -> tuple[tuple[Window, ...] | None, float | None]:
-        where = (*keys, "availability")
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if not 0 < value <= MAX_WEEKLY_HOURS:
-                self.add(where, f"weekly hours must be more than 0 and at most {MAX_WEEKLY_HOURS}, got {value}",
-                         label, "availability")
-                return None, None
-            return (), float(value)
-        if isinstance(value, str):
-            value = value.split(",")
-        if not isinstance(value, list) or not value:
-            self.add(where, "expected hours a week (a number such as 2) or a list of windows such as "
-                     f"['mon 09:00-11:00'], got {_kind(value)}", label, "availability")
-            return None, None
-        windows: list[Window] = []
-        ok = True
-        for i, item in enumerate(value):
-            if not isinstance(item, str):
-                ok = False
-                self.add((*where, i), f"item {i + 1} should be a window such as 'mon 09:00-11:00', "
-                         f"got {_kind(item)}", label, "availability")
-                continue
-            found, problem = parse_window(item)
-            if problem:
-                ok = False
-                self.add((*where, i), f"item {i + 1}: {problem}", label, "availability")
-            else:
-                windows.extend(found)
-        if not ok:
-            return None, None
-        return tuple(sorted(set(windows), key=lambda w: (DAYS.index(w.day), w.start, w.end))), None
-
-
-@lru_cache(maxsize=1)
-def _timezones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones() | {"UTC"})
-
-
-def _unique(items: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(items))
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"true/false ({str(value).lower()})"
-    if isinstance(value, (int, float)):
-        return f"a number ({value})"
-    if isinstance(value, str):
-        return f"text ('{value}')"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return type(value).__name__
 
 
 # -- scoring ---------------------------------------------------------------------------

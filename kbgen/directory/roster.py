@@ -28,17 +28,15 @@ The file is either a mapping with a ``mentors:`` list or a bare list of entries:
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
-import zoneinfo
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import IngestError, Problem, rel
-from ..models import Mentor, Offer, Window
-from ..yamlio import LocatedYaml, YamlProblem, load_yaml
+from ..models import Mentor, Offer
+from ..yamlio import YamlProblem, load_yaml
+from .checks import DAYS, FORMATS, FieldChecker, Keys, _kind, _unique, parse_window, slugify
 
 #: Every key a roster entry may have, with what it holds (used in error messages and docs).
 FIELDS: dict[str, str] = {
@@ -65,23 +63,12 @@ FIELDS: dict[str, str] = {
     "photo": "an https:// URL of a portrait",
 }
 REQUIRED = ("id", "name")
-FORMATS = ("video", "phone", "chat", "in-person")
 TOP_KEY = "mentors"
 
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _EMAIL = re.compile(r"[^@\s<>\"'(),;:\\\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+")
 _UNSAFE_URL_CHARS = re.compile(r"[\s<>\"'`\\\x00-\x1f\x7f]")
-
-Keys = tuple[str | int, ...]
-
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_DAY_NAMES = {name: day for day in DAYS for name in (day, {
-    "mon": "monday", "tue": "tuesday", "wed": "wednesday", "thu": "thursday", "fri": "friday",
-    "sat": "saturday", "sun": "sunday"}[day])}
-_WINDOW = re.compile(r"([a-z]+)(?:\s*-\s*([a-z]+))?\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 OFFER_MINUTES = (5, 120)
-MAX_WEEKLY_HOURS = 168
 
 
 def load_roster(path: Path, root: Path | None = None) -> list[Mentor]:
@@ -110,94 +97,25 @@ def load_roster(path: Path, root: Path | None = None) -> list[Mentor]:
     return sorted(mentors, key=lambda m: m.id)
 
 
-class _Checker:
+class _Checker(FieldChecker[Mentor]):
     """Walks a loaded roster, building mentors and collecting problems."""
 
-    def __init__(self, doc: LocatedYaml):
-        self.doc = doc
-        self.problems: list[Problem] = []
-
-    def add(self, keys: Keys, message: str, label: str = "", field: str = "") -> None:
-        line = self.doc.line(*keys)
-        parts = (f"line {line}" if line else "", label, f"field '{field}'" if field else "")
-        where = ", ".join(x for x in parts if x)
-        self.problems.append(Problem(self.doc.shown, where, message))
-
-    def run(self) -> list[Mentor]:
-        data = self.doc.data
-        prefix: Keys = ()
-        if data is None:
-            return []
-        if isinstance(data, dict):
-            extra = sorted(str(k) for k in data if k != TOP_KEY)
-            for key in extra:
-                self.add(
-                    (key,),
-                    f"unknown top-level key '{key}'; the roster holds only a '{TOP_KEY}:' list",
-                )
-            if TOP_KEY not in data:
-                if not extra:
-                    self.add((), f"expected a '{TOP_KEY}:' list of mentor entries")
-                return []
-            entries, prefix = data[TOP_KEY], (TOP_KEY,)
-            if entries is None:
-                return []
-        else:
-            entries = data
-        if not isinstance(entries, list):
-            self.add(
-                prefix,
-                f"expected a list of mentor entries (each starting with '- id: ...'), got {_kind(entries)}",
-                field=TOP_KEY if prefix else "",
-            )
-            return []
-
-        mentors: list[Mentor] = []
-        first_line: dict[str, int | None] = {}
-        for index, entry in enumerate(entries):
-            keys = (*prefix, index)
-            mentor = self.entry(keys, index, entry)
-            raw_id = entry.get("id") if isinstance(entry, dict) else None
-            if isinstance(raw_id, str) and raw_id.strip():
-                raw_id = raw_id.strip()
-                if raw_id in first_line:
-                    self.add(
-                        (*keys, "id"),
-                        f"id '{raw_id}' is already used by the entry at line {first_line[raw_id]}; "
-                        "give each mentor a different id",
-                        f"mentor '{raw_id}'",
-                        "id",
-                    )
-                    continue
-                first_line[raw_id] = self.doc.line(*keys, "id")
-            if mentor is not None:
-                mentors.append(mentor)
-        return mentors
+    FIELDS = FIELDS
+    REQUIRED = REQUIRED
+    TOP_KEY = TOP_KEY
+    NOUN = "mentor"
+    FILE = "the roster"
+    RESERVED_IDS = ("index",)
+    HOURS_HINT = "; to pause mentoring set capacity: 0 or available_until"
+    SAY_EMPTY_LIST = True
 
     def entry(self, keys: Keys, index: int, entry: Any) -> Mentor | None:
         """Check one entry; a Mentor when it is valid, else None (problems recorded)."""
-        label = f"mentor #{index + 1}"
-        if not isinstance(entry, dict):
-            self.add(keys, f"expected a mapping of fields such as 'id:' and 'name:', got {_kind(entry)}",
-                     label)
+        label = self.label(keys, index, entry)
+        if label is None:
             return None
-        if isinstance(entry.get("id"), str) and entry["id"].strip():
-            label = f"mentor '{entry['id'].strip()}'"
         before = len(self.problems)
-
-        for key in entry:
-            if str(key) not in FIELDS:
-                close = difflib.get_close_matches(str(key), FIELDS, n=1)
-                hint = f"did you mean '{close[0]}'? " if close else ""
-                self.add(
-                    (*keys, str(key)),
-                    f"unknown key '{key}'; {hint}valid keys: {', '.join(FIELDS)}",
-                    label,
-                    str(key),
-                )
-        for key in REQUIRED:
-            if entry.get(key) is None:
-                self.add(keys, f"missing required field '{key}': add the {FIELDS[key]}", label, key)
+        self.check_keys(keys, entry, label)
 
         values: dict[str, Any] = {}
         for key in ("id", "name", "title", "organization", "timezone", "bio", "contact", "industry", "pronouns",
@@ -234,47 +152,6 @@ class _Checker:
 
     # -- one check per kind of field -------------------------------------------------
 
-    def text(self, keys: Keys, key: str, value: Any, label: str) -> str | None:
-        if isinstance(value, str):
-            value = value.strip()
-            if not value and key in REQUIRED:
-                self.add((*keys, key), f"'{key}' is empty; give the {FIELDS[key]}", label, key)
-                return None
-            return value
-        hint = "; put it in quotes" if isinstance(value, (int, float)) else ""
-        self.add((*keys, key), f"expected text, got {_kind(value)}{hint}", label, key)
-        return None
-
-    def strings(self, keys: Keys, key: str, value: Any, label: str) -> tuple[str, ...] | None:
-        """A list of strings; a lone string is accepted, split on commas ("en, de")."""
-        if isinstance(value, str):
-            value = value.split(",")
-        if not isinstance(value, list):
-            self.add(
-                (*keys, key),
-                f"expected a list of text such as [a, b], got {_kind(value)}",
-                label,
-                key,
-            )
-            return None
-        out, ok = [], True
-        for i, item in enumerate(value):
-            if not isinstance(item, str):
-                ok = False
-                self.add(
-                    (*keys, key, i),
-                    f"item {i + 1} should be text, got {_kind(item)}"
-                    + ("; put it in quotes" if isinstance(item, (int, float)) else ""),
-                    label,
-                    key,
-                )
-            elif not item.strip():
-                ok = False
-                self.add((*keys, key, i), f"item {i + 1} is empty; remove it", label, key)
-            else:
-                out.append(item.strip())
-        return tuple(out) if ok else None
-
     def capacity(self, keys: Keys, value: Any, label: str) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):
             self.add((*keys, "capacity"), f"expected a whole number, got {_kind(value)}", label, "capacity")
@@ -283,31 +160,6 @@ class _Checker:
             self.add((*keys, "capacity"), f"must be 0 or more, got {value}", label, "capacity")
             return None
         return value
-
-    def check_id(self, keys: Keys, value: str | None, label: str) -> None:
-        if value and not _SLUG.fullmatch(value):
-            suggestion = slugify(value)
-            hint = f", e.g. '{suggestion}'" if suggestion else ""
-            self.add(
-                (*keys, "id"),
-                f"id '{value}' is not a slug; use lower-case letters, digits and single hyphens{hint}",
-                label,
-                "id",
-            )
-        elif value == "index":
-            self.add((*keys, "id"), "id 'index' is taken by the directory page; choose another id", label, "id")
-
-    def check_timezone(self, keys: Keys, value: str | None, label: str) -> None:
-        if value is None or value in _timezones():
-            return
-        close = difflib.get_close_matches(value, _timezones(), n=1)
-        hint = f"did you mean '{close[0]}'? " if close else ""
-        self.add(
-            (*keys, "timezone"),
-            f"unknown time zone '{value}'; {hint}use an IANA name such as 'Europe/Berlin' or 'UTC'",
-            label,
-            "timezone",
-        )
 
     def check_link(self, keys: Keys, key: str, value: str | None, label: str) -> None:
         if not value:
@@ -378,92 +230,6 @@ class _Checker:
                 out.append(Offer(_term(topic), minutes))
         return tuple(out) if ok else None
 
-    def availability(
-        self, keys: Keys, value: Any, label: str
-    ) -> tuple[tuple[Window, ...] | None, float | None]:
-        """Weekly hours (a number) or weekly windows ('mon 09:00-11:00', 'mon-fri 17:00-18:00')."""
-        where = (*keys, "availability")
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if not 0 < value <= MAX_WEEKLY_HOURS:
-                self.add(where, f"weekly hours must be more than 0 and at most {MAX_WEEKLY_HOURS}, got {value}; "
-                         "to pause mentoring set capacity: 0 or available_until", label, "availability")
-                return None, None
-            return (), float(value)
-        if isinstance(value, str):
-            value = value.split(",")
-        if not isinstance(value, list) or not value:
-            got = "an empty list" if value == [] else _kind(value)
-            self.add(where, "expected hours a week (a number such as 2) or a list of windows such as "
-                     f"['mon 09:00-11:00'], got {got}", label, "availability")
-            return None, None
-        windows: list[Window] = []
-        ok = True
-        for i, item in enumerate(value):
-            if not isinstance(item, str):
-                ok = False
-                self.add((*where, i), f"item {i + 1} should be a window such as 'mon 09:00-11:00', got {_kind(item)}",
-                         label, "availability")
-                continue
-            found, problem = parse_window(item)
-            if problem:
-                ok = False
-                self.add((*where, i), f"item {i + 1}: {problem}", label, "availability")
-            else:
-                windows.extend(found)
-        if not ok:
-            return None, None
-        ordered = sorted(set(windows), key=lambda w: (DAYS.index(w.day), w.start, w.end))
-        return tuple(ordered), None
-
-    def formats(self, keys: Keys, value: tuple[str, ...] | None, label: str) -> tuple[str, ...] | None:
-        """Formats lower-cased, 'in person' and 'in_person' read as 'in-person'."""
-        if value is None:
-            return None
-        out = []
-        for i, item in enumerate(value):
-            norm = re.sub(r"[\s_]+", "-", item.lower())
-            if norm not in FORMATS:
-                self.add(
-                    (*keys, "formats", i),
-                    f"unknown format '{item}'; use any of {', '.join(FORMATS)}",
-                    label,
-                    "formats",
-                )
-            out.append(norm)
-        return _unique(out)
-
-
-def parse_window(text: str) -> tuple[tuple[Window, ...], str | None]:
-    """'mon 09:00-11:00' (or a day range, 'mon-fri 09:00-11:00') -> windows, or a problem."""
-    shown = text.strip()
-    m = _WINDOW.fullmatch(" ".join(shown.lower().split()))
-    if not m:
-        return (), f"'{shown}' is not a window; write a day and a time range such as 'mon 09:00-11:00'"
-    first, last, start, end = m.groups()
-    for name in (first, last):
-        if name is not None and name not in _DAY_NAMES:
-            return (), f"'{name}' in '{shown}' is not a day; use mon, tue, wed, thu, fri, sat or sun"
-    for t in (start, end):
-        hour, minute = (int(x) for x in t.split(":"))
-        if minute > 59 or hour > 24 or (hour == 24 and minute):
-            return (), f"'{t}' in '{shown}' is not a time; use the 24-hour clock, 00:00 to 24:00"
-    start, end = _hhmm(start), _hhmm(end)
-    if start == "24:00":
-        return (), f"'{shown}' starts at 24:00; start at 00:00 of the next day"
-    if start >= end:
-        return (), (f"'{shown}' ends before it starts; a window ends on its day (24:00 at the latest), "
-                    "so split one past midnight in two")
-    i = DAYS.index(_DAY_NAMES[first])
-    j = DAYS.index(_DAY_NAMES[last]) if last else i
-    if j < i:
-        return (), f"'{shown}': the day range runs backwards; write it as '{DAYS[j]}-{DAYS[i]} ...'"
-    return tuple(Window(DAYS[d], start, end) for d in range(i, j + 1)), None
-
-
-def _hhmm(t: str) -> str:
-    hour, minute = t.split(":")
-    return f"{int(hour):02d}:{minute}"
-
 
 def photo_problem(value: str) -> str | None:
     """Why ``value`` is not an acceptable photo link (an https:// URL with a host), or None."""
@@ -506,40 +272,8 @@ def _host_problem(value: str, what: str) -> str | None:
     return None
 
 
-def slugify(text: str) -> str:
-    """Lower-case letters, digits and single hyphens: 'Ada Lovelace!' -> 'ada-lovelace'."""
-    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))
-
-
-@lru_cache(maxsize=1)
-def _timezones() -> frozenset[str]:
-    names = set(zoneinfo.available_timezones())
-    names.add("UTC")
-    return frozenset(names)
-
-
 def _term(text: str) -> str:
     return " ".join(text.split()).lower()
-
-
-def _unique(items: Any) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(items))
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"true/false ({str(value).lower()})"
-    if isinstance(value, (int, float)):
-        return f"a number ({value})"
-    if isinstance(value, str):
-        return f"text ('{value}')"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return type(value).__name__
 
 
 __all__ = ["DAYS", "FIELDS", "FORMATS", "load_roster", "contact_problem", "parse_window", "photo_problem", "slugify"]
