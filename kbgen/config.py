@@ -109,6 +109,7 @@ class KbgenConfig(_Strict):
     mkdocs_config: str = Field("mkdocs.yml", description="The MkDocs configuration to build with.")
     site_dir: str = Field("site", description="Where the built site is written.")
     cache_dir: str = Field(".kbgen", description="Transcript cache and build scratch space.")
+    sessions_per_page: int = Field(50, ge=5, le=1000, description="Sessions listed on each page of the sessions index.")
     transcribe: TranscribeConfig = Field(default_factory=TranscribeConfig)
     enrich: EnrichConfig = Field(default_factory=EnrichConfig)
     directory: DirectoryConfig = Field(default_factory=DirectoryConfig)

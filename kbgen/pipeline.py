@@ -188,7 +188,10 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
         from pathlib import Path
 
         render_site(Path(stage), docs, mentors, hints, directory_urls=info.directory_urls, taxonomy=taxonomy,
-                    statuses=statuses, outside=outside, reciprocal=pairs)
+                    statuses=statuses, outside=outside, reciprocal=pairs,
+                    page_size=project.config.sessions_per_page,
+                    site_name=str(info.raw.get("site_name") or "Mentoring sessions"),
+                    site_url=str(info.raw["site_url"]) if info.raw.get("site_url") else None)
         swap_owned(Path(stage), info.docs_dir)
     finally:
         shutil.rmtree(stage, ignore_errors=True)

@@ -211,7 +211,7 @@ def test_template_syntax_in_text_is_inert(project_dir):
 def test_transcript_downloads_beside_each_published_page(canary_project):
     _build(canary_project, _engine(), audience="public")
     sessions = canary_project / "site" / "sessions"
-    assert sorted(p.name for p in sessions.iterdir() if p.is_file() and p.name != "index.html") == [
+    assert sorted(p.name for p in sessions.iterdir() if p.is_file() and p.name.startswith("pub.")) == [
         "pub.json", "pub.srt", "pub.vtt"]
     data = json.loads((sessions / "pub.json").read_text())
     assert data["segments"][0]["text"].startswith("We talked about salary.")
@@ -281,3 +281,29 @@ def test_redaction_reaches_every_published_file_and_withholds_the_audio(project_
         sidecar("Offer talk", extra="redact: [Jordan]\npublish_audio: true\n"))
     _build(project_dir, FakeEngine(default=secret))
     assert (site / "media" / "pub.wav").is_file()
+
+
+def test_paginated_index_year_pages_and_an_atom_feed_of_this_audience(canary_project):
+    import xml.etree.ElementTree as ET
+
+    rec = canary_project / "recordings"
+    for i in range(7):
+        (rec / f"extra-{i}.yml").write_text(sidecar(f"Extra <b>{i}</b> & more").replace(
+            "date: 2026-01-15", f"date: {2025 if i < 2 else 2026}-0{i + 1}-10"))
+        (rec / f"extra-{i}.wav").write_bytes((rec / "pub.wav").read_bytes())
+    make_files(canary_project, {"kbgen.yml": "sessions_per_page: 5\n"})
+    _build(canary_project, _engine())
+    sessions = canary_project / "site" / "sessions"
+    assert (sessions / "page-2" / "index.html").is_file() and not (sessions / "page-3").exists()  # 8 sessions
+    first = (sessions / "index.html").read_text()
+    assert "page 1 of 2" in first and 'href="page-2/"' in first
+    assert (sessions / "year-2025" / "index.html").is_file() and (sessions / "year-2026" / "index.html").is_file()
+    feed = ET.parse(sessions / "feed.xml").getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)]
+    assert len(titles) == 8 and "Extra <b>6</b> & more" in titles  # escaped by the XML writer, read back
+    assert "<b>" not in (sessions / "feed.xml").read_text()
+    text = (sessions / "feed.xml").read_text()
+    for marker in (CANARY_INTERNAL, CANARY_PRIVATE, CANARY_NOCONSENT):
+        assert marker not in text
+    assert feed.findtext("a:updated", namespaces=ns) == "2026-07-10T00:00:00Z"  # newest session: deterministic

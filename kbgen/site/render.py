@@ -120,6 +120,71 @@ def _topics(docs: Sequence[SessionDoc], mentors: Sequence[Mentor], taxonomy=None
     return dict(sorted(topics.items())), find
 
 
+def _session_indexes(env, write, docs, by_id, page_size: int) -> None:
+    """The list of all sessions, paginated, newest first; and one page per year."""
+    template = env.get_template("sessions_index.md.j2")
+
+    def names(s):
+        return [by_id[m].name for m in s.mentors if m in by_id]
+
+    years = sorted({d.session.date.year for d in docs}, reverse=True)
+    chunks = [docs[i : i + page_size] for i in range(0, len(docs), page_size)] or [[]]
+    file = ["index.md"] + [f"page-{n}.md" for n in range(2, len(chunks) + 1)]
+    for n, chunk in enumerate(chunks, 1):
+        write(f"sessions/{file[n - 1]}", template.render(
+            page_title="Sessions" if n == 1 else f"Sessions, page {n}", heading="Sessions", docs=chunk,
+            total=len(docs), scope="", page=n, pages=len(chunks), years=years, feed="feed.xml",
+            prev=file[n - 2] if n > 1 else "", next=file[n] if n < len(chunks) else "", mentor_names=names))
+    for year in years:
+        of_year = [d for d in docs if d.session.date.year == year]
+        write(f"sessions/year-{year}.md", template.render(
+            page_title=f"Sessions of {year}", heading=f"Sessions of {year}", docs=of_year, total=len(of_year),
+            scope=f" in {year}", page=1, pages=1, years=(), feed="feed.xml", prev="", next="",
+            mentor_names=names))
+
+
+def atom_feed(docs: Sequence[SessionDoc], site_name: str, site_url: str | None, directory_urls: bool,
+              limit: int = 50, names: Mapping[str, str] | None = None) -> str:
+    """An Atom feed of the newest published sessions (only this audience's, like every page).
+
+    Deterministic: the feed's date is its newest session's. Links are absolute when mkdocs.yml
+    sets site_url, else relative to the feed (which readers resolve against its address).
+    """
+    import xml.etree.ElementTree as ET
+
+    ns = "http://www.w3.org/2005/Atom"
+    ET.register_namespace("", ns)
+    base = (site_url.rstrip("/") + "/") if site_url else "../"
+
+    def stamp(d) -> str:
+        return d.isoformat() + "T00:00:00Z"
+
+    def link(sid: str) -> str:
+        return f"{base}sessions/{sid}/" if directory_urls else f"{base}sessions/{sid}.html"
+
+    feed = ET.Element(f"{{{ns}}}feed")
+    ET.SubElement(feed, f"{{{ns}}}title").text = f"{site_name}: new sessions"
+    ET.SubElement(feed, f"{{{ns}}}id").text = (site_url.rstrip("/") + "/sessions/feed.xml") if site_url \
+        else f"urn:kbgen:{slugify(site_name) or 'site'}:sessions"
+    newest = max((d.session.date for d in docs), default=None)
+    ET.SubElement(feed, f"{{{ns}}}updated").text = stamp(newest) if newest else "1970-01-01T00:00:00Z"
+    ET.SubElement(feed, f"{{{ns}}}link", rel="self", href=f"{base}sessions/feed.xml")
+    for d in docs[:limit]:
+        s = d.session
+        entry = ET.SubElement(feed, f"{{{ns}}}entry")
+        ET.SubElement(entry, f"{{{ns}}}title").text = s.title
+        ET.SubElement(entry, f"{{{ns}}}id").text = link(s.id) if site_url else f"urn:kbgen:session:{s.id}"
+        ET.SubElement(entry, f"{{{ns}}}link", rel="alternate", href=link(s.id))
+        ET.SubElement(entry, f"{{{ns}}}updated").text = stamp(s.date)
+        summary = s.description or " ".join(d.enrichment.summary[:2])
+        if summary:
+            ET.SubElement(entry, f"{{{ns}}}summary").text = summary
+        for m in s.mentors:
+            ET.SubElement(ET.SubElement(entry, f"{{{ns}}}author"), f"{{{ns}}}name").text = (names or {}).get(m, m)
+    ET.indent(feed)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
 def _transcript_lines(segments):
     """Transcript lines with unique anchors (one per second mark), and a time -> anchor finder."""
     import bisect
@@ -174,6 +239,9 @@ def render_site(
     statuses: Mapping[str, object] | None = None,
     outside: Mapping[str, Sequence[object]] | None = None,
     reciprocal: Sequence[tuple] = (),
+    page_size: int = 50,
+    site_name: str = "Mentoring sessions",
+    site_url: str | None = None,
 ) -> list[Path]:
     """Write every generated page, asset and media copy under ``out``; return the files."""
     env = _env()
@@ -267,12 +335,9 @@ def render_site(
                 redaction_note=_redaction_note(d.redactions),
             ),
         )
-    write(
-        "sessions/index.md",
-        env.get_template("sessions_index.md.j2").render(
-            docs=docs, mentor_names=lambda s: [by_id[m].name for m in s.mentors if m in by_id]
-        ),
-    )
+    _session_indexes(env, write, docs, by_id, page_size)
+    write("sessions/feed.xml", atom_feed(docs, site_name, site_url, directory_urls,
+                                         names={m.id: m.name for m in mentors}))
 
     # Mentors.
     page = env.get_template("mentor.md.j2")
