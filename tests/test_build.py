@@ -307,3 +307,13 @@ def test_paginated_index_year_pages_and_an_atom_feed_of_this_audience(canary_pro
     for marker in (CANARY_INTERNAL, CANARY_PRIVATE, CANARY_NOCONSENT):
         assert marker not in text
     assert feed.findtext("a:updated", namespaces=ns) == "2026-07-10T00:00:00Z"  # newest session: deterministic
+
+
+def test_same_inputs_give_the_same_bytes(project_dir, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    _build(project_dir, _engine(), audience="internal")
+    first = _tree(project_dir / "site")
+    for path in (project_dir / "recordings").iterdir():
+        path.touch()
+    _build(project_dir, _engine(), audience="internal")
+    assert _tree(project_dir / "site") == first

@@ -265,3 +265,21 @@ def test_without_the_json_the_static_list_stays(site, browser):
     finally:
         context.close()
         shutil.move(site[1] / "mentors" / "directory.json.bak", site[1] / "mentors" / "directory.json")
+
+
+def test_session_page_opens_at_t_and_timestamps_seek(site, browser):
+    """#t=0:01 opens the recording at that moment; a transcript timestamp seeks the player."""
+    context = browser.new_context()
+    _offline(context, site[0])
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto(site[0] + "/sessions/raise/#t=0:01")
+    pg.wait_for_function("document.querySelector('.kb-player audio').readyState >= 1")
+    pg.wait_for_function("Math.abs(document.querySelector('.kb-player audio').currentTime - 1) < 0.05")
+    pg.evaluate("document.querySelector('.kb-player audio').currentTime = 1.4")
+    pg.click(".kb-transcript a.kb-ts")  # the first line starts at 0
+    pg.wait_for_function("document.querySelector('.kb-player audio').currentTime < 1.0")
+    assert pg.url.endswith("#t-0")
+    assert errors == []
+    context.close()
