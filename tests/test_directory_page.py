@@ -283,3 +283,23 @@ def test_session_page_opens_at_t_and_timestamps_seek(site, browser):
     assert pg.url.endswith("#t-0")
     assert errors == []
     context.close()
+
+
+def test_no_serious_accessibility_violations(site, browser):
+    """axe-core (offline, through Playwright) on the home, session, mentor and directory pages."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        pytest.skip("axe-playwright-python is not installed (pip install axe-playwright-python)")
+    context = browser.new_context()
+    _offline(context, site[0])
+    pg = context.new_page()
+    axe = Axe()
+    found = {}
+    for path in ("/", "/sessions/raise/", "/mentors/ana/", "/mentors/"):
+        pg.goto(site[0] + path)
+        pg.wait_for_load_state("networkidle")
+        violations = axe.run(pg).response["violations"]
+        found[path] = [(v["id"], len(v["nodes"])) for v in violations if v["impact"] in ("serious", "critical")]
+    context.close()
+    assert found == {path: [] for path in found}

@@ -41,6 +41,13 @@
     history.replaceState(null, "", link.getAttribute("href"));
   });
   window.addEventListener("hashchange", openAtHash);
+  // Material's search overlay is a dialog without a name; screen readers announce it by one.
+  function nameSearchDialog() {
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    if (dialog && !dialog.getAttribute("aria-label")) dialog.setAttribute("aria-label", "Search");
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", nameSearchDialog);
+  else nameSearchDialog();
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", openAtHash);
   else openAtHash();
 })();
