@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import BuildError, ConfigError, rel
-from .render import ASSETS, INDEX_PAGES, OWNED
+from .render import ASSETS, INDEX_PAGES, MOMENTS, OWNED
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -157,6 +157,113 @@ def _mkdocs_logs(echo: Callable[[str], None] | None) -> Iterator[_Collect]:
                 echo(f"mkdocs: {msg}")
 
 
+#: Parts of a page Pagefind leaves out (Material's header, sidebars, footer; kbgen's player).
+PAGEFIND_EXCLUDE = (".md-header", ".md-tabs", ".md-sidebar", ".md-footer", ".md-dialog", ".md-search",
+                    "nav", ".kb-player", ".headerlink")
+
+
+def pagefind_index(built: Path, language: str = "en", shown: str = "site/") -> int:
+    """Index the built site with Pagefind into ``built/pagefind/``; return the number of records.
+
+    Pages are indexed as built; every transcript line of the render (``MOMENTS``, only this
+    audience's sessions) is added as a record of its own that links to its moment. The moments
+    file is removed from the output so it is not published twice.
+    """
+    import asyncio
+
+    moments_file = built / MOMENTS
+    try:
+        moments = json.loads(moments_file.read_text(encoding="utf-8")) if moments_file.exists() else []
+        moments_file.unlink(missing_ok=True)
+    except (OSError, ValueError) as exc:
+        raise BuildError(f"{MOMENTS}: cannot read the transcript moments ({exc}); "
+                         f"the previous {shown} is unchanged") from None
+
+    async def run() -> None:
+        from pagefind.index import IndexConfig, PagefindIndex
+
+        config = IndexConfig(exclude_selectors=list(PAGEFIND_EXCLUDE), output_path=str(built / "pagefind"))
+        async with PagefindIndex(config=config) as index:
+            await index.add_directory(str(built))
+            for m in moments:
+                await index.add_custom_record(
+                    url="/" + m["url"], content=m["content"], language=language,
+                    meta={"title": m["title"]}, filters={k: list(v) for k, v in m["filters"].items() if v})
+
+    try:
+        asyncio.run(run())
+    except Exception as exc:  # the service reports failures as assorted exceptions
+        raise BuildError(f"Pagefind indexing failed: {type(exc).__name__}: {exc}\n"
+                         f"The previous {shown} is unchanged.") from None
+    if not (built / "pagefind" / "pagefind.js").is_file():
+        raise BuildError(f"Pagefind wrote no index; the previous {shown} is unchanged.")
+    try:
+        _stable_pagefind_meta(built / "pagefind")
+    except (OSError, ValueError, KeyError, IndexError) as exc:
+        raise BuildError(f"Pagefind's index is not in the expected format ({exc}); "
+                         f"the previous {shown} is unchanged.") from None
+    return len(moments)
+
+
+def _cbor_end(data: bytes, i: int) -> int:
+    """Where the CBOR item starting at ``i`` ends (the subset Pagefind writes: no tags, no floats)."""
+    major, info = data[i] >> 5, data[i] & 31
+    i += 1
+    if info < 24:
+        arg = info
+    elif info <= 27:
+        n = 1 << (info - 24)
+        arg, i = int.from_bytes(data[i:i + n], "big"), i + n
+    else:
+        raise ValueError(f"unsupported CBOR item at byte {i - 1}")
+    if major in (0, 1, 7):
+        return i
+    if major in (2, 3):
+        return i + arg
+    if major in (4, 5):
+        for _ in range(arg * (2 if major == 5 else 1)):
+            i = _cbor_end(data, i)
+        return i
+    raise ValueError(f"unsupported CBOR item at byte {i - 1}")
+
+
+def _stable_pagefind_meta(bundle: Path) -> None:
+    """Sort the filter list of Pagefind's metadata by name, so the same input gives the same bytes.
+
+    Pagefind writes its filters in hash-map order, which changes from run to run; the metadata
+    file (and its name, and pagefind-entry.json) are rewritten with the filters sorted.
+    """
+    import gzip
+    import hashlib
+
+    entry_file = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_file.read_text(encoding="utf-8"))
+    for lang in entry["languages"].values():
+        meta_file = bundle / f"pagefind.{lang['hash']}.pf_meta"
+        raw = meta_file.read_bytes()
+        data = gzip.decompress(raw[raw.index(b"\x1f\x8b"):])
+        head = b"pagefind_dcd"
+        if not data.startswith(head) or data[len(head)] >> 5 != 4:
+            raise ValueError("unexpected metadata header")
+        i = len(head) + 1
+        for _ in range(3):  # version, pages, index chunks; then the filters
+            i = _cbor_end(data, i)
+        start, end = i, _cbor_end(data, i)
+        items, j = [], start + 1 if data[start] & 31 < 24 else None
+        if j is None or data[start] >> 5 != 4:
+            raise ValueError("unexpected filter list")
+        while j < end:
+            k = _cbor_end(data, j)
+            items.append(data[j:k])
+            j = k
+        data = data[:start + 1] + b"".join(sorted(items)) + data[end:]
+        meta_file.unlink()
+        name = f"{lang['hash'].rsplit('_', 1)[0]}_{hashlib.sha256(data).hexdigest()[:10]}"
+        (bundle / f"pagefind.{name}.pf_meta").write_bytes(gzip.compress(data, mtime=0))
+        lang["hash"] = name
+    entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
 def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = True,
                  echo: Callable[[str], None] | None = None, audience: str = "public") -> None:
     """Build with MkDocs into a temporary folder, then swap it in as ``site_dir``.
@@ -211,6 +318,8 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
                 raise BuildError(
                     f"MkDocs build failed: {exc}\n{details}\nThe previous {rel(site_dir, root)}/{before} is unchanged."
                 ) from None
+        pagefind_index(tmp, language=str((cfg["theme"].get("language") if cfg["theme"] else None) or "en"),
+                       shown=rel(site_dir, root) + "/" + before)
         (tmp / MARKER).write_text(json.dumps({"audience": audience}) + "\n", encoding="utf-8")
         tmp.chmod(0o755)  # mkdtemp makes it 0700; a web server under another user must read it
         old = None

@@ -7,6 +7,7 @@ publish. Output goes to a fresh staging folder that :mod:`kbgen.site.build` swap
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from .text import h, md, safe_url, timestamp
 OWNED = ("sessions", "mentors", "topics", "media", "kbgen-assets")
 ASSETS = ("kbgen.css", "kbgen.js", "directory.js")
 INDEX_PAGES = (("Sessions", "sessions/index.md"), ("Mentors", "mentors/index.md"), ("Topics", "topics/index.md"))
+#: The transcript moments for Pagefind (one record per line), read and removed by the build.
+MOMENTS = "kbgen-assets/moments.json"
 
 
 @dataclass(eq=False)
@@ -268,6 +271,7 @@ def render_site(
         """A site path ('topics/x') as a link from a session page, in raw HTML (not rewritten)."""
         return up + (f"{path}/" if directory_urls else f"{path}.html")
 
+    moments: list[dict] = []
     for d in docs:
         s = d.session
         publish_media = s.media is not None and d.publish_media
@@ -291,6 +295,16 @@ def render_site(
                 write(f"sessions/{s.id}.{ext}", fn(d.transcript))
                 downloads.append((label, f"{s.id}.{ext}"))
         lines, target_at = _transcript_lines(d.transcript.segments)
+        filters = {
+            "topic": list(dict.fromkeys([t.label for t in topic_refs(s.topics)]
+                                        + [tag.label for tag in d.enrichment.topics])),
+            "mentor": [by_id[m].name for m in s.mentors if m in by_id],
+            "year": [str(s.date.year)],
+        }
+        page_url = f"sessions/{s.id}/" if directory_urls else f"sessions/{s.id}.html"
+        for line in lines:
+            moments.append({"url": f"{page_url}#t={int(line['start'])}", "content": line["text"],
+                            "title": f"{s.title} at {timestamp(line['start'])}", "filters": filters})
         chapters = [{"start": c.start, "title": c.title, "anchor": target_at(c.start)}
                     for c in d.enrichment.chapters]
         chapters_url = ""
@@ -330,12 +344,17 @@ def render_site(
                 key_phrases=d.enrichment.key_phrases,
                 related=related,
                 lines=lines,
+                filters=filters,
                 downloads=downloads,
                 source=_source(d.transcript),
                 redaction_note=_redaction_note(d.redactions),
             ),
         )
     _session_indexes(env, write, docs, by_id, page_size)
+    write("sessions/search.md", env.get_template("search.md.j2").render(up=Markup(up)))
+    # HTML-safe JSON: the same data to any parser, no '<' or '&' for a browser to misread.
+    write(MOMENTS, json.dumps(moments, ensure_ascii=False, sort_keys=True)
+          .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n")
     write("sessions/feed.xml", atom_feed(docs, site_name, site_url, directory_urls,
                                          names={m.id: m.name for m in mentors}))
 

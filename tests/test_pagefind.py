@@ -1,0 +1,156 @@
+"""Pagefind search: an index after the MkDocs build, a record per transcript moment, filters.
+
+The index must hold only the audience's sessions (Pagefind's files are gzip-compressed, so the
+canary check decompresses them), and the search page must find a phrase and link to its moment.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import os
+import threading
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from kbgen.errors import BuildError
+from kbgen.models import Segment, Transcript
+from tests.conftest import FakeEngine
+from tests.test_build import CANARY_INTERNAL, CANARY_NOCONSENT, CANARY_PRIVATE, _build, _engine
+from tests.test_build import canary_project as canary_project  # noqa: F401 - the fixture, shared
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+class MomentsEngine(FakeEngine):
+    """Each sentence of the chosen text becomes a segment, at 0 s, 12.5 s, 75 s, ..."""
+
+    STARTS = (0.0, 12.5, 75.0, 130.0, 200.0)
+
+    def transcribe(self, audio, language=None, hotwords=None) -> Transcript:
+        t = super().transcribe(audio, language, hotwords)
+        sentences = [x.strip() + "." for x in t.segments[0].text.split(".") if x.strip()]
+        segs = tuple(Segment(self.STARTS[i], self.STARTS[i] + 5.0, text) for i, text in enumerate(sentences))
+        return Transcript(segs, "en", segs[-1].end, self.name, self.model_id)
+
+
+def _moments_engine() -> MomentsEngine:
+    return MomentsEngine(_engine().texts)
+
+
+def _pagefind_text(site: Path) -> str:
+    """Every Pagefind file of ``site``, decompressed where it is gzip data (after any header)."""
+    out = []
+    for p in sorted((site / "pagefind").rglob("*")):
+        if not p.is_file():
+            continue
+        data = p.read_bytes()
+        start = data.find(b"\x1f\x8b")
+        if p.suffix.startswith(".pf_") and start >= 0:
+            data = gzip.decompress(data[start:])
+        out.append(data.decode("utf-8", "replace"))
+    return "\n".join(out)
+
+
+def test_public_build_indexes_its_moments_and_nothing_else(canary_project):
+    _build(canary_project, _moments_engine(), audience="public")
+    site = canary_project / "site"
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    assert (site / "pagefind" / "pagefind-ui.js").is_file()
+    assert list((site / "pagefind").rglob("*.pf_fragment")) and list((site / "pagefind").rglob("*.pf_index"))
+    text = _pagefind_text(site)
+    assert "Ask for more money" in text
+    assert "/sessions/pub/#t=75" in text and "Negotiating an offer at 01:15" in text
+    for marker in (CANARY_INTERNAL, CANARY_PRIVATE, CANARY_NOCONSENT):
+        assert marker not in text
+    # The moments file fed the index and is not published; the search page is, and is linked.
+    assert not (site / "kbgen-assets" / "moments.json").exists()
+    assert (site / "sessions" / "search" / "index.html").is_file()
+    assert 'href="search/"' in (site / "sessions" / "index.html").read_text()
+
+
+def test_internal_build_indexes_internal_moments(canary_project):
+    _build(canary_project, _moments_engine(), audience="internal")
+    text = _pagefind_text(canary_project / "site")
+    assert CANARY_INTERNAL in text
+    assert CANARY_PRIVATE not in text and CANARY_NOCONSENT not in text
+
+
+def test_moments_file_is_html_safe_json(canary_project):
+    (canary_project / "recordings" / "pub.yml").write_text(
+        (canary_project / "recordings" / "pub.yml").read_text().replace("title: Negotiating an offer",
+                                                                          "title: '<b>Offers</b> & pay'"))
+    _build(canary_project, _moments_engine(), audience="public")
+    raw = (canary_project / "site_src" / "kbgen-assets" / "moments.json").read_text()
+    assert "<" not in raw and "&" not in raw
+    records = json.loads(raw)
+    assert records[0]["title"] == "<b>Offers</b> & pay at 00:00"
+    assert records[0]["url"] == "sessions/pub/#t=0"
+    assert records[0]["filters"]["year"] == ["2026"] and records[0]["filters"]["mentor"] == ["Ana Lopez"]
+
+
+def test_indexing_failure_leaves_the_site_unchanged(project_dir, monkeypatch):
+    _build(project_dir, _moments_engine())
+    site = project_dir / "site"
+    before = {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+    import pagefind.index
+
+    async def broken(self, *a, **kw):
+        raise RuntimeError("index service died")
+
+    monkeypatch.setattr(pagefind.index.PagefindIndex, "add_directory", broken)
+    with pytest.raises(BuildError, match="Pagefind indexing failed"):
+        _build(project_dir, _moments_engine())
+    after = {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in project_dir.iterdir() if p.name.startswith(".site-new-")]
+
+
+def _chromium_or_skip():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Python playwright is not installed (pip install playwright; browsers are not downloaded)")
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} not found (apt-get install -y chromium)")
+    return sync_playwright
+
+
+@pytest.mark.browser
+def test_search_page_finds_a_moment(canary_project):
+    sync_playwright = _chromium_or_skip()
+    _build(canary_project, _moments_engine(), audience="public")
+    from kbgen.httpserve import RangeRequestHandler
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0),
+                                 functools.partial(RangeRequestHandler, directory=str(canary_project / "site")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM,
+                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            try:
+                context = browser.new_context()
+                context.route(lambda url: not url.startswith(base), lambda r: r.fulfill(status=204, body=""))
+                pg = context.new_page()
+                errors: list[str] = []
+                pg.on("pageerror", lambda e: errors.append(str(e)))
+                pg.goto(base + "/sessions/search/")
+                pg.wait_for_selector("#kb-search input")
+                pg.fill("#kb-search input", "negotiate calmly")
+                link = pg.locator("#kb-search a[href*='#t=']").first
+                link.wait_for(timeout=10000)
+                href = link.get_attribute("href")
+                assert href == "/sessions/pub/#t=130", href
+                assert "Negotiating an offer at 02:10" in pg.locator("#kb-search").inner_text()
+                assert errors == []
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
