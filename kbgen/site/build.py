@@ -7,6 +7,7 @@ buildable by any engine that reads mkdocs.yml.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import os
@@ -179,22 +180,37 @@ def pagefind_index(built: Path, language: str = "en", shown: str = "site/") -> i
         raise BuildError(f"{MOMENTS}: cannot read the transcript moments ({exc}); "
                          f"the previous {shown} is unchanged") from None
 
+    # One small HTML file per moment in a scratch folder beside the output (never published),
+    # indexed in one call. Why not add_custom_record: the Python API waits ~0.1 s per call (it
+    # polls the service), which is minutes at a few thousand transcript lines. The file's
+    # `url` meta holds the moment's address; the search page links results there.
+    scratch = Path(tempfile.mkdtemp(dir=built.parent, prefix=".moments-"))
+    for n, m in enumerate(moments):
+        # The attribute form keeps filter values out of the searchable text (commas would split them).
+        filters = "".join(f'<span data-pagefind-filter="{html.escape(k)}:{html.escape(v.replace(",", " "))}"></span>'
+                          for k, values in sorted(m["filters"].items()) for v in values)
+        (scratch / f"{n}.html").write_text(
+            f'<!doctype html><html lang="{html.escape(language)}"><head><meta charset="utf-8"></head><body>'
+            f'<h1 data-pagefind-meta="title">{html.escape(m["title"])}</h1>'
+            f'<span data-pagefind-meta="url:{html.escape(m["url"])}"></span>{filters}'
+            f'<p>{html.escape(m["content"])}</p></body></html>', encoding="utf-8")
+
     async def run() -> None:
         from pagefind.index import IndexConfig, PagefindIndex
 
         config = IndexConfig(exclude_selectors=list(PAGEFIND_EXCLUDE), output_path=str(built / "pagefind"))
         async with PagefindIndex(config=config) as index:
             await index.add_directory(str(built))
-            for m in moments:
-                await index.add_custom_record(
-                    url="/" + m["url"], content=m["content"], language=language,
-                    meta={"title": m["title"]}, filters={k: list(v) for k, v in m["filters"].items() if v})
+            if moments:
+                await index.add_directory(str(scratch), glob="*.html")
 
     try:
         asyncio.run(run())
     except Exception as exc:  # the service reports failures as assorted exceptions
         raise BuildError(f"Pagefind indexing failed: {type(exc).__name__}: {exc}\n"
                          f"The previous {shown} is unchanged.") from None
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     if not (built / "pagefind" / "pagefind.js").is_file():
         raise BuildError(f"Pagefind wrote no index; the previous {shown} is unchanged.")
     try:
