@@ -126,3 +126,20 @@ class FakeEngine:
 @pytest.fixture
 def fake_engine():
     return FakeEngine()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def chromium_or_skip():
+    """Playwright's sync API, or a skip saying what is missing (CI installs both)."""
+    import os
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Python playwright is not installed (pip install playwright; browsers are not downloaded)")
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} not found (apt-get install -y chromium)")
+    return sync_playwright

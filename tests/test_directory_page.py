@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import shutil
 import threading
 from http.server import ThreadingHTTPServer
@@ -18,11 +17,10 @@ import pytest
 from kbgen.config import load_project
 from kbgen.pipeline import build
 from kbgen.transcribe.engine import EngineKey
-from tests.conftest import MKDOCS, FakeEngine, make_files, sidecar, write_wav
+from tests.conftest import CHROMIUM, MKDOCS, FakeEngine, chromium_or_skip, make_files, sidecar, write_wav
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 PAYLOAD = "<img src=x onerror=alert(1)>"
 ROSTER = f"""\
 mentors:
@@ -72,20 +70,12 @@ mentors:
 """
 
 
-def _chromium_or_skip():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("Python playwright is not installed (pip install playwright; browsers are not downloaded)")
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} not found (apt-get install -y chromium)")
-    return sync_playwright
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The built site served over HTTP: yields the base URL."""
-    sync_playwright = _chromium_or_skip()  # noqa: F841 - skip before the build when there is no browser
+    sync_playwright = chromium_or_skip()  # noqa: F841 - skip before the build when there is no browser
     root = tmp_path_factory.mktemp("dir") / "kb"
     make_files(root, {
         "mkdocs.yml": MKDOCS,
@@ -120,7 +110,7 @@ def _handler():
 
 @pytest.fixture(scope="module")
 def browser(site):
-    sync_playwright = _chromium_or_skip()
+    sync_playwright = chromium_or_skip()
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM,
                               args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import gzip
 import json
-import os
 import threading
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -18,11 +17,9 @@ import pytest
 
 from kbgen.errors import BuildError
 from kbgen.models import Segment, Transcript
-from tests.conftest import FakeEngine
+from tests.conftest import CHROMIUM, FakeEngine, chromium_or_skip
 from tests.test_build import CANARY_INTERNAL, CANARY_NOCONSENT, CANARY_PRIVATE, _build, _engine
 from tests.test_build import canary_project as canary_project  # noqa: F401 - the fixture, shared
-
-CHROMIUM = "/usr/bin/chromium"
 
 
 class MomentsEngine(FakeEngine):
@@ -110,19 +107,11 @@ def test_indexing_failure_leaves_the_site_unchanged(project_dir, monkeypatch):
     assert not [p for p in project_dir.iterdir() if p.name.startswith(".site-new-")]
 
 
-def _chromium_or_skip():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("Python playwright is not installed (pip install playwright; browsers are not downloaded)")
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} not found (apt-get install -y chromium)")
-    return sync_playwright
 
 
 @pytest.mark.browser
 def test_search_page_finds_a_moment(canary_project):
-    sync_playwright = _chromium_or_skip()
+    sync_playwright = chromium_or_skip()
     _build(canary_project, _moments_engine(), audience="public")
     from kbgen.httpserve import RangeRequestHandler
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import re
 import shutil
 import tempfile
@@ -20,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ..errors import KbgenError, rel
+from ..fsutil import replace_dir
 from ..models import Mentor
 from .cohort import FORMAT_WORDS, MatchResult, Mentee, Pair, week_spans
 from .roster import DAYS, FORMATS
@@ -106,14 +106,7 @@ def write_report(result: MatchResult, mentees: Sequence[Mentee], mentors: Sequen
             path = stage / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8", newline="")
-        old = None
-        if target.exists():
-            old = target.with_name(f".{target.name}-old-{os.getpid()}")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(target, old)
-        os.replace(stage, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        replace_dir(stage, target)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return sorted(target / name for name in files)

@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import BuildError, ConfigError, rel
+from ..fsutil import replace_dir
 from .render import ASSETS, INDEX_PAGES, MOMENTS, OWNED
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -338,13 +339,6 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
                        shown=rel(site_dir, root) + "/" + before)
         (tmp / MARKER).write_text(json.dumps({"audience": audience}) + "\n", encoding="utf-8")
         tmp.chmod(0o755)  # mkdtemp makes it 0700; a web server under another user must read it
-        old = None
-        if site_dir.exists():
-            old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(site_dir, old)
-        os.replace(tmp, site_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        replace_dir(tmp, site_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
