@@ -42,11 +42,12 @@ def main() -> None:
         t0 = time.perf_counter()
         warm = build(project, audience=args.audience)
         warm_s = time.perf_counter() - t0
-        from kbgen.pipeline import transcribe
+        from kbgen.ingest.media import probe
 
-        audio = sum(t.duration for t in transcribe(project, [s for s in _sessions(project)
-                                                            if s.id in cold.published]).values()
-                    if t.engine != "import")  # imported transcripts cost no transcription
+        # Audio the cold build transcribed: published recordings without a transcript beside them
+        # (read from the containers: no second transcription, no model).
+        audio = sum(probe(s.media).duration or 0.0 for s in _sessions(project)
+                    if s.id in cold.published and s.media is not None and s.transcript is None)
     rows = [
         ("sessions published", f"{len(cold.published)}"),
         ("audio transcribed", f"{audio:.1f} s"),
