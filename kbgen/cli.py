@@ -62,14 +62,17 @@ def cli() -> None:
               help="Who the site is for (default: kbgen.yml's audience, else public).")
 @click.option("--strict/--no-strict", default=True, show_default=True,
               help="Fail on MkDocs warnings such as broken links.")
+@click.option("--offline/--no-offline", default=None,
+              help="Build a site that works opened from disk (file://); overrides kbgen.yml's offline.")
 @transcribe_options
-def build(project_dir: Path, audience: str | None, strict: bool, jobs: int | None, scheduler: str | None,
-          retranscribe: bool) -> None:
+def build(project_dir: Path, audience: str | None, strict: bool, offline: bool | None, jobs: int | None,
+          scheduler: str | None, retranscribe: bool) -> None:
     """Transcribe what is new, then build the site for one audience into site/."""
     from .pipeline import build as run_build
 
     project = _load(project_dir, jobs, scheduler)
-    report = run_build(project, audience=audience, strict=strict, echo=_err, retranscribe=retranscribe)
+    report = run_build(project, audience=audience, strict=strict, echo=_err, retranscribe=retranscribe,
+                       offline=offline)
     t = report.timings
     from .errors import rel
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError, Problem
 from .yamlio import YamlProblem, load_yaml
@@ -98,6 +98,87 @@ class DirectoryConfig(_Strict):
     )
 
 
+PATH_ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+class PathDef(_Strict):
+    """One configured learning path (an item of `learning_paths.paths`)."""
+
+    id: str = Field(description="Slug naming the path's page: lower-case letters, digits and hyphens.")
+    title: str = Field(description="The path's title as shown.")
+    description: str = Field("", description="One or two sentences shown under the title and in the list of paths.")
+    topic: str | None = Field(
+        None, description="The topic (id, label or synonym) the path is about: its topic page links the path, "
+        "and no path is derived for that topic.")
+    sessions: list[str] = Field(description="Session ids (sidecar file names) in the order to follow them.")
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not PATH_ID_RE.fullmatch(value):
+            raise ValueError(f"'{value}' is not a slug; use lower-case letters, digits and hyphens, "
+                             "e.g. first-job")
+        if value == "index":
+            raise ValueError("'index' is the page listing every path; choose another id")
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("give the path a title")
+        return " ".join(value.split())
+
+    @field_validator("description")
+    @classmethod
+    def _description(cls, value: str) -> str:
+        return " ".join(value.split())
+
+    @field_validator("sessions")
+    @classmethod
+    def _sessions(cls, value: list[str]) -> list[str]:
+        if len(value) < 2:
+            raise ValueError("a path needs at least 2 sessions, in the order to follow them")
+        for i, sid in enumerate(value):
+            if value.index(sid) != i:
+                raise ValueError(f"session '{sid}' is listed twice (items {value.index(sid)} and {i}); keep one")
+        return value
+
+
+class LearningPathsConfig(_Strict):
+    """Ordered sessions to follow: configured ones, and one per topic (the `learning_paths:` section)."""
+
+    derive: bool = Field(True, description="Derive a path for every topic with at least min_sessions "
+                         "published sessions (and no configured path).")
+    min_sessions: int = Field(3, ge=2, le=100, description="Published sessions a topic needs for a derived path.")
+    paths: list[PathDef] = Field(default_factory=list, description="Configured paths, listed first.")
+
+    @field_validator("paths")
+    @classmethod
+    def _unique(cls, value: list[PathDef]) -> list[PathDef]:
+        ids = [p.id for p in value]
+        for i, pid in enumerate(ids):
+            if ids.index(pid) != i:
+                raise ValueError(f"path id '{pid}' is used twice (paths {ids.index(pid)} and {i}); "
+                                 "give each path its own id")
+        return value
+
+
+def _host(item: str) -> str:
+    """An allowed_hosts entry: a host name or address, `*.domain` (its subdomains) or `*`; lower-cased."""
+    host = item.strip().lower().rstrip(".")
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    label = r"[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?"
+    if not (host == "*" or re.fullmatch(rf"(\*\.)?{label}(\.{label})*", host)
+            or re.fullmatch(r"[0-9a-f:.]*:[0-9a-f:.]*", host)):  # or an IPv6 address
+        raise ValueError(f"'{item}' is not a host name; write it as cdn.intranet.example (no https://, "
+                         "path or port), or *.intranet.example for its subdomains")
+    return host
+
+
+Host = Annotated[str, AfterValidator(_host)]
+
+
 class KbgenConfig(_Strict):
     """Top level of kbgen.yml."""
 
@@ -110,11 +191,23 @@ class KbgenConfig(_Strict):
     site_dir: str = Field("site", description="Where the built site is written.")
     cache_dir: str = Field(".kbgen", description="Transcript cache and build scratch space.")
     sessions_per_page: int = Field(50, ge=5, le=1000, description="Sessions listed on each page of the sessions index.")
+    allowed_hosts: list[Host] = Field(
+        default_factory=list,
+        description="Hosts other than the site's own that pages may load from, e.g. an intranet CDN "
+        "(cdn.intranet.example; *.intranet.example for its subdomains; * for any). By default no page may "
+        "make the browser contact another host: such a build fails naming the page, the URL and the fix.",
+    )
+    offline: bool = Field(
+        False, description="Build a site that works opened from disk (file://): links end in .html, Material's "
+        "offline search, the mentor directory without a server; transcript search (Pagefind) needs HTTP.",
+    )
     transcribe: TranscribeConfig = Field(default_factory=TranscribeConfig)
     enrich: EnrichConfig = Field(default_factory=EnrichConfig)
     directory: DirectoryConfig = Field(default_factory=DirectoryConfig)
     topics: list[TopicDef] = Field(default_factory=list, description="The topic taxonomy.")
     redact: RedactConfig = Field(default_factory=RedactConfig)
+    learning_paths: LearningPathsConfig = Field(
+        default_factory=LearningPathsConfig, description="Learning paths: configured, and derived per topic.")
 
     @model_validator(mode="after")
     def _taxonomy(self) -> KbgenConfig:
@@ -181,7 +274,7 @@ def load_project(root: Path) -> Project:
         problems = []
         for err in exc.errors():
             keys = tuple(err["loc"])
-            msg = err["msg"]
+            msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 msg = "unknown setting; see the README's kbgen.yml table for the valid keys"
             problems.append(doc.problem(keys, msg))

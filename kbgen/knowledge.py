@@ -7,14 +7,80 @@ text, downloads) can carry what it removed.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import pickle
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from functools import partial
+from pathlib import Path
 
 from .config import KbgenConfig, RedactConfig
-from .models import Enrichment, Mentor, Session, SessionDoc, Transcript
+from .models import Chapter, Enrichment, Mentor, Session, SessionDoc, Transcript
 
 Echo = Callable[[str], None]
 MENTEE = "Mentee"
+
+
+def transcript_digest(t: Transcript) -> str:
+    """A digest of a transcript's content (pickled frozen dataclasses of str and float: stable)."""
+    return hashlib.sha256(pickle.dumps((t.segments, t.language, t.duration), protocol=5)).hexdigest()
+
+
+_CODE: list[str] = []
+
+
+def _code_digest() -> str:
+    """A digest of the knowledge stage's own code: a changed algorithm invalidates the cache."""
+    if not _CODE:
+        here = Path(__file__).parent
+        files = sorted([*(here / "enrich").glob("*.py"), *(here / "redact").glob("*.py"), Path(__file__)])
+        _CODE.append(hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest())
+    return _CODE[0]
+
+
+class KnowledgeCache:
+    """The slow per-session steps (YAKE key phrases, chapters, takeaways, summary), cached by content.
+
+    The key is a digest of everything the step reads: the redacted transcript, the settings,
+    the topic labels or phrases it is given, and the stage's code. A hit returns what the step
+    returned; entries are small JSON files written atomically under ``cache_dir/knowledge/``.
+    Without a folder nothing is cached.
+    """
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, step: str, parts: object, compute: Callable[[], object]):
+        if self.folder is None:
+            return compute()
+        key = hashlib.sha256(json.dumps([step, _code_digest(), parts], sort_keys=True, default=str)
+                             .encode()).hexdigest()
+        file = self.folder / key[:2] / f"{key}.json"
+        try:
+            value = json.loads(file.read_text(encoding="utf-8"))["value"]
+            self.hits += 1
+            return value
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        value = json.loads(json.dumps(compute()))  # the shape a hit returns (tuples as lists)
+        self.misses += 1
+        file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump({"step": step, "value": value}, f, ensure_ascii=False)
+        os.replace(tmp, file)
+        return value
+
+
+def _chapter_rows(t: Transcript, most: int) -> list[list]:
+    from .enrich.chapters import chapters
+
+    return [[c.start, c.end, c.title] for c in chapters(t, max_chapters=most)]
 
 
 def _redactor(session: Session, config: RedactConfig):
@@ -49,10 +115,14 @@ def _speakers(t: Transcript, session: Session, mentors: Mapping[str, Mentor], re
 
 
 def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mapping[str, Transcript],
-               mentors: list[Mentor], echo: Echo = lambda _: None) -> list[SessionDoc]:
-    """Redacted, enriched and related SessionDocs for the published ``sessions``."""
+               mentors: list[Mentor], echo: Echo = lambda _: None,
+               cache_dir: Path | None = None) -> list[SessionDoc]:
+    """Redacted, enriched and related SessionDocs for the published ``sessions``.
+
+    With ``cache_dir``, the slow steps are cached per session (:class:`KnowledgeCache`), so a
+    build where nothing changed recomputes none of them.
+    """
     from .enrich import key_phrases, summarize
-    from .enrich.chapters import chapters
     from .enrich.related import related_sessions
     from .enrich.takeaways import takeaways
     from .enrich.topics import Taxonomy, tag_topics, topic_idf
@@ -60,6 +130,7 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
     by_id = {m.id: m for m in mentors}
     taxonomy = Taxonomy.build(list(config.topics), mentors, [t for s in sessions for t in s.topics])
     ec = config.enrich
+    cache = KnowledgeCache(cache_dir / "knowledge" if cache_dir is not None else None)
     staged = []
     for s in sessions:
         redactor = _redactor(s, config.redact)
@@ -76,7 +147,9 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
         if not t.text.strip():
             enrichment = Enrichment()
         else:
-            phrases = key_phrases(t.text, ec.key_phrases)
+            digest = transcript_digest(t)
+            phrases = tuple(cache.get("phrases", [digest, ec.key_phrases],
+                                      partial(key_phrases, t.text, ec.key_phrases)))
             labels = [tag.label for tag in tags[s.id]]
             summary, source = None, "extractive"
             if ec.llm.enabled:
@@ -88,18 +161,22 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
                     summary, source = tuple(redactor.text(x) for x in summary), f"llm:{ec.llm.model}"
                 else:
                     echo(f"  {s.id}: the LLM at {ec.llm.base_url} did not answer; extractive summary used")
-            advice = takeaways(t, ec.takeaways, bonus_terms=labels, mentor_speakers=mentor_labels)
+            advice = tuple(cache.get("takeaways", [digest, ec.takeaways, labels, mentor_labels], partial(
+                takeaways, t, ec.takeaways, bonus_terms=labels, mentor_speakers=mentor_labels)))
             if not summary:
                 # The summary says what the session covers; the advice itself is listed as
                 # takeaways, so sentences already there are passed over when others exist.
-                summary = summarize(t.segments, ec.summary_sentences, bonus_terms=(*labels, *phrases),
-                                    mentor_speakers=mentor_labels, avoid=advice)
+                summary = tuple(cache.get(
+                    "summary", [digest, ec.summary_sentences, labels, phrases, mentor_labels, advice],
+                    partial(summarize, t.segments, ec.summary_sentences, bonus_terms=(*labels, *phrases),
+                            mentor_speakers=mentor_labels, avoid=advice)))
+            found = cache.get("chapters", [digest, ec.chapters], partial(_chapter_rows, t, ec.chapters))
             enrichment = Enrichment(
                 summary=summary,
                 key_phrases=phrases,
                 topics=tags[s.id],
                 takeaways=advice,
-                chapters=chapters(t, max_chapters=ec.chapters),
+                chapters=tuple(Chapter(start, end, title) for start, end, title in found),
                 summary_source=source,
             )
         counts = redactor.counts
@@ -111,6 +188,8 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
             redactions=tuple(sorted(counts.items())),
             publish_media=not needed or bool(s.publish_audio),
         ))
+    if cache.folder is not None and (cache.hits or cache.misses):
+        echo(f"knowledge: {cache.misses} step(s) computed, {cache.hits} from the cache")
     if ec.related and len(docs) > 1:
         related = related_sessions([(d.session.id, d.transcript.text, tuple(tag.id for tag in d.enrichment.topics))
                                     for d in docs], ec.related)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 VISIBILITIES = ("public", "internal", "private")
+#: A session's level (sidecar `level:`), easiest first: the order of derived learning paths.
+LEVELS = ("beginner", "intermediate", "advanced")
 #: Which visibilities each audience may see. Private is never published.
 AUDIENCES: dict[str, tuple[str, ...]] = {
     "public": ("public",),
@@ -79,6 +81,7 @@ class Session:
     redact: tuple[str, ...] = ()  # names to redact wherever they appear
     mentee_name: str | None = None  # an anonymous mentee's name: replaced by "Mentee", never published
     publish_audio: bool | None = None  # True: publish the recording even when redaction was needed
+    level: str | None = None  # beginner | intermediate | advanced (LEVELS), for learning paths
 
     @property
     def speaker_map(self) -> dict[str, str]:

@@ -31,6 +31,7 @@ class BuildReport:
     published: list[str] = field(default_factory=list)
     excluded: list[Exclusion] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    rendered: int | None = None  # files the render stage wrote (0: nothing changed, none rendered)
 
 
 def load_inputs(project: Project) -> tuple[list[Mentor], list[Session]]:
@@ -51,6 +52,10 @@ def load_inputs(project: Project) -> tuple[list[Mentor], list[Session]]:
         sessions = discover_sessions(project.recordings_dir, project.root, known)
     except IngestError as exc:
         problems += exc.problems
+    if not problems:  # learning paths name sessions and topics: checked once those are known
+        from .site.paths import check_paths
+
+        problems += check_paths(project.config, sessions, mentors, project.root)
     if problems:
         raise IngestError(problems, what="project")
     return mentors, sessions
@@ -141,13 +146,18 @@ def _name_speakers(t, names: dict[str, str]):
 
 
 def build(project: Project, audience: str | None = None, strict: bool = True, echo: Echo = _quiet,
-          engine_factory=None, key=None, retranscribe: bool = False) -> BuildReport:
-    """The whole build for one audience. The previous site survives any failure."""
+          engine_factory=None, key=None, retranscribe: bool = False, offline: bool | None = None) -> BuildReport:
+    """The whole build for one audience. The previous site survives any failure.
+
+    ``offline`` (default: kbgen.yml's ``offline``) builds a site that works opened from disk.
+    """
     from .directory.match import outside_view, reciprocal_pairs, similar_mentors
     from .directory.status import build_date, mentor_status
+    from .fingerprint import RenderState, fingerprint
+    from .fsutil import replace_dir
     from .knowledge import build_docs
     from .site.build import check_layout, mkdocs_build, read_mkdocs, swap_owned
-    from .site.render import render_site
+    from .site.render import OWNED, SEARCH_DOCS, render_site
 
     audience = audience or project.config.audience
     report = BuildReport(audience)
@@ -155,6 +165,11 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
     info = read_mkdocs(project.mkdocs_file, project.root)
     check_layout(info, {"recordings": project.recordings_dir, "the roster": project.roster_file,
                         "cache_dir": project.cache_dir}, project.site_dir, project.root)
+    offline = (project.config.offline if offline is None else offline) or info.offline
+    if offline:  # pages opened from disk: every link names its .html file
+        from dataclasses import replace
+
+        info = replace(info, directory_urls=False)
     mentors, sessions = load_inputs(project)
     kept, report.excluded = select(sessions, audience)
     report.published = [s.id for s in kept]
@@ -168,7 +183,7 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
     report.timings["transcribe"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    docs, taxonomy = build_docs(project.config, kept, transcripts, mentors, echo)
+    docs, taxonomy = build_docs(project.config, kept, transcripts, mentors, echo, cache_dir=project.cache_dir)
     dc = project.config.directory
     hints = similar_mentors(mentors, dc.similar_mentors)
     outside = outside_view(mentors, dc.similar_mentors)
@@ -182,23 +197,40 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
     report.timings["enrich"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    project.cache_dir.mkdir(parents=True, exist_ok=True)
-    stage = tempfile.mkdtemp(dir=project.cache_dir, prefix="render-")
-    try:
-        from pathlib import Path
+    from pathlib import Path
 
-        render_site(Path(stage), docs, mentors, hints, directory_urls=info.directory_urls, taxonomy=taxonomy,
-                    statuses=statuses, outside=outside, reciprocal=pairs,
-                    page_size=project.config.sessions_per_page,
-                    site_name=str(info.raw.get("site_name") or "Mentoring sessions"),
-                    site_url=str(info.raw["site_url"]) if info.raw.get("site_url") else None)
-        swap_owned(Path(stage), info.docs_dir)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+    project.cache_dir.mkdir(parents=True, exist_ok=True)
+    search_docs = project.cache_dir / "search-docs"
+    render_args = dict(
+        docs=docs, mentors=mentors, hints=hints, directory_urls=info.directory_urls, taxonomy=taxonomy,
+        statuses=statuses, outside=outside, reciprocal=pairs, page_size=project.config.sessions_per_page,
+        site_name=str(info.raw.get("site_name") or "Mentoring sessions"),
+        site_url=str(info.raw["site_url"]) if info.raw.get("site_url") else None,
+        learning_paths=project.config.learning_paths, offline=offline)
+    owned = [info.docs_dir / name for name in OWNED] + [search_docs]
+    state = RenderState(project.cache_dir / "render-state.json")
+    digest = fingerprint([audience, str(info.docs_dir), render_args])
+    if state.unchanged(digest, owned):
+        report.rendered = 0
+        echo("render: nothing changed since the last build; no page rendered")
+    else:
+        state.forget()  # until the swap below is complete, the folders match no digest
+        stage = tempfile.mkdtemp(dir=project.cache_dir, prefix="render-")
+        try:
+            report.rendered = len(render_site(Path(stage), echo=echo, **render_args))
+            swap_owned(Path(stage), info.docs_dir)
+            if (Path(stage) / SEARCH_DOCS).is_dir():
+                replace_dir(Path(stage) / SEARCH_DOCS, search_docs)
+            else:
+                shutil.rmtree(search_docs, ignore_errors=True)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+        state.save(digest, owned)
     report.timings["render"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    mkdocs_build(info, project.site_dir, project.root, strict=strict, echo=echo, audience=audience)
+    mkdocs_build(info, project.site_dir, project.root, strict=strict, echo=echo, audience=audience,
+                 search_docs=search_docs, offline=offline, allowed_hosts=project.config.allowed_hosts)
     report.timings["mkdocs"] = time.perf_counter() - t
     report.timings["total"] = time.perf_counter() - t0
     return report

@@ -65,6 +65,7 @@ site_src/mentors/
 site_src/topics/
 site_src/media/
 site_src/kbgen-assets/
+site_src/paths/
 """,
 }
 

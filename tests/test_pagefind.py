@@ -60,11 +60,12 @@ def test_public_build_indexes_its_moments_and_nothing_else(canary_project):
     assert list((site / "pagefind").rglob("*.pf_fragment")) and list((site / "pagefind").rglob("*.pf_index"))
     text = _pagefind_text(site)
     assert "Ask for more money" in text
-    assert "sessions/pub/#t=75" in text and "Negotiating an offer at 01:15" in text
+    assert "t=75" in text and "01:15" in text  # the moment's heading: a sub-result
     for marker in (CANARY_INTERNAL, CANARY_PRIVATE, CANARY_NOCONSENT):
         assert marker not in text
-    # The moments file fed the index and is not published; the search page is, and is linked.
-    assert not (site / "kbgen-assets" / "moments.json").exists()
+    # The search documents fed the index and are not published; the search page is, and is linked.
+    assert not list(site.rglob(".search")) and "data-pagefind-filter" not in (
+        site / "sessions" / "pub" / "index.html").read_text()
     assert (site / "sessions" / "search" / "index.html").is_file()
     assert 'href="search/"' in (site / "sessions" / "index.html").read_text()
 
@@ -76,17 +77,18 @@ def test_internal_build_indexes_internal_moments(canary_project):
     assert CANARY_PRIVATE not in text and CANARY_NOCONSENT not in text
 
 
-def test_moments_file_is_html_safe_json(canary_project):
+def test_search_document_escapes_text_and_carries_filters(canary_project):
     (canary_project / "recordings" / "pub.yml").write_text(
         (canary_project / "recordings" / "pub.yml").read_text().replace("title: Negotiating an offer",
                                                                           "title: '<b>Offers</b> & pay'"))
     _build(canary_project, _moments_engine(), audience="public")
-    raw = (canary_project / "site_src" / "kbgen-assets" / "moments.json").read_text()
-    assert "<" not in raw and "&" not in raw
-    records = json.loads(raw)
-    assert records[0]["title"] == "<b>Offers</b> & pay at 00:00"
-    assert records[0]["url"] == "sessions/pub/#t=0"
-    assert records[0]["filters"]["year"] == ["2026"] and records[0]["filters"]["mentor"] == ["Ana Lopez"]
+    docs = canary_project / ".kbgen" / "search-docs"
+    doc = (docs / "sessions" / "pub" / "index.html").read_text()
+    assert "<h1>&lt;b&gt;Offers&lt;/b&gt; &amp; pay</h1>" in doc
+    assert '<h2 id="t=75">01:15</h2>' in doc and '<h2 id="t=0">00:00</h2>' in doc
+    assert 'data-pagefind-filter="year:2026"' in doc and 'data-pagefind-filter="mentor:Ana Lopez"' in doc
+    # Only this audience's sessions have a search document.
+    assert sorted(p.parent.name for p in docs.rglob("index.html")) == ["pub"]
 
 
 def test_indexing_failure_leaves_the_site_unchanged(project_dir, monkeypatch):
@@ -136,10 +138,42 @@ def test_search_page_finds_a_moment(canary_project):
                 link.wait_for(timeout=10000)
                 href = link.get_attribute("href")
                 assert href == "/sessions/pub/#t=130", href
-                assert "Negotiating an offer at 02:10" in pg.locator("#kb-search").inner_text()
+                shown = pg.locator("#kb-search").inner_text()
+                assert "Negotiating an offer" in shown and "02:10" in shown
+                # A session matches once, however many of its moments match.
+                assert pg.locator("#kb-search a[href='/sessions/pub/']").count() == 1
+                # Following the moment opens the session there (kbgen.js scrolls to the line).
+                link.click()
+                pg.wait_for_url(base + "/sessions/pub/#t=130")
+                pg.wait_for_function("""() => {
+                    const a = document.querySelector('.kb-transcript a[data-start="130.00"]');
+                    const r = a && a.getBoundingClientRect(); return r && r.top >= 0 && r.bottom <= innerHeight; }""")
                 assert errors == []
             finally:
                 browser.close()
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_material_search_keeps_titles_and_summaries_only(canary_project):
+    engine = _moments_engine()
+    engine.STARTS = tuple(float(10 * i) for i in range(12))
+    engine.texts[1.0] += (" The weather was grey that day. We met in the small room. The coffee was cold."
+                          " Parking took a while. The train was late again. Lunch came after.")
+    _build(canary_project, engine, audience="public")
+    site = canary_project / "site"
+    docs = json.loads((site / "search" / "search_index.json").read_text())["docs"]
+    of_session = [d for d in docs if d["location"].startswith("sessions/pub/")]
+    assert {d["location"] for d in of_session} == {"sessions/pub/", "sessions/pub/#summary"}
+    summary = next(d["text"] for d in of_session if d["location"].endswith("#summary"))
+    assert summary  # the summary is searchable in Material's box
+    text = " ".join(d["text"] for d in of_session)
+    # The transcript is Pagefind's: a sentence that is not in the summary is not in Material's index.
+    page = (site / "sessions" / "pub" / "index.html").read_text()
+    transcript = page[page.index('class="kb-transcript"'):]
+    lines = [x.split("</a>", 1)[1].split("</p>")[0].strip() for x in transcript.split("<p")[1:]]
+    outside = [x for x in lines if x and x not in summary]
+    assert outside and not any(x in text for x in outside)
+    # Other pages (mentors, topics, hand-written) keep their full text.
+    assert any(d["location"].startswith("mentors/") and d["text"] for d in docs)

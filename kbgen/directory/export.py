@@ -29,6 +29,10 @@ object with one- or two-letter keys; empty fields are left out::
 
 Minute of week 0 is Monday 00:00 UTC. The file holds no raw ``<``, ``>`` or ``&``: they are
 written as ``\\u003c``, ``\\u003e``, ``\\u0026``, the same data to any JSON parser.
+
+Offline builds (pages opened from disk, where browsers refuse fetch()) also write the same data
+as ``mentors/directory-data.js``, a script that sets ``window.kbgenDirectory`` (:func:`directory_script`);
+the directory page loads it with a script tag and the directory script uses it when present.
 """
 
 from __future__ import annotations
@@ -188,6 +192,19 @@ def directory_json(
     return html_safe(json.dumps(data, ensure_ascii=False, separators=(",", ":"))) + "\n"
 
 
+#: The global the offline data script sets (read by site/assets/directory.js).
+GLOBAL = "kbgenDirectory"
+
+
+def directory_script(json_text: str) -> str:
+    """The directory data as a script for pages opened from disk: ``window.kbgenDirectory = {...};``.
+
+    ``json_text`` is :func:`directory_json`'s output: HTML-safe JSON (no ``<``, ``>``, ``&``, no raw
+    line separators), which is also a valid JavaScript expression.
+    """
+    return f"window.{GLOBAL} = {html_safe(json_text.strip())};\n"
+
+
 def directory_inputs(docs: Sequence, mentors: Sequence[Mentor], find_topic: Callable) -> tuple[dict, dict]:
     """(sessions_by_mentor, topics) for :func:`directory_json` from the renderer's records.
 
@@ -216,4 +233,4 @@ def directory_inputs(docs: Sequence, mentors: Sequence[Mentor], find_topic: Call
     return by_mentor, topics
 
 
-__all__ = ["BANDS", "band_of", "directory_inputs", "directory_json", "utc_offset"]
+__all__ = ["BANDS", "band_of", "directory_inputs", "directory_json", "directory_script", "utc_offset"]

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import IngestError, Problem, rel
-from ..models import MEDIA_SUFFIXES, VISIBILITIES, Session
+from ..models import LEVELS, MEDIA_SUFFIXES, VISIBILITIES, Session
 from ..yamlio import LocatedYaml, YamlProblem, load_yaml
 
 SIDECAR_SUFFIXES = (".yml", ".yaml")
@@ -16,7 +16,7 @@ TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".json")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED = ("title", "date", "mentors", "visibility", "consent")
 OPTIONAL = ("mentee", "topics", "language", "description", "speakers", "channels", "redact", "publish_audio",
-            "mentee_name")
+            "mentee_name", "level")
 FIELDS = REQUIRED + OPTIONAL
 
 
@@ -219,6 +219,10 @@ def _read_sidecar(
     publish_audio = data.get("publish_audio")
     if publish_audio is not None and not isinstance(publish_audio, bool):
         problems.append(doc.problem(("publish_audio",), "expected true or false"))
+    level = data.get("level")
+    if level is not None and level not in LEVELS:
+        problems.append(doc.problem(("level",), f"'{level}' is not one of {', '.join(LEVELS)}; "
+                                    "leave it out when no level fits"))
     if len(problems) > before:
         return None
     return Session(
@@ -240,4 +244,5 @@ def _read_sidecar(
         redact=tuple(redact),
         mentee_name=" ".join(mentee_name.split()) if isinstance(mentee_name, str) else None,
         publish_audio=publish_audio,
+        level=level,
     )

@@ -7,13 +7,12 @@ buildable by any engine that reads mkdocs.yml.
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ import yaml
 
 from ..errors import BuildError, ConfigError, rel
 from ..fsutil import replace_dir
-from .render import ASSETS, INDEX_PAGES, MOMENTS, OWNED
+from .render import ASSETS, INDEX_PAGES, OWNED
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -43,6 +42,7 @@ class MkdocsInfo:
     docs_dir: Path
     directory_urls: bool
     raw: dict
+    offline: bool = False  # Material's offline plugin is listed (MkDocs then builds without directory URLs)
 
 
 def read_mkdocs(file: Path, root: Path) -> MkdocsInfo:
@@ -67,7 +67,106 @@ def read_mkdocs(file: Path, root: Path) -> MkdocsInfo:
     for key in ("nav", "extra_css", "extra_javascript"):
         if key in raw and raw[key] is not None and not isinstance(raw[key], list):
             raise ConfigError(f"{shown}: field '{key}': expected a list (one '- item' per line)")
-    return MkdocsInfo(file, docs_dir, bool(raw.get("use_directory_urls", True)), raw)
+    return MkdocsInfo(file, docs_dir, bool(raw.get("use_directory_urls", True)), raw,
+                      offline=_lists_offline(raw.get("plugins")))
+
+
+OFFLINE_PLUGINS = ("offline", "material/offline")
+#: The Web Worker shim for file:// pages (Material's search), shipped with kbgen; see assets/iframe-worker.js.
+WORKER_SHIM = "kbgen-assets/iframe-worker.js"
+
+
+def _plugin_items(plugins) -> list[tuple[object, object]]:
+    if isinstance(plugins, dict):
+        return list(plugins.items())
+    if not isinstance(plugins, list):
+        return []  # MkDocs reports a malformed plugins setting itself
+    return [(p, None) if isinstance(p, str) else next(iter(p.items())) for p in plugins or []
+            if isinstance(p, str) or (isinstance(p, dict) and len(p) == 1)]
+
+
+def _lists_offline(plugins) -> bool:
+    """Whether mkdocs.yml's plugins (as written) enable Material's offline plugin."""
+    return any(name in OFFLINE_PLUGINS and not (isinstance(conf, dict) and conf.get("enabled") is False)
+               for name, conf in _plugin_items(plugins))
+
+
+class _Tagged:
+    """A value behind a YAML tag that kbgen does not run (it cannot be written back as it was)."""
+
+
+class _Restate(yaml.SafeLoader):
+    """Reads mkdocs.yml to restate some of it as overrides: `!ENV` as MkDocs reads it, other tags marked."""
+
+
+_Restate.add_multi_constructor("!", lambda loader, suffix, node: _Tagged())
+_Restate.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: _Tagged())
+
+
+def _user_config(file: Path, seen: tuple[Path, ...] = ()) -> dict:
+    """mkdocs.yml as written, its INHERIT parents merged in as MkDocs does (for keys kbgen restates)."""
+    import mergedeep
+    import yaml_env_tag
+
+    class Loader(_Restate):
+        pass
+
+    Loader.add_constructor("!ENV", yaml_env_tag.construct_env_tag)
+    data = yaml.load(file.read_text(encoding="utf-8"), Loader=Loader) or {}  # noqa: S506 (safe subclass)
+    parent = data.pop("INHERIT", None) if isinstance(data, dict) else None
+    if isinstance(parent, str) and (file.parent / parent).is_file() and file not in seen:
+        data = mergedeep.merge(_user_config((file.parent / parent).resolve(), (*seen, file)), data)
+    return data if isinstance(data, dict) else {}
+
+
+def _has_tagged(value) -> bool:
+    if isinstance(value, _Tagged):
+        return True
+    if isinstance(value, dict):
+        return any(_has_tagged(v) for v in value.values())
+    return isinstance(value, list) and any(_has_tagged(v) for v in value)
+
+
+def _offline_overrides(info: MkdocsInfo, user: dict) -> dict[str, object]:
+    """Overrides for an offline build: no directory URLs; Material's offline plugin added to the plugins."""
+    overrides: dict[str, object] = {"use_directory_urls": False}
+    plugins = user.get("plugins")
+    if _lists_offline(plugins):
+        return overrides
+    if _has_tagged(plugins):
+        raise ConfigError(f"{info.file.name}: field 'plugins': uses a YAML tag kbgen cannot restate while adding "
+                          "Material's offline plugin for the offline build; add `- offline` to plugins yourself")
+    if plugins is None:
+        plugins = ["search"]  # MkDocs' default
+    overrides["plugins"] = {**plugins, "offline": {}} if isinstance(plugins, dict) else [*plugins, "offline"]
+    return overrides
+
+
+def _intranet_theme(cfg, user: dict, offline_active: bool) -> None:
+    """Material without `theme.font` would load Google Fonts: system fonts instead. An offline plugin
+    gets kbgen's copy of its Web Worker shim (it would add one from unpkg.com)."""
+    theme = user.get("theme")
+    if cfg["theme"] is not None and cfg["theme"].name == "material" and not (isinstance(theme, dict)
+                                                                            and "font" in theme):
+        cfg["theme"]["font"] = False
+    if offline_active:
+        polyfills = list(cfg["extra"].get("polyfills") or [])
+        if not any("iframe-worker" in str(p) for p in polyfills):
+            cfg["extra"]["polyfills"] = [*polyfills, WORKER_SHIM]
+
+
+def _offline_active(cfg) -> bool:
+    return any(name in cfg["plugins"] and getattr(cfg["plugins"][name].config, "enabled", True)
+               for name in OFFLINE_PLUGINS)
+
+
+def _finish_offline(built: Path) -> None:
+    """Material's search from file://: the (trimmed) index as a script; the Worker shim beside kbgen's assets."""
+    index = built / "search" / "search_index.json"
+    if index.is_file():  # rewritten: Material's offline plugin wrote it before the index was trimmed
+        (built / "search" / "search_index.js").write_text("var __index = " + index.read_text(encoding="utf-8"),
+                                                          encoding="utf-8")
+    shutil.copyfile(Path(__file__).parent / "assets" / "iframe-worker.js", built / WORKER_SHIM)
 
 
 def check_layout(info: MkdocsInfo, inputs: dict[str, Path], site_dir: Path, root: Path) -> None:
@@ -164,48 +263,80 @@ PAGEFIND_EXCLUDE = (".md-header", ".md-tabs", ".md-sidebar", ".md-footer", ".md-
                     "nav", ".kb-player", ".headerlink")
 
 
-def pagefind_index(built: Path, language: str = "en", shown: str = "site/") -> int:
-    """Index the built site with Pagefind into ``built/pagefind/``; return the number of records.
+def _mirror(built: Path, search_docs: Path | None, scratch: Path) -> int:
+    """Lay out in ``scratch`` what Pagefind indexes: the built pages, each session page replaced
+    by its search document (same path, so the same URL). Hard links, no copies, where possible."""
+    replaced = set()
+    if search_docs is not None and search_docs.is_dir():
+        for doc in search_docs.rglob("*.html"):
+            relp = doc.relative_to(search_docs)
+            if (built / relp).is_file():  # only pages this build has
+                replaced.add(relp)
+                _link(doc, scratch / relp)
+    for page in built.rglob("*.html"):
+        relp = page.relative_to(built)
+        if relp.parts[0] != "pagefind" and relp not in replaced:
+            _link(page, scratch / relp)
+    return len(replaced)
 
-    Pages are indexed as built; every transcript line of the render (``MOMENTS``, only this
-    audience's sessions) is added as a record of its own that links to its moment. The moments
-    file is removed from the output so it is not published twice.
+
+def material_titles_and_summaries(built: Path, session_pages: set[str]) -> None:
+    """Keep Material's search to titles and summaries on session pages.
+
+    Transcripts are Pagefind's (loaded a chunk at a time); in Material's index, which the
+    browser loads whole, they made 23 MB at 1,000 one-hour sessions. Of each session page only
+    the page entry (title, description, who and when) and its Summary section are kept.
+    ``session_pages`` are the built pages' paths (``sessions/x/index.html``).
+    """
+    file = built / "search" / "search_index.json"
+    if not file.is_file() or not session_pages:
+        return
+    locations = {p.removesuffix("index.html") for p in session_pages}
+    data = json.loads(file.read_text(encoding="utf-8"))
+
+    def keep(doc: dict) -> bool:
+        page, _, section = str(doc.get("location", "")).partition("#")
+        return page not in locations or section in ("", "summary")
+
+    data["docs"] = [d for d in data.get("docs", []) if keep(d)]
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    file.write_text(text, encoding="utf-8")
+    inline = built / "search" / "search_index.js"  # Material's offline plugin inlines the index
+    if inline.is_file():
+        inline.write_text(f"var __index = {text}", encoding="utf-8")
+
+
+def _link(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+
+
+def pagefind_index(built: Path, search_docs: Path | None = None, language: str = "en",
+                   shown: str = "site/") -> int:
+    """Index the built site with Pagefind into ``built/pagefind/``; return the sessions indexed.
+
+    Every page is indexed as built, except session pages: Pagefind reads each one's search
+    document instead (see :func:`kbgen.site.render.search_doc`: one result per session, one
+    sub-result per transcript moment, filters topic/mentor/year). The search documents live
+    outside the site and only this audience's exist.
     """
     import asyncio
 
-    moments_file = built / MOMENTS
+    scratch = Path(tempfile.mkdtemp(dir=built.parent, prefix=".pagefind-"))
     try:
-        moments = json.loads(moments_file.read_text(encoding="utf-8")) if moments_file.exists() else []
-        moments_file.unlink(missing_ok=True)
-    except (OSError, ValueError) as exc:
-        raise BuildError(f"{MOMENTS}: cannot read the transcript moments ({exc}); "
-                         f"the previous {shown} is unchanged") from None
+        sessions = _mirror(built, search_docs, scratch)
 
-    # One small HTML file per moment in a scratch folder beside the output (never published),
-    # indexed in one call. Why not add_custom_record: the Python API waits ~0.1 s per call (it
-    # polls the service), which is minutes at a few thousand transcript lines. The file's
-    # `url` meta holds the moment's address; the search page links results there.
-    scratch = Path(tempfile.mkdtemp(dir=built.parent, prefix=".moments-"))
-    for n, m in enumerate(moments):
-        # The attribute form keeps filter values out of the searchable text (commas would split them).
-        filters = "".join(f'<span data-pagefind-filter="{html.escape(k)}:{html.escape(v.replace(",", " "))}"></span>'
-                          for k, values in sorted(m["filters"].items()) for v in values)
-        (scratch / f"{n}.html").write_text(
-            f'<!doctype html><html lang="{html.escape(language)}"><head><meta charset="utf-8"></head><body>'
-            f'<h1 data-pagefind-meta="title">{html.escape(m["title"])}</h1>'
-            f'<span data-pagefind-meta="url:{html.escape(m["url"])}"></span>{filters}'
-            f'<p>{html.escape(m["content"])}</p></body></html>', encoding="utf-8")
+        async def run() -> None:
+            from pagefind.index import IndexConfig, PagefindIndex
 
-    async def run() -> None:
-        from pagefind.index import IndexConfig, PagefindIndex
+            config = IndexConfig(exclude_selectors=list(PAGEFIND_EXCLUDE), output_path=str(built / "pagefind"),
+                                 force_language=language)
+            async with PagefindIndex(config=config) as index:
+                await index.add_directory(str(scratch))
 
-        config = IndexConfig(exclude_selectors=list(PAGEFIND_EXCLUDE), output_path=str(built / "pagefind"))
-        async with PagefindIndex(config=config) as index:
-            await index.add_directory(str(built))
-            if moments:
-                await index.add_directory(str(scratch), glob="*.html")
-
-    try:
         asyncio.run(run())
     except Exception as exc:  # the service reports failures as assorted exceptions
         raise BuildError(f"Pagefind indexing failed: {type(exc).__name__}: {exc}\n"
@@ -219,7 +350,7 @@ def pagefind_index(built: Path, language: str = "en", shown: str = "site/") -> i
     except (OSError, ValueError, KeyError, IndexError) as exc:
         raise BuildError(f"Pagefind's index is not in the expected format ({exc}); "
                          f"the previous {shown} is unchanged.") from None
-    return len(moments)
+    return sessions
 
 
 def _cbor_end(data: bytes, i: int) -> int:
@@ -282,18 +413,30 @@ def _stable_pagefind_meta(bundle: Path) -> None:
 
 
 def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = True,
-                 echo: Callable[[str], None] | None = None, audience: str = "public") -> None:
+                 echo: Callable[[str], None] | None = None, audience: str = "public",
+                 search_docs: Path | None = None, offline: bool = False,
+                 allowed_hosts: Sequence[str] = ()) -> None:
     """Build with MkDocs into a temporary folder, then swap it in as ``site_dir``.
 
     A failed build leaves the previous ``site_dir`` exactly as it was. An existing
-    ``site_dir`` is only replaced when kbgen built it (it holds the marker file).
+    ``site_dir`` is only replaced when kbgen built it (it holds the marker file). So does a site
+    whose pages would load anything from a host not in ``allowed_hosts`` (:mod:`.privacy`).
+    ``offline``: a site that works opened from disk (no directory URLs, Material's offline
+    plugin, no Pagefind index: transcript search needs HTTP).
     """
     from mkdocs import exceptions
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    from . import privacy
+
     raw = info.raw
-    overrides: dict[str, object] = {}
+    try:
+        user = _user_config(info.file)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        user = {}  # MkDocs' own loading below names the problem
+    offline = offline or info.offline
+    overrides: dict[str, object] = _offline_overrides(info, user) if offline else {}
     if "theme" not in raw:
         overrides["theme"] = {"name": "material"}
     nav = raw.get("nav")
@@ -327,6 +470,12 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
         with _mkdocs_logs(echo) as logs:
             try:
                 cfg = load_config(str(info.file), site_dir=str(tmp), strict=strict, **overrides)
+                _intranet_theme(cfg, user, _offline_active(cfg))
+                own = [] if offline else [privacy.external_host(str(cfg["site_url"] or "")) or ""]
+                allowed = privacy.Allowed([*allowed_hosts, *own])
+                found = privacy.blocked(privacy.config_findings(cfg, info.file.name), allowed)
+                if found:
+                    raise BuildError(privacy.report(found, f"{rel(site_dir, root)}/{before}"))
                 build(cfg)
             except exceptions.ConfigurationError as exc:
                 raise ConfigError(f"{rel(info.file, root)}: {exc}") from None
@@ -335,8 +484,17 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
                 raise BuildError(
                     f"MkDocs build failed: {exc}\n{details}\nThe previous {rel(site_dir, root)}/{before} is unchanged."
                 ) from None
-        pagefind_index(tmp, language=str((cfg["theme"].get("language") if cfg["theme"] else None) or "en"),
-                       shown=rel(site_dir, root) + "/" + before)
+        material_titles_and_summaries(tmp, {p.relative_to(search_docs).as_posix()
+                                             for p in search_docs.rglob("*.html")} if search_docs else set())
+        if _offline_active(cfg):
+            _finish_offline(tmp)
+        if not offline:  # Pagefind's script fetches its index: no use from file://
+            pagefind_index(tmp, search_docs,
+                           language=str((cfg["theme"].get("language") if cfg["theme"] else None) or "en"),
+                           shown=rel(site_dir, root) + "/" + before)
+        found = privacy.blocked(privacy.scan_site(tmp), allowed)
+        if found:
+            raise BuildError(privacy.report(found, f"{rel(site_dir, root)}/{before}"))
         (tmp / MARKER).write_text(json.dumps({"audience": audience}) + "\n", encoding="utf-8")
         tmp.chmod(0o755)  # mkdtemp makes it 0700; a web server under another user must read it
         replace_dir(tmp, site_dir)

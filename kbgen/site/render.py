@@ -7,7 +7,6 @@ publish. Output goes to a fresh staging folder that :mod:`kbgen.site.build` swap
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,11 +21,13 @@ from ..models import Mentor, SessionDoc
 from .text import h, md, safe_url, timestamp
 
 #: Folders of the docs dir that kbgen owns: rewritten on every build, stale files removed.
-OWNED = ("sessions", "mentors", "topics", "media", "kbgen-assets")
+OWNED = ("sessions", "mentors", "topics", "media", "kbgen-assets", "paths")
 ASSETS = ("kbgen.css", "kbgen.js", "directory.js")
-INDEX_PAGES = (("Sessions", "sessions/index.md"), ("Mentors", "mentors/index.md"), ("Topics", "topics/index.md"))
-#: The transcript moments for Pagefind (one record per line), read and removed by the build.
-MOMENTS = "kbgen-assets/moments.json"
+INDEX_PAGES = (("Sessions", "sessions/index.md"), ("Mentors", "mentors/index.md"), ("Topics", "topics/index.md"),
+               ("Learning paths", "paths/index.md"))
+#: Where render_site writes one search document per session page for Pagefind (outside the
+#: owned folders: never swapped into the docs dir, never published as a file).
+SEARCH_DOCS = ".search"
 
 
 @dataclass(eq=False)
@@ -217,6 +218,39 @@ def _transcript_lines(segments):
     return lines, target_at
 
 
+def search_doc(d: SessionDoc, lines, filters: Mapping[str, Sequence[str]], mentor_names: Sequence[str],
+               language: str = "en") -> str:
+    """The page Pagefind indexes for a session in place of its built page.
+
+    One result per session: title, description, summary and takeaways, then the transcript
+    with one heading per moment, id ``t=SECONDS``. Pagefind turns headings with ids into
+    sub-results, so a query lists the sessions and, under each, the moments that match, each
+    linking to ``page#t=SECONDS`` (kbgen.js seeks the player there). Filters are attributes,
+    so their values are not searchable text.
+    """
+    s = d.session
+    out = [f'<!doctype html><html lang="{h(language)}"><head><meta charset="utf-8"><title>{h(s.title)}</title>'
+           f'</head><body><h1>{h(s.title)}</h1>']
+    out += [f'<span data-pagefind-filter="{h(k)}:{h(v.replace(",", " "))}"></span>'
+            for k, values in sorted(filters.items()) for v in values]
+    if s.description:
+        out.append(f"<p>{h(s.description)}</p>")
+    if mentor_names:
+        out.append(f"<p>With {h(', '.join(mentor_names))}.</p>")
+    out += [f"<p>{h(x)}</p>" for x in d.enrichment.summary]
+    if d.enrichment.takeaways:
+        out.append("<ul>" + "".join(f"<li>{h(x)}</li>" for x in d.enrichment.takeaways) + "</ul>")
+    open_heading = None
+    for line in lines:
+        second = int(line["start"])
+        if second != open_heading:
+            out.append(f'<h2 id="t={second}">{h(timestamp(line["start"]))}</h2>')
+            open_heading = second
+        out.append(f"<p>{h(line['text'])}</p>")
+    out.append("</body></html>\n")
+    return "\n".join(out)
+
+
 def _redaction_note(redactions) -> str:
     counts = [(kind, n) for kind, n in redactions if n]
     if not counts:
@@ -245,12 +279,25 @@ def render_site(
     page_size: int = 50,
     site_name: str = "Mentoring sessions",
     site_url: str | None = None,
+    learning_paths=None,
+    echo=None,
+    offline: bool = False,
 ) -> list[Path]:
-    """Write every generated page, asset and media copy under ``out``; return the files."""
+    """Write every generated page, asset and media copy under ``out``; return the files.
+
+    ``offline``: pages opened from disk (no fetch()): the directory data also as a script, and the
+    transcript search page says it needs HTTP.
+    """
     env = _env()
     by_id = {m.id: m for m in mentors}
     docs = sorted(docs, key=lambda d: (-d.session.date.toordinal(), d.session.id))
     topics, find_topic = _topics(docs, mentors, taxonomy)
+    from ..config import LearningPathsConfig
+    from . import paths as learning
+
+    learning_paths = learning_paths or LearningPathsConfig()
+    paths = learning.learning_paths(docs, topics, find_topic, learning_paths, echo)
+    steps_of = learning.path_steps(paths)
     written: list[Path] = []
 
     def write(rel: str, text: str) -> None:
@@ -271,7 +318,6 @@ def render_site(
         """A site path ('topics/x') as a link from a session page, in raw HTML (not rewritten)."""
         return up + (f"{path}/" if directory_urls else f"{path}.html")
 
-    moments: list[dict] = []
     for d in docs:
         s = d.session
         publish_media = s.media is not None and d.publish_media
@@ -301,10 +347,9 @@ def render_site(
             "mentor": [by_id[m].name for m in s.mentors if m in by_id],
             "year": [str(s.date.year)],
         }
-        page_url = f"sessions/{s.id}/" if directory_urls else f"sessions/{s.id}.html"
-        for line in lines:
-            moments.append({"url": f"{page_url}#t={int(line['start'])}", "content": line["text"],
-                            "title": f"{s.title} at {timestamp(line['start'])}", "filters": filters})
+        built_page = f"sessions/{s.id}/index.html" if directory_urls else f"sessions/{s.id}.html"
+        write(f"{SEARCH_DOCS}/{built_page}", search_doc(d, lines, filters, [by_id[m].name for m in s.mentors
+                                                                           if m in by_id]))
         chapters = [{"start": c.start, "title": c.title, "anchor": target_at(c.start)}
                     for c in d.enrichment.chapters]
         chapters_url = ""
@@ -313,7 +358,7 @@ def render_site(
 
             write(f"sessions/{s.id}.chapters.vtt",
                   chapters_vtt([(c.start, c.end, c.title) for c in d.enrichment.chapters]))
-            chapters_url = f"{up}sessions/{s.id}.chapters.vtt"
+            chapters_url = "" if offline else f"{up}sessions/{s.id}.chapters.vtt"  # no <track> from file://
         tags = []
         for tag in d.enrichment.topics:
             t = find_topic(tag.label, tag.id)
@@ -348,13 +393,11 @@ def render_site(
                 downloads=downloads,
                 source=_source(d.transcript),
                 redaction_note=_redaction_note(d.redactions),
+                path_steps=steps_of.get(s.id, []),
             ),
         )
     _session_indexes(env, write, docs, by_id, page_size)
-    write("sessions/search.md", env.get_template("search.md.j2").render(up=Markup(up)))
-    # HTML-safe JSON: the same data to any parser, no '<' or '&' for a browser to misread.
-    write(MOMENTS, json.dumps(moments, ensure_ascii=False, sort_keys=True)
-          .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n")
+    write("sessions/search.md", env.get_template("search.md.j2").render(up=Markup(up), offline=offline))
     write("sessions/feed.xml", atom_feed(docs, site_name, site_url, directory_urls,
                                          names={m.id: m.name for m in mentors}))
 
@@ -408,12 +451,18 @@ def render_site(
         orgs.setdefault(m.organization or "Independent", []).append(m)
     write(
         "mentors/index.md",
-        env.get_template("mentors_index.md.j2").render(mentors=mentors, organizations=sorted(orgs.items())),
+        env.get_template("mentors_index.md.j2").render(mentors=mentors, organizations=sorted(orgs.items()),
+                                                       offline=offline),
     )
     from ..directory.export import directory_inputs, directory_json
 
     by_mentor, term_topics = directory_inputs(docs, mentors, find_topic)
     write("mentors/directory.json", directory_json(mentors, by_mentor, statuses or {}, term_topics, directory_urls))
+    if offline:  # file:// pages cannot fetch(): the same data as a script that sets a global
+        from ..directory.export import directory_script
+
+        write("mentors/directory-data.js",
+              directory_script((out / "mentors" / "directory.json").read_text(encoding="utf-8")))
 
     # Topics.
     page = env.get_template("topic.md.j2")
@@ -425,8 +474,11 @@ def render_site(
                 offers_on.setdefault(t.slug, []).append((m, o))
     for t in topics.values():
         write(f"topics/{t.slug}.md", page.render(front_matter=_front_matter(t.label), t=t,
-                                                 offers=offers_on.get(t.slug, [])))
+                                                 offers=offers_on.get(t.slug, []),
+                                                 paths=[p for p in paths if p.topic is t]))
     write("topics/index.md", env.get_template("topics_index.md.j2").render(topics=list(topics.values())))
+
+    learning.write_path_pages(env, write, paths, learning_paths, _front_matter)
 
     # Assets.
     assets = Path(__file__).parent / "assets"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..models import Segment, Transcript, Word
 from .progress import clock
@@ -42,6 +43,7 @@ class _Token:
     end: float
 
 
+@lru_cache(maxsize=1 << 16)  # words repeat: a transcript has a few thousand distinct ones
 def _norm(text: str) -> str:
     """Lower case, letters and digits only; punctuation-only tokens compare as themselves."""
     stripped = text.strip()
@@ -85,12 +87,23 @@ def find_loops(
     loops = []
     i = 0
     total = len(norms)
+    # A phrase of n words repeating at i needs norms[i + n] == norms[i]: only the distances to
+    # the next occurrences of the same word are tried (most words do not recur within 12).
+    following = [0] * total
+    seen: dict[str, int] = {}
+    for k in range(total - 1, -1, -1):
+        following[k] = seen.get(norms[k], total + max_words)
+        seen[norms[k]] = k
     while i < total:
         best: tuple[int, int] | None = None  # (covered words, n)
-        for n in range(1, min(max_words, (total - i) // 2) + 1):
+        limit = min(max_words, (total - i) // 2)
+        j = following[i]
+        while j - i <= limit:
+            n = j - i
             r = _repeats(norms, i, n)
             if r >= _threshold(n, min_repeats, min_repeats_one_word) and (best is None or r * n > best[0]):
                 best = (r * n, n)
+            j = following[j]
         if best is None:
             i += 1
             continue
@@ -110,11 +123,13 @@ def collapse_loops(
 
     Returns the same object when there is no loop. Idempotent: a collapsed transcript has none.
     """
-    tokens = _tokens(transcript.segments)
-    norms = [t.norm for t in tokens]
+    # The words alone first (cheap); the tokens with their times only when there is a loop.
+    norms = [_norm(x) for seg in transcript.segments
+             for x in ([w.text for w in seg.words] if seg.words else seg.text.split())]
     loops = find_loops(norms, max_words, min_repeats, min_repeats_one_word)
     if not loops:
         return transcript
+    tokens = _tokens(transcript.segments)
     dropped: set[tuple[int, int]] = set()
     notes = []
     for start, n, r in loops:

@@ -1,7 +1,8 @@
 // kbgen: the mentor directory page. Filters the list and ranks mentors for a mentee's needs,
 // in the browser, from mentors/directory.json (format: kbgen/directory/export.py).
-// Every text goes in with textContent, never innerHTML. Needs HTTP(S): browsers refuse
-// fetch() on file:// pages, so there the page keeps its static list only.
+// Every text goes in with textContent, never innerHTML. Browsers refuse fetch() on file:// pages:
+// offline builds also publish the data as mentors/directory-data.js, loaded by a script tag on the
+// page, which sets window.kbgenDirectory; when it is there it is used instead of the fetch.
 (function () {
   "use strict";
   var WEEK = 10080;
@@ -333,11 +334,19 @@
     var root = document.getElementById("kb-directory");
     if (!root || root.getAttribute("data-kb-ready")) return;
     root.setAttribute("data-kb-ready", "1");
-    var src = new URL(root.getAttribute("data-src") || "directory.json", location.href);
-    fetch(src.href, { credentials: "same-origin" }).then(function (r) {
-      if (!r.ok) throw new Error("HTTP " + r.status);
-      return r.json();
-    }).then(function (data) {
+    var loaded = window.kbgenDirectory ? Promise.resolve(window.kbgenDirectory) : null;
+    if (!loaded && location.protocol === "file:") {
+      loaded = Promise.reject(new Error("this page is opened from disk; serve the site over HTTP or build it " +
+        "with kbgen build --offline"));
+    }
+    if (!loaded) {
+      var src = new URL(root.getAttribute("data-src") || "directory.json", location.href);
+      loaded = fetch(src.href, { credentials: "same-origin" }).then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      });
+    }
+    loaded.then(function (data) {
       var d = decode(data);
       find(root, d);
       browse(root, d);

@@ -1,0 +1,109 @@
+"""Did the render stage's inputs change since the last build? A digest and a manifest say.
+
+A build with nothing changed re-renders nothing: the render stage's inputs (published
+sessions with their transcripts and enrichment, the roster, hints, statuses, settings) and
+kbgen's own code are reduced to one digest. When it equals the digest of the last build and
+kbgen's folders in the docs dir are exactly as that build left them (same files, sizes and
+modification times), rendering is skipped and MkDocs builds from the pages already there.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from .models import Transcript
+
+_CODE: list[str] = []
+
+
+def code_digest() -> str:
+    """kbgen's own code, templates and assets: another version renders again."""
+    if not _CODE:
+        here = Path(__file__).parent
+        files = sorted(p for p in here.rglob("*") if p.is_file() and p.suffix in (".py", ".j2", ".css", ".js"))
+        h = hashlib.sha256()
+        for f in files:
+            h.update(f.relative_to(here).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+        _CODE.append(h.hexdigest())
+    return _CODE[0]
+
+
+def _canon(obj):
+    """A JSON-able form of ``obj`` that is the same in every process (sets sorted, no ids)."""
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return obj
+    if isinstance(obj, Transcript):
+        from .knowledge import transcript_digest
+
+        return ["Transcript", transcript_digest(obj), list(obj.notes), obj.engine, obj.model]
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return [type(obj).__name__, {f.name: _canon(getattr(obj, f.name)) for f in dataclasses.fields(obj)}]
+    if hasattr(obj, "model_dump"):  # pydantic settings
+        return [type(obj).__name__, _canon(obj.model_dump(mode="json"))]
+    if isinstance(obj, dict):
+        return sorted(([_canon(k), _canon(v)] for k, v in obj.items()), key=json.dumps)
+    if isinstance(obj, (set, frozenset)):
+        return sorted((_canon(x) for x in obj), key=json.dumps)
+    if isinstance(obj, (list, tuple)):
+        return [_canon(x) for x in obj]
+    if isinstance(obj, (Path, dt.date, dt.datetime, dt.time)):
+        return str(obj)
+    if isinstance(obj, enum.Enum):
+        return _canon(obj.value)
+    if isinstance(obj, re.Pattern):
+        return ["re", obj.pattern, obj.flags]
+    if hasattr(obj, "__dict__"):
+        return [type(obj).__name__, _canon(vars(obj))]
+    if hasattr(obj, "__slots__"):
+        return [type(obj).__name__, {k: _canon(getattr(obj, k)) for k in obj.__slots__ if hasattr(obj, k)}]
+    raise TypeError(f"cannot fingerprint a {type(obj).__name__}")
+
+
+def fingerprint(inputs: object) -> str:
+    data = json.dumps([code_digest(), _canon(inputs)], separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def manifest(folders: Iterable[Path]) -> dict[str, list[int]]:
+    """Every file under ``folders``: path -> [size, mtime in ns]."""
+    out: dict[str, list[int]] = {}
+    for folder in folders:
+        for base, _, files in os.walk(folder):
+            for name in files:
+                p = os.path.join(base, name)
+                st = os.stat(p)
+                out[p] = [st.st_size, st.st_mtime_ns]
+    return out
+
+
+class RenderState:
+    """The last render's digest and manifest, in ``cache_dir/render-state.json``."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+
+    def unchanged(self, digest: str, folders: Iterable[Path]) -> bool:
+        try:
+            state = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        return isinstance(state, dict) and state.get("digest") == digest and state.get("files") == manifest(folders)
+
+    def save(self, digest: str, folders: Iterable[Path]) -> None:
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".render-state-")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump({"digest": digest, "files": manifest(folders)}, f)
+        os.replace(tmp, self.file)
+
+    def forget(self) -> None:
+        self.file.unlink(missing_ok=True)

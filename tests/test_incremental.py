@@ -1,0 +1,97 @@
+"""A build with nothing changed re-renders nothing; any change to what a page shows renders again.
+
+The knowledge stage's slow steps are cached per session (kbgen.knowledge.KnowledgeCache) and the
+render stage is skipped when its inputs' digest and kbgen's folders are as the last build left
+them (kbgen.fingerprint). MkDocs and Pagefind still run, so the site is built as before.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import kbgen.enrich.chapters
+from tests.test_build import _build, _tree
+
+
+def _owned_stats(root: Path) -> dict[str, int]:
+    return {str(p): p.stat().st_mtime_ns for p in sorted((root / "site_src").rglob("*"))
+            if p.is_file() and p.relative_to(root / "site_src").parts[0] != "index.md"}
+
+
+def test_nothing_changed_renders_nothing(project_dir, monkeypatch):
+    first = _build(project_dir, audience="internal")
+    assert first.rendered and first.rendered > 5
+    pages, site = _owned_stats(project_dir), _tree(project_dir / "site")
+
+    calls = []
+    real = kbgen.enrich.chapters.chapters
+    monkeypatch.setattr(kbgen.enrich.chapters, "chapters", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    import kbgen.site.render as render
+
+    monkeypatch.setattr(render, "render_site", lambda *a, **kw: (_ for _ in ()).throw(AssertionError("rendered")))
+    again = _build(project_dir, audience="internal")
+    assert again.rendered == 0 and calls == []
+    assert _owned_stats(project_dir) == pages  # not one page rewritten
+    assert _tree(project_dir / "site") == site  # and the site is the same
+
+
+def test_a_change_renders_again(project_dir):
+    _build(project_dir)
+    sidecar = project_dir / "recordings" / "pub.yml"
+    sidecar.write_text(sidecar.read_text().replace("Negotiating an offer", "Negotiating a better offer"))
+    report = _build(project_dir)
+    assert report.rendered
+    assert "Negotiating a better offer" in (project_dir / "site" / "sessions" / "pub" / "index.html").read_text()
+
+
+def test_a_touched_page_renders_again(project_dir):
+    _build(project_dir)
+    page = project_dir / "site_src" / "sessions" / "pub.md"
+    page.write_text("# tampered\n")
+    report = _build(project_dir)
+    assert report.rendered and "tampered" not in page.read_text()
+    # A file dropped into a kbgen folder would be published as it is: it goes.
+    stray = project_dir / "site_src" / "sessions" / "stray.md"
+    stray.write_text("# stray\n")
+    assert _build(project_dir).rendered and not stray.exists()
+
+
+def test_another_audience_renders_again(project_dir):
+    _build(project_dir, audience="internal")
+    assert _build(project_dir, audience="public").rendered
+    assert not (project_dir / "site_src" / "sessions" / "team.md").exists()
+    assert _build(project_dir, audience="public").rendered == 0
+
+
+def test_knowledge_cache_hits_in_a_fresh_process(project_dir):
+    """The digests are the same in another process (no hash-seed-dependent order in them)."""
+    _build(project_dir)
+    code = ("import sys; sys.path.insert(0, %r); from tests.test_build import _build; from pathlib import Path;"
+            "print('RENDERED', _build(Path(%r)).rendered)") % (str(Path(__file__).parent.parent), str(project_dir))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONHASHSEED": "12345"})
+    assert "RENDERED 0" in out.stdout
+
+
+def test_knowledge_steps_are_cached(project_dir, monkeypatch):
+    from kbgen.config import load_project
+    from kbgen.knowledge import build_docs
+    from kbgen.pipeline import load_inputs
+    from tests.conftest import FakeEngine
+    from tests.test_build import KEY
+
+    project = load_project(project_dir)
+    _build(project_dir)
+    mentors, sessions = load_inputs(project)
+    from kbgen.pipeline import transcribe
+
+    kept = [s for s in sessions if s.visibility == "public"]
+    transcripts = transcribe(project, kept, engine_factory=FakeEngine, key=KEY)
+    lines: list[str] = []
+    docs, _ = build_docs(project.config, kept, transcripts, mentors, lines.append, cache_dir=project.cache_dir)
+    assert any("0 step(s) computed" in x for x in lines), lines
+    fresh, _ = build_docs(project.config, kept, transcripts, mentors)
+    assert [d.enrichment for d in docs] == [d.enrichment for d in fresh]
