@@ -270,7 +270,7 @@ def main() -> None:
 
 
 def _kbgen_share(timings: dict) -> tuple[float, float]:
-    own = sum(timings.get(k, 0.0) for k in ("ingest", "transcribe", "enrich", "render"))
+    own = sum(timings.get(k, 0.0) for k in ("ingest", "transcribe", "enrich", "render", "site checks"))
     return own, own / timings["total"]
 
 

@@ -415,8 +415,10 @@ def _stable_pagefind_meta(bundle: Path) -> None:
 def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = True,
                  echo: Callable[[str], None] | None = None, audience: str = "public",
                  search_docs: Path | None = None, offline: bool = False,
-                 allowed_hosts: Sequence[str] = ()) -> None:
+                 allowed_hosts: Sequence[str] = ()) -> dict[str, float]:
     """Build with MkDocs into a temporary folder, then swap it in as ``site_dir``.
+
+    Returns the seconds spent in MkDocs, in Pagefind and in kbgen's checks of the output.
 
     A failed build leaves the previous ``site_dir`` exactly as it was. An existing
     ``site_dir`` is only replaced when kbgen built it (it holds the marker file). So does a site
@@ -424,11 +426,16 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
     ``offline``: a site that works opened from disk (no directory URLs, Material's offline
     plugin, no Pagefind index: transcript search needs HTTP).
     """
+    import time
+
     from mkdocs import exceptions
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     from . import privacy
+
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
 
     raw = info.raw
     try:
@@ -484,19 +491,27 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
                 raise BuildError(
                     f"MkDocs build failed: {exc}\n{details}\nThe previous {rel(site_dir, root)}/{before} is unchanged."
                 ) from None
+        timings["mkdocs"] = time.perf_counter() - started
+        started = time.perf_counter()
         material_titles_and_summaries(tmp, {p.relative_to(search_docs).as_posix()
                                              for p in search_docs.rglob("*.html")} if search_docs else set())
         if _offline_active(cfg):
             _finish_offline(tmp)
+        timings["site checks"] = time.perf_counter() - started
         if not offline:  # Pagefind's script fetches its index: no use from file://
+            started = time.perf_counter()
             pagefind_index(tmp, search_docs,
                            language=str((cfg["theme"].get("language") if cfg["theme"] else None) or "en"),
                            shown=rel(site_dir, root) + "/" + before)
+            timings["pagefind"] = time.perf_counter() - started
+        started = time.perf_counter()
         found = privacy.blocked(privacy.scan_site(tmp), allowed)
         if found:
             raise BuildError(privacy.report(found, f"{rel(site_dir, root)}/{before}"))
         (tmp / MARKER).write_text(json.dumps({"audience": audience}) + "\n", encoding="utf-8")
         tmp.chmod(0o755)  # mkdtemp makes it 0700; a web server under another user must read it
         replace_dir(tmp, site_dir)
+        timings["site checks"] += time.perf_counter() - started
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    return timings
