@@ -151,6 +151,8 @@ class LearningPathsConfig(_Strict):
     derive: bool = Field(True, description="Derive a path for every topic with at least min_sessions "
                          "published sessions (and no configured path).")
     min_sessions: int = Field(3, ge=2, le=100, description="Published sessions a topic needs for a derived path.")
+    max_steps: int = Field(8, ge=2, le=50, description="Sessions in a derived path at most: those most about "
+                           "the topic (tagged in the sidecar first, then by topic score).")
     paths: list[PathDef] = Field(default_factory=list, description="Configured paths, listed first.")
 
     @field_validator("paths")

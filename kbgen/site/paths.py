@@ -6,8 +6,9 @@ is not there, so its id, title and place in the path never reach a page (steps a
 among the published ones). A path left with fewer than 2 steps is not rendered.
 
 Derived paths: one per topic with at least ``min_sessions`` published sessions and no
-configured path about it. Order: level (beginner, then intermediate, then advanced; a session
-with no level counts as intermediate), then date (oldest first), then id.
+configured path about it, of the ``max_steps`` sessions most about the topic. Order: level
+(beginner, then intermediate, then advanced; a session with no level counts as intermediate),
+then date (oldest first), then id.
 """
 
 from __future__ import annotations
@@ -67,6 +68,17 @@ def derived_order(docs: Sequence[SessionDoc]) -> list[SessionDoc]:
     return sorted(docs, key=lambda d: (level_rank(d.session.level), d.session.date, d.session.id))
 
 
+def _most_about(topic, docs: Sequence[SessionDoc], find_topic: Callable, most: int) -> list[SessionDoc]:
+    """The ``most`` sessions most about ``topic``: tagged so in the sidecar first, then by the
+    topic's score in what was said, then newest first (a derived path stays short at any size)."""
+    def rank(d: SessionDoc):
+        tagged = any(find_topic(term) is topic for term in d.session.topics)
+        score = max((tag.score for tag in d.enrichment.topics if find_topic(tag.label, tag.id) is topic), default=0.0)
+        return (not tagged, -score, -d.session.date.toordinal(), d.session.id)
+
+    return sorted(docs, key=rank)[:most]
+
+
 def learning_paths(docs: Sequence[SessionDoc], topics: Mapping[str, object], find_topic: Callable, config,
                    echo: Callable[[str], None] | None = None) -> list[LearningPath]:
     """The paths of this build: configured ones (in config order), then derived ones (by topic slug)."""
@@ -98,7 +110,7 @@ def learning_paths(docs: Sequence[SessionDoc], topics: Mapping[str, object], fin
             pid = f"{slug}-topic" if n == 2 else f"{slug}-topic-{n - 1}"
         taken.add(pid)
         steps = []
-        for d in derived_order(topic.sessions):
+        for d in derived_order(_most_about(topic, topic.sessions, find_topic, config.max_steps)):
             tagged = next((term for term in d.session.topics if find_topic(term) is topic), "")
             evidence = next((tag.evidence[0] for tag in d.enrichment.topics
                              if tag.evidence and find_topic(tag.label, tag.id) is topic), None)
