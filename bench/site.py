@@ -22,7 +22,7 @@ Builds, each in a fresh process (peak memory is the child's):
 - first: knowledge stage computed (for the distinct transcripts), every page rendered;
 - full render: the render stage's state removed, so every page is rendered again from cached
   transcripts and knowledge (what a template or setting change costs): the main figure;
-- nothing changed: kbgen's own stages should render nothing.
+- nothing changed: kbgen's knowledge and render stages should compute and render nothing.
 
 Measured: time per stage, peak memory, bytes per built page (session pages and the rest), the
 size of Material's search index (titles and summaries) and, in Debian's chromium through
@@ -214,8 +214,14 @@ def query_bytes(site: Path, queries=QUERIES) -> dict:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium",
                                         args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
             page = browser.new_page()
-            page.on("response", lambda r: fetched.append((r.url, len(r.body()))) if "/pagefind/" in r.url
-                    and r.status == 200 else None)
+            def seen(r) -> None:
+                if "/pagefind/" in r.url and r.status == 200:
+                    try:
+                        fetched.append((r.url, len(r.body())))
+                    except Exception:  # noqa: BLE001 - a response still arriving as the browser closes
+                        pass
+
+            page.on("response", seen)
             page.goto(base + "/sessions/search/")
             page.wait_for_selector("#kb-search input")
             page.wait_for_load_state("networkidle")

@@ -1,6 +1,10 @@
 """Did the render stage's inputs change since the last build? A digest and a manifest say.
 
-A build with nothing changed re-renders nothing: the render stage's inputs (published
+A build with nothing changed computes and renders nothing: the build's inputs (the published
+sessions, their transcripts, the roster, kbgen.yml, the build date, mkdocs.yml's bits kbgen
+uses) are reduced to one digest; when it equals the last build's and kbgen's folders are as
+that build left them, the knowledge and render stages are skipped. Otherwise the render stage's
+inputs (published
 sessions with their transcripts and enrichment, the roster, hints, statuses, settings) and
 kbgen's own code are reduced to one digest. When it equals the digest of the last build and
 kbgen's folders in the docs dir are exactly as that build left them (same files, sizes and
@@ -91,18 +95,24 @@ class RenderState:
     def __init__(self, file: Path) -> None:
         self.file = file
 
-    def unchanged(self, digest: str, folders: Iterable[Path]) -> bool:
+    def _read(self) -> dict:
         try:
             state = json.loads(self.file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return False
-        return isinstance(state, dict) and state.get("digest") == digest and state.get("files") == manifest(folders)
+            return {}
+        return state if isinstance(state, dict) else {}
 
-    def save(self, digest: str, folders: Iterable[Path]) -> None:
+    def unchanged(self, digest: str, folders: Iterable[Path], kind: str = "digest") -> bool:
+        """The last build had this ``digest`` (of its render inputs, or with ``kind="inputs"`` of
+        the build's own inputs) and left the folders as they are now."""
+        state = self._read()
+        return bool(state) and state.get(kind) == digest and state.get("files") == manifest(folders)
+
+    def save(self, digest: str, folders: Iterable[Path], inputs: str = "") -> None:
         self.file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".render-state-")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"digest": digest, "files": manifest(folders)}, f)
+            json.dump({"digest": digest, "inputs": inputs, "files": manifest(folders)}, f)
         os.replace(tmp, self.file)
 
     def forget(self) -> None:

@@ -183,49 +183,58 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
     report.timings["transcribe"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    docs, taxonomy = build_docs(project.config, kept, transcripts, mentors, echo, cache_dir=project.cache_dir)
-    dc = project.config.directory
-    hints = similar_mentors(mentors, dc.similar_mentors)
-    outside = outside_view(mentors, dc.similar_mentors)
-    pairs = reciprocal_pairs(mentors)
-    today = build_date()
-    last: dict[str, object] = {}
-    for s in kept:  # only this audience's sessions: a private date never shows through
-        for mid in s.mentors:
-            last[mid] = max(last.get(mid, s.date), s.date)
-    statuses = {m.id: mentor_status(m, last.get(m.id), today, dc.inactive_after_days) for m in mentors}
-    report.timings["enrich"] = time.perf_counter() - t
-
-    t = time.perf_counter()
     from pathlib import Path
 
     project.cache_dir.mkdir(parents=True, exist_ok=True)
     search_docs = project.cache_dir / "search-docs"
-    render_args = dict(
-        docs=docs, mentors=mentors, hints=hints, directory_urls=info.directory_urls, taxonomy=taxonomy,
-        statuses=statuses, outside=outside, reciprocal=pairs, page_size=project.config.sessions_per_page,
-        site_name=str(info.raw.get("site_name") or "Mentoring sessions"),
-        site_url=str(info.raw["site_url"]) if info.raw.get("site_url") else None,
-        learning_paths=project.config.learning_paths, offline=offline)
     owned = [info.docs_dir / name for name in OWNED] + [search_docs]
     state = RenderState(project.cache_dir / "render-state.json")
-    digest = fingerprint([audience, str(info.docs_dir), render_args])
-    if state.unchanged(digest, owned):
+    site_name = str(info.raw.get("site_name") or "Mentoring sessions")
+    site_url = str(info.raw["site_url"]) if info.raw.get("site_url") else None
+    today = build_date()
+    # Everything the knowledge and render stages read (kbgen's code is in every fingerprint).
+    inputs = fingerprint([audience, str(info.docs_dir), project.config, kept, transcripts, mentors, today,
+                          info.directory_urls, site_name, site_url, offline])
+    if state.unchanged(inputs, owned, kind="inputs"):
         report.rendered = 0
-        echo("render: nothing changed since the last build; no page rendered")
+        report.timings["enrich"] = time.perf_counter() - t
+        t = time.perf_counter()
+        echo("knowledge, render: nothing changed since the last build; nothing computed or rendered")
     else:
-        state.forget()  # until the swap below is complete, the folders match no digest
-        stage = tempfile.mkdtemp(dir=project.cache_dir, prefix="render-")
-        try:
-            report.rendered = len(render_site(Path(stage), echo=echo, **render_args))
-            swap_owned(Path(stage), info.docs_dir)
-            if (Path(stage) / SEARCH_DOCS).is_dir():
-                replace_dir(Path(stage) / SEARCH_DOCS, search_docs)
-            else:
-                shutil.rmtree(search_docs, ignore_errors=True)
-        finally:
-            shutil.rmtree(stage, ignore_errors=True)
-        state.save(digest, owned)
+        docs, taxonomy = build_docs(project.config, kept, transcripts, mentors, echo, cache_dir=project.cache_dir)
+        dc = project.config.directory
+        hints = similar_mentors(mentors, dc.similar_mentors)
+        outside = outside_view(mentors, dc.similar_mentors)
+        pairs = reciprocal_pairs(mentors)
+        last: dict[str, object] = {}
+        for s in kept:  # only this audience's sessions: a private date never shows through
+            for mid in s.mentors:
+                last[mid] = max(last.get(mid, s.date), s.date)
+        statuses = {m.id: mentor_status(m, last.get(m.id), today, dc.inactive_after_days) for m in mentors}
+        report.timings["enrich"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        render_args = dict(
+            docs=docs, mentors=mentors, hints=hints, directory_urls=info.directory_urls, taxonomy=taxonomy,
+            statuses=statuses, outside=outside, reciprocal=pairs, page_size=project.config.sessions_per_page,
+            site_name=site_name, site_url=site_url, learning_paths=project.config.learning_paths, offline=offline)
+        digest = fingerprint([audience, str(info.docs_dir), render_args])
+        if state.unchanged(digest, owned):
+            report.rendered = 0
+            echo("render: nothing changed since the last build; no page rendered")
+        else:
+            state.forget()  # until the swap below is complete, the folders match no digest
+            stage = tempfile.mkdtemp(dir=project.cache_dir, prefix="render-")
+            try:
+                report.rendered = len(render_site(Path(stage), echo=echo, **render_args))
+                swap_owned(Path(stage), info.docs_dir)
+                if (Path(stage) / SEARCH_DOCS).is_dir():
+                    replace_dir(Path(stage) / SEARCH_DOCS, search_docs)
+                else:
+                    shutil.rmtree(search_docs, ignore_errors=True)
+            finally:
+                shutil.rmtree(stage, ignore_errors=True)
+        state.save(digest, owned, inputs)
     report.timings["render"] = time.perf_counter() - t
 
     t = time.perf_counter()

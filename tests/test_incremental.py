@@ -32,6 +32,10 @@ def test_nothing_changed_renders_nothing(project_dir, monkeypatch):
     import kbgen.site.render as render
 
     monkeypatch.setattr(render, "render_site", lambda *a, **kw: (_ for _ in ()).throw(AssertionError("rendered")))
+    import kbgen.knowledge as knowledge
+
+    monkeypatch.setattr(knowledge, "build_docs", lambda *a, **kw: (_ for _ in ()).throw(
+        AssertionError("knowledge stage ran")))
     again = _build(project_dir, audience="internal")
     assert again.rendered == 0 and calls == []
     assert _owned_stats(project_dir) == pages  # not one page rewritten
@@ -95,3 +99,34 @@ def test_knowledge_steps_are_cached(project_dir, monkeypatch):
     assert any("0 step(s) computed" in x for x in lines), lines
     fresh, _ = build_docs(project.config, kept, transcripts, mentors)
     assert [d.enrichment for d in docs] == [d.enrichment for d in fresh]
+
+
+def test_another_build_date_renders_again(project_dir, monkeypatch):
+    """Mentor status depends on the build date: years later the mentors are shown as not active."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")  # 2026
+    _build(project_dir)
+    assert _build(project_dir).rendered == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1900000000")  # 2030
+    assert _build(project_dir).rendered
+    assert "not active" in "".join(p.read_text() for p in (project_dir / "site_src" / "mentors").glob("*.md")).lower()
+
+
+def test_a_setting_no_page_shows_computes_from_the_cache_and_renders_nothing(project_dir):
+    """The build's inputs changed (kbgen.yml), so the knowledge stage runs, from its cache; the
+    pages it would render are the same as the last build's, so nothing is rendered."""
+    from kbgen.config import load_project
+    from kbgen.pipeline import build
+    from tests.conftest import FakeEngine
+    from tests.test_build import KEY
+
+    _build(project_dir)
+    (project_dir / "kbgen.yml").write_text("transcribe:\n  jobs: 2\n")
+    lines: list[str] = []
+    report = build(load_project(project_dir), engine_factory=FakeEngine, key=KEY, echo=lines.append)
+    assert report.rendered == 0
+    assert any("0 step(s) computed" in x for x in lines), lines
+    # Without the state file, every page is rendered again (the knowledge still from its cache).
+    (project_dir / ".kbgen" / "render-state.json").unlink()
+    lines.clear()
+    report = build(load_project(project_dir), engine_factory=FakeEngine, key=KEY, echo=lines.append)
+    assert report.rendered and any("0 step(s) computed" in x for x in lines)
