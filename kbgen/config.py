@@ -192,7 +192,8 @@ class KbgenConfig(_Strict):
     mkdocs_config: str = Field("mkdocs.yml", description="The MkDocs configuration to build with.")
     site_dir: str = Field("site", description="Where the built site is written.")
     cache_dir: str = Field(".kbgen", description="Transcript cache and build scratch space.")
-    sessions_per_page: int = Field(50, ge=5, le=1000, description="Sessions listed on each page of the sessions index.")
+    sessions_per_page: int = Field(50, ge=5, le=1000, description="Sessions listed on each page of the sessions index, "
+                                   "and on a topic's or mentor's page before its older sessions go to further pages.")
     allowed_hosts: list[Host] = Field(
         default_factory=list,
         description="Hosts other than the site's own that pages may load from, e.g. an intranet CDN "

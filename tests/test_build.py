@@ -307,6 +307,20 @@ def test_paginated_index_year_pages_and_an_atom_feed_of_this_audience(canary_pro
     for marker in (CANARY_INTERNAL, CANARY_PRIVATE, CANARY_NOCONSENT):
         assert marker not in text
     assert feed.findtext("a:updated", namespaces=ns) == "2026-07-10T00:00:00Z"  # newest session: deterministic
+    # Topic and mentor pages stay small too: the newest 5 sessions, the rest on their own pages.
+    topic = (canary_project / "site" / "topics" / "negotiation" / "index.html").read_text()
+    import re
+
+    def listed(html: str) -> int:
+        return len(re.findall(r'href="(?:\.\./)+sessions/(?:pub|extra-\d)/"', html))
+
+    assert listed(topic) == 5 and "newest 5 of 8" in topic and 'href="page-2/"' in topic
+    more = (canary_project / "site" / "topics" / "negotiation" / "page-2" / "index.html").read_text()
+    assert "Sessions 6 to 8 of 8" in more and listed(more) == 3
+    assert 'href="../"' in more  # back to the topic page
+    mentor = (canary_project / "site" / "mentors" / "ana" / "index.html").read_text()
+    assert "newest 5 of 8" in mentor and listed(mentor) == 5
+    assert (canary_project / "site" / "mentors" / "ana" / "page-2" / "index.html").is_file()
 
 
 def test_same_inputs_give_the_same_bytes(project_dir, monkeypatch):

@@ -147,6 +147,25 @@ def _session_indexes(env, write, docs, by_id, page_size: int) -> None:
             mentor_names=names))
 
 
+def _more_pages(env, write, folder: str, name: str, heading: str, docs: Sequence[SessionDoc],
+                page_size: int) -> str:
+    """The sessions of a topic or mentor beyond the first ``page_size``, on pages
+    ``folder/name/page-N.md`` (newest first), so the page itself stays small at any size.
+    Returns the link from ``folder/name.md`` to page 2, or "" when one page holds them all."""
+    chunks = [docs[i : i + page_size] for i in range(0, len(docs), page_size)]
+    if len(chunks) <= 1:
+        return ""
+    template = env.get_template("more_sessions.md.j2")
+    for n in range(2, len(chunks) + 1):
+        write(f"{folder}/{name}/page-{n}.md", template.render(
+            front_matter=_front_matter(f"{heading}, page {n}"), heading=heading, docs=chunks[n - 1], page=n,
+            pages=len(chunks), total=len(docs), first=(n - 1) * page_size + 1,
+            last=(n - 1) * page_size + len(chunks[n - 1]), up=Markup("../../"),
+            prev=f"../{name}.md" if n == 2 else f"page-{n - 1}.md",
+            next=f"page-{n + 1}.md" if n < len(chunks) else ""))
+    return f"{name}/page-2.md"
+
+
 def atom_feed(docs: Sequence[SessionDoc], site_name: str, site_url: str | None, directory_urls: bool,
               limit: int = 50, names: Mapping[str, str] | None = None) -> str:
     """An Atom feed of the newest published sessions (only this audience's, like every page).
@@ -436,7 +455,9 @@ def render_site(
                 capacity_text=f"{m.capacity} mentee{'s' if m.capacity != 1 else ''}",
                 contact=contact,
                 contact_text=contact.removeprefix("mailto:") if contact else "",
-                sessions=their,
+                sessions=their[:page_size],
+                total_sessions=len(their),
+                more_sessions=_more_pages(env, write, "mentors", m.id, f"Sessions with {m.name}", their, page_size),
                 hints=pairs,
                 status=(statuses or {}).get(m.id),
                 photo=photo,
@@ -474,6 +495,9 @@ def render_site(
                 offers_on.setdefault(t.slug, []).append((m, o))
     for t in topics.values():
         write(f"topics/{t.slug}.md", page.render(front_matter=_front_matter(t.label), t=t,
+                                                 shown=t.sessions[:page_size],
+                                                 more=_more_pages(env, write, "topics", t.slug,
+                                                                  f"Sessions on {t.label}", t.sessions, page_size),
                                                  offers=offers_on.get(t.slug, []),
                                                  paths=[p for p in paths if p.topic is t]))
     write("topics/index.md", env.get_template("topics_index.md.j2").render(topics=list(topics.values())))
