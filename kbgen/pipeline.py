@@ -227,7 +227,7 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
             stage = tempfile.mkdtemp(dir=project.cache_dir, prefix="render-")
             try:
                 report.rendered = len(render_site(Path(stage), echo=echo, **render_args))
-                swap_owned(Path(stage), info.docs_dir)
+                swap_owned(Path(stage), info.docs_dir, project.root)
                 if (Path(stage) / SEARCH_DOCS).is_dir():
                     replace_dir(Path(stage) / SEARCH_DOCS, search_docs)
                 else:

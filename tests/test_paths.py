@@ -258,7 +258,7 @@ def test_derived_path_order_reasons_and_topic_links(tmp_path):
 def test_derived_paths_off(tmp_path):
     root = _project(tmp_path / "kb", config="learning_paths:\n  derive: false\n")
     _build(root)
-    assert sorted(p.name for p in (root / "site_src" / "paths").iterdir()) == ["index.md"]
+    assert sorted(p.name for p in (root / "site_src" / "paths").glob("*.md")) == ["index.md"]
     assert "No learning paths yet." in (root / "site_src" / "paths" / "index.md").read_text()
     assert "## Learning paths" not in (root / "site_src" / "topics" / "negotiation.md").read_text()
     assert "in the learning path" not in (root / "site_src" / "sessions" / "basics.md").read_text()
@@ -330,3 +330,22 @@ def test_bad_level_names_the_sidecar_line_and_field(tmp_path):
         load_inputs(load_project(root))
     assert "recordings/basics.yml: line 7, field 'level': 'expert' is not one of beginner, intermediate, " \
            "advanced" in str(exc.value)
+
+
+def test_a_hand_written_paths_folder_is_never_replaced(project_dir):
+    """kbgen took the paths/ folder over in a later version: someone's own pages there stay."""
+    from kbgen.errors import BuildError
+
+    mine = project_dir / "site_src" / "paths" / "my-notes.md"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("# My own paths page\n")
+    before = {p.name for p in (project_dir / "site_src").iterdir()}
+    with pytest.raises(BuildError, match="site_src/paths/: kbgen writes its paths pages"):
+        _build(project_dir)
+    assert mine.read_text() == "# My own paths page\n"
+    assert {p.name for p in (project_dir / "site_src").iterdir()} == before  # nothing half-swapped
+    mine.rename(project_dir / "site_src" / "my-notes.md")
+    _build(project_dir)
+    assert (project_dir / "site_src" / "paths" / ".kbgen-owned").is_file()
+    _build(project_dir, audience="internal")  # kbgen's own folder is replaced as usual
+    assert not list((project_dir / "site").rglob(".kbgen-owned"))  # MkDocs leaves hidden files out

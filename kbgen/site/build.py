@@ -21,7 +21,7 @@ import yaml
 
 from ..errors import BuildError, ConfigError, rel
 from ..fsutil import replace_dir
-from .render import ASSETS, INDEX_PAGES, OWNED
+from .render import ASSETS, INDEX_PAGES, MARKED, OWNED, OWNED_MARKER
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -192,15 +192,29 @@ def site_audience(site_dir: Path) -> str | None:
         return None
 
 
-def swap_owned(stage: Path, docs_dir: Path) -> None:
-    """Replace kbgen's folders in ``docs_dir`` with those in ``stage`` (stale files go)."""
+def swap_owned(stage: Path, docs_dir: Path, root: Path | None = None) -> None:
+    """Replace kbgen's folders in ``docs_dir`` with those in ``stage`` (stale files go).
+
+    Every folder is checked before any is replaced: a folder kbgen took over in a later version
+    (``MARKED``) that lacks kbgen's marker holds someone's own pages, and is never replaced.
+    """
     docs_dir.mkdir(parents=True, exist_ok=True)
+    for name in OWNED:
+        target = docs_dir / name
+        shown = rel(target, root) if root is not None else str(target)
+        if target.is_symlink():
+            raise BuildError(f"{shown}: is a symbolic link; kbgen owns this folder, remove the link")
+        if target.exists() and not target.is_dir():
+            raise BuildError(f"{shown}: is a file, but kbgen writes a folder of that name on every build; "
+                             "rename or move the file")
+        if name in MARKED and target.is_dir() and not (target / OWNED_MARKER).exists() and any(target.iterdir()):
+            raise BuildError(f"{shown}/: kbgen writes its {name} pages into this folder and replaces it on every "
+                             "build, but it holds files kbgen did not write; move them to a folder of another "
+                             "name and build again (nothing was changed)")
     trash = Path(tempfile.mkdtemp(dir=stage.parent, prefix="trash-"))
     try:
         for name in OWNED:
             target = docs_dir / name
-            if target.is_symlink():
-                raise BuildError(f"{target}: is a symbolic link; kbgen owns this folder, remove the link")
             if target.exists():
                 os.replace(target, trash / name)
             if (stage / name).exists():

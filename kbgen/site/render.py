@@ -22,6 +22,10 @@ from .text import h, md, safe_url, timestamp
 
 #: Folders of the docs dir that kbgen owns: rewritten on every build, stale files removed.
 OWNED = ("sessions", "mentors", "topics", "media", "kbgen-assets", "paths")
+#: Written into each owned folder. Folders kbgen took over in a later version (MARKED) are only
+#: replaced when they carry it, so a hand-written folder of that name is never lost.
+OWNED_MARKER = ".kbgen-owned"
+MARKED = ("paths",)
 ASSETS = ("kbgen.css", "kbgen.js", "directory.js")
 INDEX_PAGES = (("Sessions", "sessions/index.md"), ("Mentors", "mentors/index.md"), ("Topics", "topics/index.md"),
                ("Learning paths", "paths/index.md"))
@@ -503,6 +507,9 @@ def render_site(
     write("topics/index.md", env.get_template("topics_index.md.j2").render(topics=list(topics.values())))
 
     learning.write_path_pages(env, write, paths, learning_paths, _front_matter)
+
+    for name in OWNED:
+        write(f"{name}/{OWNED_MARKER}", "kbgen owns this folder: it is written again on every build.\n")
 
     # Assets.
     assets = Path(__file__).parent / "assets"
