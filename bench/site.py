@@ -191,7 +191,7 @@ def page_sizes(site: Path) -> dict:
 
 
 def query_bytes(site: Path, queries=QUERIES) -> dict:
-    """Bytes fetched from pagefind/ per query, in Chromium (the first query separately)."""
+    """Bytes fetched from pagefind/ per query, in Chromium, each query from an empty cache."""
     import functools
     import threading
     from http.server import ThreadingHTTPServer
@@ -209,11 +209,12 @@ def query_bytes(site: Path, queries=QUERIES) -> dict:
     base = f"http://127.0.0.1:{server.server_address[1]}"
     fetched: list[tuple[str, int]] = []
     per_query: list[tuple[str, int, int, int]] = []
+    ui = 0
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium",
                                         args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            page = browser.new_page()
+
             def seen(r) -> None:
                 if "/pagefind/" in r.url and r.status == 200:
                     try:
@@ -221,21 +222,26 @@ def query_bytes(site: Path, queries=QUERIES) -> dict:
                     except Exception:  # noqa: BLE001 - a response still arriving as the browser closes
                         pass
 
-            page.on("response", seen)
-            page.goto(base + "/sessions/search/")
-            page.wait_for_selector("#kb-search input")
-            page.wait_for_load_state("networkidle")
-            ui = sum(n for _, n in fetched)
+            # Each query in a fresh browser context (empty cache): what one visitor's query costs.
             for q in queries:
+                context = browser.new_context()
+                page = context.new_page()
+                page.on("response", seen)
+                fetched.clear()
+                page.goto(base + "/sessions/search/")
+                page.wait_for_selector("#kb-search input")
+                page.wait_for_load_state("networkidle")
+                ui = sum(n for _, n in fetched)
                 fetched.clear()
                 page.fill("#kb-search input", q)
                 page.wait_for_selector(".pagefind-ui__result, .pagefind-ui__message")
                 page.wait_for_load_state("networkidle")
                 page.wait_for_timeout(300)
-                # Pagefind's library (its JS, worker and WebAssembly: fetched once, cacheable, the same
-                # at any size) apart from the index data the query itself needed.
+                # Pagefind's library (its JS, worker and WebAssembly: the same at any size, cacheable)
+                # apart from the index data the query itself needed.
                 library = sum(n for url, n in fetched if not url.split("?")[0].endswith(LIBRARY_DATA))
                 per_query.append((q, sum(n for _, n in fetched) - library, library, len(fetched)))
+                context.close()
             browser.close()
     finally:
         server.shutdown()
@@ -299,7 +305,7 @@ def _row_text(n, prime_s, first, again, sizes, queries) -> str:
         lines.append(f"Pagefind UI load: {queries['ui'] / 1024:.0f} KiB")
         for q, data, library, count in queries["queries"]:
             lines.append(f"  query {q!r}: {data / 1024:.0f} KiB of index data"
-                         + (f" + {library / 1024:.0f} KiB of Pagefind's library (first query)" if library else "")
+                         + f" + {library / 1024:.0f} KiB of Pagefind's library"
                          + f", {count} files")
     return "\n".join(lines)
 
@@ -319,10 +325,10 @@ def _summary(rows) -> str:
                    f"{again['timings']['total'] / first['timings']['total']:.2f}")
         if queries:
             worst = max(data for _, data, _, _ in queries["queries"])
-            first = sum(queries["queries"][0][1:3])
+            worst_all = max(data + library for _, data, library, _ in queries["queries"])
             out.append(f"  largest query {worst / 1000:.0f} KB of index data (target at 1,000: <= 300 KB: "
-                       f"{'met' if worst <= 300_000 else 'MISSED'}); the first query with the library "
-                       f"{first / 1000:.0f} KB")
+                       f"{'met' if worst <= 300_000 else 'MISSED'}); with Pagefind's library (uncompressed "
+                       f"here, the same at any size) at most {worst_all / 1000:.0f} KB")
     by_n = {n: first["timings"]["total"] for n, _, first, *_ in rows}
     if 1000 in by_n and 3000 in by_n:
         r = by_n[3000] / by_n[1000]
