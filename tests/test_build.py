@@ -298,6 +298,10 @@ def test_paginated_index_year_pages_and_an_atom_feed_of_this_audience(canary_pro
     first = (sessions / "index.html").read_text()
     assert "page 1 of 2" in first and 'href="page-2/"' in first
     assert (sessions / "year-2025" / "index.html").is_file() and (sessions / "year-2026" / "index.html").is_file()
+    # 6 sessions in 2026, 5 a page: the year has a second page, linked from its first.
+    assert 'href="../year-2026-page-2/"' in (sessions / "year-2026" / "index.html").read_text()
+    assert "page 2 of 2" in (sessions / "year-2026-page-2" / "index.html").read_text()
+    assert not (sessions / "year-2025-page-2").exists()
     feed = ET.parse(sessions / "feed.xml").getroot()
     ns = {"a": "http://www.w3.org/2005/Atom"}
     titles = [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)]

@@ -125,7 +125,7 @@ def test_mentee_name_only_with_an_anonymous_mentee(tmp_path):
     assert "recordings/b.yml: line 9, field 'mentee_name': only for `mentee: anonymous`" in info.value.format_message()
 
 
-@pytest.mark.parametrize("name", ["index", "search", "feed", "page-2", "year-2026"])
+@pytest.mark.parametrize("name", ["index", "search", "feed", "page-2", "year-2026", "year-2026-page-3"])
 def test_names_of_kbgen_pages_are_reserved(tmp_path, name):
     make_files(tmp_path, {f"recordings/{name}.yml": sidecar("Clash")})
     write_wav(tmp_path / "recordings" / f"{name}.wav", 0.2)

@@ -106,7 +106,7 @@ def discover_sessions(
         if not sid:
             problems.append(Problem(rel(sidecar, root), "", "file name gives an empty slug; use letters or digits"))
             continue
-        if sid in ("index", "search", "feed") or re.fullmatch(r"(page-\d+|year-\d+)", sid):
+        if sid in ("index", "search", "feed") or re.fullmatch(r"(page-\d+|year-\d+(-page-\d+)?)", sid):
             what = {"index": "the list of sessions", "search": "the transcript search page",
                     "feed": "the sessions feed"}.get(sid, "a page of the sessions index")
             problems.append(Problem(rel(sidecar, root), "", f"the page name '{sid}' is taken by {what}; "

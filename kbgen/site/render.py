@@ -106,9 +106,9 @@ def _topics(docs: Sequence[SessionDoc], mentors: Sequence[Mentor], taxonomy=None
         found = [get(label) for label in d.session.topics]
         found += [get(tag.label, tag.id if taxonomy is not None and tag.id in taxonomy else None)
                   for tag in d.enrichment.topics]
-        for t in found:
-            if t is not None and d not in t.sessions:
-                t.sessions.append(d)
+        # A session joins each topic once (by identity: comparing SessionDocs compares transcripts).
+        for t in dict.fromkeys(t for t in found if t is not None):
+            t.sessions.append(d)
     for m in mentors:
         for label in m.expertise:
             t = get(label)
@@ -143,12 +143,16 @@ def _session_indexes(env, write, docs, by_id, page_size: int) -> None:
             page_title="Sessions" if n == 1 else f"Sessions, page {n}", heading="Sessions", docs=chunk,
             total=len(docs), scope="", page=n, pages=len(chunks), years=years, feed="feed.xml",
             prev=file[n - 2] if n > 1 else "", next=file[n] if n < len(chunks) else "", mentor_names=names))
-    for year in years:
+    for year in years:  # paginated too: a busy year is as long as any archive
         of_year = [d for d in docs if d.session.date.year == year]
-        write(f"sessions/year-{year}.md", template.render(
-            page_title=f"Sessions of {year}", heading=f"Sessions of {year}", docs=of_year, total=len(of_year),
-            scope=f" in {year}", page=1, pages=1, years=(), feed="feed.xml", prev="", next="",
-            mentor_names=names))
+        chunks = [of_year[i : i + page_size] for i in range(0, len(of_year), page_size)]
+        file = [f"year-{year}.md"] + [f"year-{year}-page-{n}.md" for n in range(2, len(chunks) + 1)]
+        for n, chunk in enumerate(chunks, 1):
+            write(f"sessions/{file[n - 1]}", template.render(
+                page_title=f"Sessions of {year}" + (f", page {n}" if n > 1 else ""), heading=f"Sessions of {year}",
+                docs=chunk, total=len(of_year), scope=f" in {year}", page=n, pages=len(chunks), years=(),
+                feed="feed.xml", prev=file[n - 2] if n > 1 else "", next=file[n] if n < len(chunks) else "",
+                mentor_names=names))
 
 
 def _more_pages(env, write, folder: str, name: str, heading: str, docs: Sequence[SessionDoc],
