@@ -19,26 +19,35 @@ import enum
 import hashlib
 import json
 import os
+import pickle
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from .fsutil import write_atomic
 from .models import Transcript
 
-_CODE: list[str] = []
+_CODE: dict[tuple[str, ...], str] = {}
 
 
-def code_digest() -> str:
-    """kbgen's own code, templates and assets: another version renders again."""
-    if not _CODE:
+def code_digest(*parts: str) -> str:
+    """A digest of kbgen's own code, templates and assets (or of the named files and folders of
+    the package only): another version computes and renders again. Read once per process."""
+    if parts not in _CODE:
         here = Path(__file__).parent
-        files = sorted(p for p in here.rglob("*") if p.is_file() and p.suffix in (".py", ".j2", ".css", ".js"))
+        roots = [here / p for p in parts] or [here]
+        files = sorted({f for r in roots for f in ([r] if r.is_file() else r.rglob("*"))
+                        if f.is_file() and f.suffix in (".py", ".j2", ".css", ".js")})
         h = hashlib.sha256()
         for f in files:
             h.update(f.relative_to(here).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
-        _CODE.append(h.hexdigest())
-    return _CODE[0]
+        _CODE[parts] = h.hexdigest()
+    return _CODE[parts]
+
+
+def transcript_digest(t: Transcript) -> str:
+    """A digest of a transcript's content (pickled frozen dataclasses of str and float: stable)."""
+    return hashlib.sha256(pickle.dumps((t.segments, t.language, t.duration), protocol=5)).hexdigest()
 
 
 def _canon(obj):
@@ -46,8 +55,6 @@ def _canon(obj):
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return obj
     if isinstance(obj, Transcript):
-        from .knowledge import transcript_digest
-
         return ["Transcript", transcript_digest(obj), list(obj.notes), obj.engine, obj.model]
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return [type(obj).__name__, {f.name: _canon(getattr(obj, f.name)) for f in dataclasses.fields(obj)}]
@@ -94,6 +101,8 @@ class RenderState:
 
     def __init__(self, file: Path) -> None:
         self.file = file
+        self._files: dict[str, list[int]] | None = None  # the folders as they are, read once
+
 
     def _read(self) -> dict:
         try:
@@ -106,14 +115,16 @@ class RenderState:
         """The last build had this ``digest`` (of its render inputs, or with ``kind="inputs"`` of
         the build's own inputs) and left the folders as they are now."""
         state = self._read()
-        return bool(state) and state.get(kind) == digest and state.get("files") == manifest(folders)
+        if not state or state.get(kind) != digest:
+            return False
+        if self._files is None:
+            self._files = manifest(folders)
+        return state.get("files") == self._files
 
     def save(self, digest: str, folders: Iterable[Path], inputs: str = "") -> None:
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".render-state-")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"digest": digest, "inputs": inputs, "files": manifest(folders)}, f)
-        os.replace(tmp, self.file)
+        self._files = manifest(folders)
+        write_atomic(self.file, json.dumps({"digest": digest, "inputs": inputs, "files": self._files}))
 
     def forget(self) -> None:
+        self._files = None
         self.file.unlink(missing_ok=True)

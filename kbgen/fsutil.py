@@ -4,7 +4,28 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
+
+
+def write_atomic(target: Path, text: str, durable: bool = False) -> None:
+    """Write ``text`` to ``target`` through a temporary file beside it and :func:`os.replace`, so
+    the file is whole or absent; ``durable`` also syncs it to disk first (cache entries)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def replace_dir(new: Path, target: Path) -> None:

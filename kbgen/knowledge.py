@@ -9,36 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import pickle
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 from .config import KbgenConfig, RedactConfig
+from .fingerprint import code_digest, transcript_digest
+from .fsutil import write_atomic
 from .models import Chapter, Enrichment, Mentor, Session, SessionDoc, Transcript
 
 Echo = Callable[[str], None]
 MENTEE = "Mentee"
-
-
-def transcript_digest(t: Transcript) -> str:
-    """A digest of a transcript's content (pickled frozen dataclasses of str and float: stable)."""
-    return hashlib.sha256(pickle.dumps((t.segments, t.language, t.duration), protocol=5)).hexdigest()
-
-
-_CODE: list[str] = []
-
-
-def _code_digest() -> str:
-    """A digest of the knowledge stage's own code: a changed algorithm invalidates the cache."""
-    if not _CODE:
-        here = Path(__file__).parent
-        files = sorted([*(here / "enrich").glob("*.py"), *(here / "redact").glob("*.py"), Path(__file__)])
-        _CODE.append(hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest())
-    return _CODE[0]
 
 
 class KnowledgeCache:
@@ -58,7 +40,9 @@ class KnowledgeCache:
     def get(self, step: str, parts: object, compute: Callable[[], object]):
         if self.folder is None:
             return compute()
-        key = hashlib.sha256(json.dumps([step, _code_digest(), parts], sort_keys=True, default=str)
+        # The stage's own code is in the key: a changed algorithm computes again.
+        key = hashlib.sha256(json.dumps([step, code_digest("enrich", "redact", "knowledge.py"), parts],
+                                        sort_keys=True, default=str)
                              .encode()).hexdigest()
         file = self.folder / key[:2] / f"{key}.json"
         try:
@@ -69,11 +53,7 @@ class KnowledgeCache:
             pass
         value = json.loads(json.dumps(compute()))  # the shape a hit returns (tuples as lists)
         self.misses += 1
-        file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"step": step, "value": value}, f, ensure_ascii=False)
-        os.replace(tmp, file)
+        write_atomic(file, json.dumps({"step": step, "value": value}, ensure_ascii=False))
         return value
 
 

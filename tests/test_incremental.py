@@ -70,7 +70,7 @@ def test_another_audience_renders_again(project_dir):
     assert _build(project_dir, audience="public").rendered == 0
 
 
-def test_knowledge_cache_hits_in_a_fresh_process(project_dir):
+def test_digests_are_the_same_in_a_fresh_process(project_dir):
     """The digests are the same in another process (no hash-seed-dependent order in them)."""
     _build(project_dir)
     code = ("import sys; sys.path.insert(0, %r); from tests.test_build import _build; from pathlib import Path;"

@@ -175,7 +175,9 @@ def test_failed_write_leaves_neither_entry_nor_temp(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cache_mod.json, "dump", boom)
+    import kbgen.fsutil
+
+    monkeypatch.setattr(kbgen.fsutil.os, "fsync", boom)  # the disk fills up mid-write, temp file already made
     with pytest.raises(OSError):
         cache.put("ab" * 32, t)
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

@@ -314,10 +314,7 @@ def material_titles_and_summaries(built: Path, session_pages: set[str]) -> None:
 
     data["docs"] = [d for d in data.get("docs", []) if keep(d)]
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    file.write_text(text, encoding="utf-8")
-    inline = built / "search" / "search_index.js"  # Material's offline plugin inlines the index
-    if inline.is_file():
-        inline.write_text(f"var __index = {text}", encoding="utf-8")
+    file.write_text(text, encoding="utf-8")  # offline builds inline it afterwards (_finish_offline)
 
 
 def _link(src: Path, dst: Path) -> None:

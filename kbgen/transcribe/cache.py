@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..fsutil import write_atomic
 from ..models import Segment, Transcript, Word
 from .engine import EngineKey
 
@@ -180,7 +179,6 @@ class TranscriptCache:
     def put(self, key: str, transcript: Transcript, source: str = "", meta: dict[str, Any] | None = None) -> Path:
         """Store ``transcript`` under ``key`` atomically; ``source`` is the recording's name."""
         target = self.path_for(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
         entry = {
             "schema": SCHEMA_VERSION,
             "key": key,
@@ -188,19 +186,7 @@ class TranscriptCache:
             **(meta or {}),
             "transcript": transcript_to_dict(transcript),
         }
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(entry, f, ensure_ascii=False, indent=1, default=str)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        write_atomic(target, json.dumps(entry, ensure_ascii=False, indent=1, default=str), durable=True)
         return target
 
     def entries(self) -> list[Path]:
