@@ -21,7 +21,8 @@ import json
 import os
 import pickle
 import re
-from collections.abc import Iterable
+import shutil
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .fsutil import write_atomic
@@ -46,8 +47,15 @@ def code_digest(*parts: str) -> str:
 
 
 def transcript_digest(t: Transcript) -> str:
-    """A digest of a transcript's content (pickled frozen dataclasses of str and float: stable)."""
-    return hashlib.sha256(pickle.dumps((t.segments, t.language, t.duration), protocol=5)).hexdigest()
+    """A digest of a transcript's content (pickled frozen dataclasses of str and float: stable).
+
+    Remembered on the (immutable) transcript: a build asks for it several times per session.
+    """
+    known = t.__dict__.get("_digest")
+    if known is None:
+        known = hashlib.sha256(pickle.dumps((t.segments, t.language, t.duration), protocol=5)).hexdigest()
+        object.__setattr__(t, "_digest", known)  # a frozen dataclass: not a field, not compared
+    return known
 
 
 def _canon(obj):
@@ -121,10 +129,65 @@ class RenderState:
             self._files = manifest(folders)
         return state.get("files") == self._files
 
-    def save(self, digest: str, folders: Iterable[Path], inputs: str = "") -> None:
+    def save(self, digest: str, folders: Iterable[Path], inputs: str = "", keys: dict[str, str] | None = None) -> None:
         self._files = manifest(folders)
-        write_atomic(self.file, json.dumps({"digest": digest, "inputs": inputs, "files": self._files}))
+        write_atomic(self.file, json.dumps({"digest": digest, "inputs": inputs, "files": self._files,
+                                            "keys": keys or {}}, sort_keys=True))
+
+    def keys(self) -> dict[str, str]:
+        """The last render's file keys (kept as they are when rendering is skipped)."""
+        keys = self._read().get("keys")
+        return keys if isinstance(keys, dict) else {}
+
+    def reuse(self, where: Callable[[str], Path]) -> Reuse:
+        """What the last render left that a new one may take again (read before :meth:`forget`)."""
+        state = self._read()
+        keys, files = state.get("keys"), state.get("files")
+        return Reuse(where, keys if isinstance(keys, dict) else {}, files if isinstance(files, dict) else {})
 
     def forget(self) -> None:
         self._files = None
         self.file.unlink(missing_ok=True)
+
+
+class Reuse:
+    """Render only what changed: a file the last render wrote with the same key is taken again.
+
+    Each of the render stage's costly files (a session's page, its search document, downloads
+    and media copy) is written with a key: a digest of everything that file is made from and
+    kbgen's code. ``take`` links the last render's file into the new stage when the key is the
+    same and the file is as the last build left it (size and modification time in its
+    manifest); otherwise the caller makes the file. ``where`` maps a stage path to where the
+    last render's file lives (the docs dir, or the search documents' folder).
+    """
+
+    def __init__(self, where: Callable[[str], Path], keys: dict[str, str], files: dict[str, list[int]]) -> None:
+        self.where = where
+        self.old_keys = keys
+        self.old_files = files
+        self.keys: dict[str, str] = {}  # the new render's files and keys
+        self.taken = 0
+
+    def take(self, rel: str, key: str, dest: Path) -> bool:
+        self.keys[rel] = key
+        if self.old_keys.get(rel) != key:
+            return False
+        src = self.where(rel)
+        try:
+            st = os.stat(src)
+        except OSError:
+            return False
+        if self.old_files.get(str(src)) != [st.st_size, st.st_mtime_ns]:
+            return False  # changed by hand since: made again
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(src, dest)  # the same bytes and times: the manifest still matches
+        except OSError:
+            shutil.copy2(src, dest)
+        self.taken += 1
+        return True
+
+
+def key_of(*parts: object) -> str:
+    """A render key: kbgen's code and ``parts`` (see :func:`fingerprint`)."""
+    return fingerprint(list(parts))

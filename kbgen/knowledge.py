@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from .config import KbgenConfig, RedactConfig
-from .fingerprint import code_digest, transcript_digest
+from .fingerprint import _canon, code_digest, transcript_digest
 from .fsutil import write_atomic
 from .models import Chapter, Enrichment, Mentor, Session, SessionDoc, Transcript
 
@@ -75,6 +75,34 @@ def _redactor(session: Session, config: RedactConfig):
                     anonymous_mentee=session.mentee_name if anonymous and session.mentee_name else None)
 
 
+def _redacted(session: Session, raw: Transcript, redact_key, by_id: Mapping[str, Mentor], config: RedactConfig,
+              cache: KnowledgeCache):
+    """The session's Redactor and its redacted transcript with speakers as published, cached.
+
+    The key is everything redaction and the speaker labels read: the transcript, the redaction
+    settings, the sidecar's names and mentee, the mentors' names. The Redactor comes back in the
+    state the transcript left it (counts, pseudonyms), so the title and description redacted
+    next get the same stand-ins as on a computed run.
+    """
+    from .redact import Redactor
+    from .transcribe.cache import transcript_from_dict, transcript_to_dict
+
+    redactor = _redactor(session, config)
+
+    def compute() -> dict:
+        t = _speakers(redactor.transcript(raw), session, by_id, redactor)
+        return {"transcript": transcript_to_dict(t), "counts": redactor.counts, "seen": redactor.pseudonyms.seen}
+
+    value = cache.get("redact", [transcript_digest(raw), redact_key, list(session.redact), session.mentee,
+                                 session.mentee_name, [by_id[m].name for m in session.mentors if m in by_id]],
+                      compute)
+    # Computed or cached, the same path: the transcript as the cache holds it.
+    fresh = Redactor(redactor.config, redactor.names, redactor.anonymous_mentee)
+    fresh._counts.update(value["counts"])
+    fresh.pseudonyms.seen = {kind: dict(table) for kind, table in value["seen"].items()}
+    return fresh, transcript_from_dict(value["transcript"])
+
+
 def _speakers(t: Transcript, session: Session, mentors: Mapping[str, Mentor], redactor) -> Transcript:
     """Speaker labels as published: mentors by name; an anonymous mentee as "Mentee"."""
     mentor_names = {mentors[m].name for m in session.mentors if m in mentors}
@@ -103,24 +131,28 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
     build where nothing changed recomputes none of them.
     """
     from .enrich import key_phrases, summarize
-    from .enrich.related import related_sessions
+    from .enrich.related import related_sessions, term_counts
     from .enrich.takeaways import takeaways
-    from .enrich.topics import Taxonomy, tag_topics, topic_idf
+    from .enrich.topics import Taxonomy, score_topics, topic_hits, topic_idf
 
     by_id = {m.id: m for m in mentors}
     taxonomy = Taxonomy.build(list(config.topics), mentors, [t for s in sessions for t in s.topics])
+    taxonomy_key = hashlib.sha256(json.dumps(_canon(taxonomy)).encode()).hexdigest()
+    redact_key = _canon(config.redact)
     ec = config.enrich
     cache = KnowledgeCache(cache_dir / "knowledge" if cache_dir is not None else None)
     staged = []
+    found = {}
     for s in sessions:
-        redactor = _redactor(s, config.redact)
-        t = _speakers(redactor.transcript(transcripts[s.id]), s, by_id, redactor)
+        redactor, t = _redacted(s, transcripts[s.id], redact_key, by_id, config.redact, cache)
         shown = replace(s, title=redactor.text(s.title), description=redactor.text(s.description))
         staged.append((shown, t, redactor))
-    tags = {s.id: tag_topics(t, taxonomy, s.topics, k=5) for s, t, _ in staged}
+        found[s.id] = cache.get("topic-hits", [transcript_digest(t), taxonomy_key, list(s.topics)],
+                                partial(topic_hits, t, taxonomy, s.topics))
+    tags = {s.id: score_topics(found[s.id], taxonomy, k=5) for s, _, _ in staged}
     idf = topic_idf([tag.id for tag in tags[s.id]] for s, _, _ in staged) if len(staged) > 2 else None
     if idf is not None:
-        tags = {s.id: tag_topics(t, taxonomy, s.topics, k=5, idf=idf) for s, t, _ in staged}
+        tags = {s.id: score_topics(found[s.id], taxonomy, k=5, idf=idf) for s, _, _ in staged}
     docs = []
     for s, t, redactor in staged:
         mentor_labels = [by_id[m].name for m in s.mentors if m in by_id] + ["MENTOR"]
@@ -171,7 +203,9 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
     if cache.folder is not None and (cache.hits or cache.misses):
         echo(f"knowledge: {cache.misses} step(s) computed, {cache.hits} from the cache")
     if ec.related and len(docs) > 1:
-        related = related_sessions([(d.session.id, d.transcript.text, tuple(tag.id for tag in d.enrichment.topics))
+        counts = {d.session.id: cache.get("terms", [transcript_digest(d.transcript)],
+                                          partial(term_counts, d.transcript.text)) for d in docs}
+        related = related_sessions([(d.session.id, counts[d.session.id], tuple(tag.id for tag in d.enrichment.topics))
                                     for d in docs], ec.related)
         labels = {tp.id: tp.label for tp in taxonomy.topics}
         docs = [replace(d, enrichment=replace(d.enrichment, related=tuple(

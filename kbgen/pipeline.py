@@ -32,6 +32,7 @@ class BuildReport:
     excluded: list[Exclusion] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     rendered: int | None = None  # files the render stage wrote (0: nothing changed, none rendered)
+    reused: int = 0  # session files the render stage took again from the last build (unchanged)
 
 
 def load_inputs(project: Project) -> tuple[list[Mentor], list[Session]]:
@@ -219,14 +220,24 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
             statuses=statuses, outside=outside, reciprocal=pairs, page_size=project.config.sessions_per_page,
             site_name=site_name, site_url=site_url, learning_paths=project.config.learning_paths, offline=offline)
         digest = fingerprint([audience, str(info.docs_dir), render_args])
+        reuse = None
         if state.unchanged(digest, owned):
             report.rendered = 0
             echo("render: nothing changed since the last build; no page rendered")
         else:
+            def where(rel: str) -> Path:  # a stage path's file as the last render left it
+                first, _, rest = rel.partition("/")
+                return search_docs / rest if first == SEARCH_DOCS else info.docs_dir / rel
+
+            reuse = state.reuse(where)  # read before forget(): the session files it may take again
             state.forget()  # until the swap below is complete, the folders match no digest
             stage = tempfile.mkdtemp(dir=project.cache_dir, prefix="render-")
             try:
-                report.rendered = len(render_site(Path(stage), echo=echo, **render_args))
+                files = render_site(Path(stage), echo=echo, reuse=reuse, **render_args)
+                report.rendered = len(files) - reuse.taken
+                report.reused = reuse.taken
+                if reuse.taken:
+                    echo(f"render: {reuse.taken} session file(s) unchanged since the last build, taken again")
                 swap_owned(Path(stage), info.docs_dir, project.root)
                 if (Path(stage) / SEARCH_DOCS).is_dir():
                     replace_dir(Path(stage) / SEARCH_DOCS, search_docs)
@@ -234,12 +245,13 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
                     shutil.rmtree(search_docs, ignore_errors=True)
             finally:
                 shutil.rmtree(stage, ignore_errors=True)
-        state.save(digest, owned, inputs)
+        state.save(digest, owned, inputs, keys=reuse.keys if reuse is not None else state.keys())
     report.timings["render"] = time.perf_counter() - t
 
     t = time.perf_counter()
     report.timings.update(mkdocs_build(info, project.site_dir, project.root, strict=strict, echo=echo,
                                        audience=audience, search_docs=search_docs, offline=offline,
-                                       allowed_hosts=project.config.allowed_hosts))
+                                       allowed_hosts=project.config.allowed_hosts,
+                                       scan_memo=project.cache_dir / f"site-checks-{audience}.json"))
     report.timings["total"] = time.perf_counter() - t0
     return report

@@ -130,3 +130,96 @@ def test_a_setting_no_page_shows_computes_from_the_cache_and_renders_nothing(pro
     lines.clear()
     report = build(load_project(project_dir), engine_factory=FakeEngine, key=KEY, echo=lines.append)
     assert report.rendered and any("0 step(s) computed" in x for x in lines)
+
+
+def _session_files(root: Path) -> dict[str, int]:
+    """Each session's files in site_src (page, downloads) and search documents: path -> mtime."""
+    files = [*(root / "site_src" / "sessions").glob("*.*"), *(root / ".kbgen" / "search-docs").rglob("*.html")]
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in files if p.name.split(".")[0] in ("pub", "team")
+            or p.parent.name in ("pub", "team")}
+
+
+def test_only_the_changed_sessions_files_are_rendered_again(project_dir):
+    """A changed sidecar renders its session's files; the other session's are taken from the last
+    render untouched, and the result is byte for byte what a render of everything gives."""
+    _build(project_dir, audience="internal")
+    before = _session_files(project_dir)
+    assert any("team.md" in f for f in before) and any("team.vtt" in f for f in before)
+    sidecar = project_dir / "recordings" / "pub.yml"  # what only pub's own page shows
+    sidecar.write_text(sidecar.read_text() + "description: How to ask for a better offer.\n")
+    report = _build(project_dir, audience="internal")
+    after = _session_files(project_dir)
+    assert report.reused >= 4 and report.rendered
+    team = {f for f in before if "team" in f}
+    assert {f: after[f] for f in team} == {f: before[f] for f in team}  # not rewritten
+    assert after["site_src/sessions/pub.md"] != before["site_src/sessions/pub.md"]
+    assert "ask for a better offer" in (project_dir / "site_src" / "sessions" / "pub.md").read_text()
+    pages, site = _tree(project_dir / "site_src"), _tree(project_dir / "site")
+    # Without the last render's state nothing is taken again: everything rendered, the same bytes.
+    (project_dir / ".kbgen" / "render-state.json").unlink()
+    full = _build(project_dir, audience="internal")
+    assert full.reused == 0
+    assert _tree(project_dir / "site_src") == pages and _tree(project_dir / "site") == site
+
+
+def test_a_session_file_changed_by_hand_is_made_again(project_dir):
+    _build(project_dir, audience="internal")
+    vtt = project_dir / "site_src" / "sessions" / "team.vtt"
+    good = vtt.read_text()
+    vtt.write_text(good.replace("WEBVTT", "WEBVTT\n\nNOTE tampered"))
+    sidecar = project_dir / "recordings" / "pub.yml"  # another session changes: a render runs
+    sidecar.write_text(sidecar.read_text().replace("Negotiating an offer", "Negotiating a better offer"))
+    _build(project_dir, audience="internal")
+    assert vtt.read_text() == good
+
+
+def test_a_cached_transcript_is_scanned_for_loops_once(project_dir, monkeypatch):
+    """The loop scan of a cached transcript that had none is remembered; one with a loop is
+    collapsed on every load (the cache keeps what the engine said)."""
+    import kbgen.transcribe as transcribe
+    from tests.conftest import FakeEngine
+    from tests.test_build import KEY
+
+    looping = "We should plan ahead. " + "Thank you. " * 8 + "See you soon."
+    engine = FakeEngine({1.0: looping})
+    _build(project_dir, engine, audience="internal")
+    calls: list[int] = []
+    real = transcribe.collapse_loops
+    monkeypatch.setattr(transcribe, "collapse_loops", lambda t, *a, **kw: calls.append(1) or real(t, *a, **kw))
+    from kbgen.config import load_project
+    from kbgen.pipeline import load_inputs
+    from kbgen.pipeline import transcribe as run
+
+    project = load_project(project_dir)
+    mentors, sessions = load_inputs(project)
+    kept = [s for s in sessions if s.id in ("pub", "team")]
+    first = run(project, kept, engine_factory=lambda: engine, key=KEY, mentors=mentors)
+    assert calls == [1]  # the looping one only: team's scan found nothing when it was transcribed
+    assert first["pub"].text.count("Thank you") == 1 and first["pub"].notes
+    calls.clear()
+    again = run(project, kept, engine_factory=lambda: engine, key=KEY, mentors=mentors)
+    assert calls == [1] and again["pub"].text.count("Thank you") == 1
+    assert engine.calls == 2  # transcribed once each, by the first build
+
+
+def test_cached_redaction_gives_the_title_the_transcripts_stand_ins(tmp_path):
+    """Pseudonyms are numbered by first appearance in the transcript; the title, redacted after
+    it, must get the same stand-ins when the redacted transcript comes from the cache."""
+    import datetime as dt
+
+    from kbgen.config import KbgenConfig
+    from kbgen.knowledge import build_docs
+    from kbgen.models import Segment, Session, Transcript
+
+    config = KbgenConfig.model_validate({"redact": {"style": "pseudonym"}})
+    session = Session(id="s", title="Priya Raman and Tom Berg", date=dt.date(2026, 1, 15), mentors=(), topics=(),
+                      visibility="public", consent=True, redact=("Tom Berg", "Priya Raman"))
+    said = Transcript((Segment(0.0, 4.0, "Tom Berg asked me about it."),
+                       Segment(4.0, 8.0, "Then Priya Raman wrote to tom.berg@example.com.")), "en", 8.0)
+    runs = [build_docs(config, [session], {"s": said}, [], cache_dir=tmp_path)[0][0] for _ in range(2)]
+    computed, cached = runs
+    assert computed.session.title == "Person B and Person A"
+    assert "Person A asked" in computed.transcript.text and "Person B wrote" in computed.transcript.text
+    assert (cached.session, cached.transcript, cached.redactions) == (
+        computed.session, computed.transcript, computed.redactions)
+    assert any(tmp_path.joinpath("knowledge").rglob("*.json"))

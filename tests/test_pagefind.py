@@ -177,3 +177,31 @@ def test_material_search_keeps_titles_and_summaries_only(canary_project):
     assert outside and not any(x in text for x in outside)
     # Other pages (mentors, topics, hand-written) keep their full text.
     assert any(d["location"].startswith("mentors/") and d["text"] for d in docs)
+
+
+def test_the_same_pages_give_the_same_index_bytes(tmp_path):
+    """Pagefind writes filters and their values in hash-map order (another order each run);
+    kbgen sorts both, so indexing the same pages twice gives the same files."""
+    import hashlib
+
+    from kbgen.site.build import pagefind_index
+
+    def bundle(name: str) -> dict[str, str]:
+        built = tmp_path / name
+        for i in range(40):  # many values per filter: an unsorted order shows at once
+            page = built / "sessions" / f"s{i:02d}" / "index.html"
+            page.parent.mkdir(parents=True)
+            spans = "".join(f'<span data-pagefind-filter="{k}:{v}"></span>' for k, v in (
+                ("mentor", f"Mentor {i % 17}"), ("topic", f"Topic {i % 13}"), ("topic", f"Topic {i % 7 + 20}"),
+                ("year", str(2000 + i % 11))))
+            page.write_text(f'<!doctype html><html lang="en"><head><title>S{i}</title></head><body>'
+                            f"<h1>Session {i}</h1>{spans}<p>Words about session number {i}.</p></body></html>")
+        pagefind_index(built)
+        return {p.relative_to(built / "pagefind").as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted((built / "pagefind").rglob("*")) if p.is_file()}
+
+    first, second = bundle("one"), bundle("two")
+    assert any(name.startswith("filter/") for name in first)
+    assert first == second
+    text = _pagefind_text(tmp_path / "one")
+    assert "Mentor 16" in text and "Topic 26" in text

@@ -463,3 +463,24 @@ def test_the_browser_check_sees_requests_to_other_hosts(tmp_path):
     foreign, _ = _browser_requests(root / "site", ["about/index.html"], sync_playwright)
     hosts = {external_host(u) for u in foreign}
     assert {"fonts.googleapis.com", "img.example.org"} <= hosts
+
+
+def test_scan_memo_parses_only_pages_that_changed(tmp_path, monkeypatch):
+    import kbgen.site.privacy as privacy
+
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "index.html").write_text('<html><head><script src="https://cdn.example.com/x.js"></script></head></html>')
+    (site / "a" / "index.html").write_text('<html><body><img src="../logo.png"></body></html>')
+    memo = tmp_path / "memo.json"
+    first = scan_site(site, memo=memo)
+    assert [f.host for f in first] == ["cdn.example.com"]
+    parsed: list[str] = []
+    real = privacy.scan_html
+    monkeypatch.setattr(privacy, "scan_html", lambda data, page, scripts=None: parsed.append(page) or real(
+        data, page, scripts))
+    assert scan_site(site, memo=memo) == first and parsed == []  # both from the memo, findings and all
+    (site / "a" / "index.html").write_text('<html><body><img src="https://img.example.org/p.png"></body></html>')
+    again = scan_site(site, memo=memo)
+    assert parsed == ["a/index.html"]
+    assert sorted(f.host for f in again) == ["cdn.example.com", "img.example.org"]

@@ -10,7 +10,7 @@ the corpus. Same input, same output.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ..models import Related
 from .words import is_content, stem, words
@@ -42,10 +42,18 @@ def _analyzer():
     return analyze
 
 
-def related_sessions(docs: Sequence[tuple[str, str, tuple[str, ...]]], k: int) -> dict[str, tuple[Related, ...]]:
+def term_counts(text: str) -> dict[str, int]:
+    """How often each content term (stemmed, stop words dropped) occurs in ``text``: what
+    :func:`related_sessions` weighs, computed once per transcript and cacheable."""
+    return dict(sorted(Counter(_analyzer()(text)).items()))
+
+
+def related_sessions(docs: Sequence[tuple[str, str | Mapping[str, int], tuple[str, ...]]],
+                     k: int) -> dict[str, tuple[Related, ...]]:
     """For each session id, up to ``k`` other sessions closest in content, closest first.
 
-    ``docs`` holds (session id, full transcript text, topic ids of the session). A session
+    ``docs`` holds (session id, full transcript text or its :func:`term_counts`, topic ids of
+    the session). A session
     scoring 0 against another (no shared word or topic) is never related to it. ``shared`` lists
     the topic ids both sessions have, in the order of the session's own topics. Equal scores go
     by session id. With fewer than two sessions (or ``k`` of 0) every session gets ``()``.
@@ -60,14 +68,16 @@ def related_sessions(docs: Sequence[tuple[str, str, tuple[str, ...]]], k: int) -
 
     import numpy as np
     from scipy import sparse
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.feature_extraction.text import TfidfTransformer
 
     n = len(ordered)
-    try:
-        vectors = TfidfVectorizer(analyzer=_analyzer(), sublinear_tf=True, dtype=np.float32).fit_transform(
-            [d[1] for d in ordered]
-        )
-    except ValueError:  # no content word anywhere (empty transcripts): topics alone decide
+    counts = [d[1] if isinstance(d[1], Mapping) else term_counts(d[1]) for d in ordered]
+    if any(counts):
+        # Terms in sorted order, as TfidfVectorizer would; the counts may come from a cache.
+        tf = DictVectorizer(dtype=np.float32, sort=True).fit_transform(counts)
+        vectors = TfidfTransformer(sublinear_tf=True).fit_transform(tf).astype(np.float32)
+    else:  # no content word anywhere (empty transcripts): topics alone decide
         vectors = sparse.csr_matrix((n, 1), dtype=np.float32)
 
     topic_ids = sorted({t for d in ordered for t in d[2]})
@@ -113,4 +123,4 @@ def related_sessions(docs: Sequence[tuple[str, str, tuple[str, ...]]], k: int) -
     return out
 
 
-__all__ = ["related_sessions", "CONTENT", "TOPICS"]
+__all__ = ["related_sessions", "term_counts", "CONTENT", "TOPICS"]

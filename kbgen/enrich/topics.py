@@ -298,9 +298,23 @@ def tag_topics(
     always kept, with a score of at least ``SIDECAR_FLOOR`` and the evidence found, if any; they
     count toward ``k`` but are never dropped for it. Evidence is (text as spoken, start of its
     first word), earliest first. Equal scores go by id.
+
+    The same as ``score_topics(topic_hits(transcript, taxonomy, sidecar_topics), taxonomy, ...)``:
+    the scan (:func:`topic_hits`) is the slow part, and its result is plain data that can be
+    cached and scored again with another ``idf``.
     """
     if k <= 0:
         return ()
+    return score_topics(topic_hits(transcript, taxonomy, sidecar_topics), taxonomy, k, idf, threshold)
+
+
+def topic_hits(transcript: Transcript, taxonomy: Taxonomy, sidecar_topics: tuple[str, ...] = ()) -> dict:
+    """What :func:`tag_topics` found in ``transcript``, as JSON-able data (scored by :func:`score_topics`).
+
+    ``{"sidecar": [topic ids], "extra": [[id, label], ...] (ad-hoc topics of the sidecar),
+    "words": word count, "hits": {topic id: [mentions, distinct phrases, weight, [[start, order,
+    text], ...] (the earliest EVIDENCE)]}}``.
+    """
     sidecar_ids: list[str] = []
     extra: list[Topic] = []
     for term in sidecar_topics:
@@ -356,19 +370,42 @@ def tag_topics(
             order += 1
             i += n
 
-    length = max(total_words, MIN_WORDS)
+    return {
+        "sidecar": sidecar_ids,
+        "extra": [[t.id, t.label] for t in extra],
+        "words": total_words,
+        "hits": {t: [h.mentions, len(h.phrases), h.weight, [list(e) for e in sorted(h.evidence)[:EVIDENCE]]]
+                 for t, h in sorted(hits.items())},
+    }
 
-    def eligible(h: _Hits) -> bool:
-        varied = len(h.phrases) >= MIN_PHRASES or h.mentions >= ONE_PHRASE_MENTIONS
-        return h.mentions >= MIN_MENTIONS and varied and h.weight * 1000.0 / length >= MIN_DENSITY
+
+def score_topics(
+    found: Mapping,
+    taxonomy: Taxonomy,
+    k: int = 5,
+    idf: Mapping[str, float] | None = None,
+    threshold: float = THRESHOLD,
+) -> tuple[TopicTag, ...]:
+    """The tags :func:`tag_topics` gives for ``found`` (what :func:`topic_hits` returned)."""
+    if k <= 0:
+        return ()
+    sidecar_ids = list(found["sidecar"])
+    labels = {tid: label for tid, label in found["extra"]}
+    hits = found["hits"]
+    length = max(found["words"], MIN_WORDS)
+
+    def eligible(h) -> bool:
+        mentions, phrases, weight = h[0], h[1], h[2]
+        varied = phrases >= MIN_PHRASES or mentions >= ONE_PHRASE_MENTIONS
+        return mentions >= MIN_MENTIONS and varied and weight * 1000.0 / length >= MIN_DENSITY
 
     passing = {t for t, h in hits.items() if t in sidecar_ids or eligible(h)}
-    top = max((hits[t].weight for t in passing), default=0.0)
+    top = max((hits[t][2] for t in passing), default=0.0)
     scored: list[tuple[float, str]] = []
     for topic_id in sorted(passing):
-        h = hits[topic_id]
-        density = h.weight * 1000.0 / length
-        score = (h.weight / top) * (1.0 - math.exp(-density / SATURATION))
+        weight = hits[topic_id][2]
+        density = weight * 1000.0 / length
+        score = (weight / top) * (1.0 - math.exp(-density / SATURATION))
         if idf is not None:
             score = min(1.0, score * idf.get(topic_id, 1.0))
         if topic_id in sidecar_ids:
@@ -388,9 +425,10 @@ def tag_topics(
 
     tags = []
     for score, topic_id in kept:
-        evidence = sorted(hits[topic_id].evidence)[:EVIDENCE] if topic_id in hits else []
-        found = tuple(Evidence(text, round(start, 3)) for start, _, text in evidence)
-        tags.append(TopicTag(topic_id, taxonomy.label_of(topic_id), score, found))
+        evidence = hits[topic_id][3] if topic_id in hits else []
+        found_at = tuple(Evidence(text, round(start, 3)) for start, _, text in evidence)
+        label = labels[topic_id] if topic_id in labels else taxonomy.label_of(topic_id)
+        tags.append(TopicTag(topic_id, label, score, found_at))
     return tuple(tags)
 
 
@@ -413,4 +451,5 @@ def topic_idf(tag_sets: Iterable[Iterable[str]]) -> dict[str, float]:
     return {t: w / mean for t, w in raw.items()}
 
 
-__all__ = ["Taxonomy", "Topic", "tag_topics", "topic_idf", "term_key", "slug", "THRESHOLD"]
+__all__ = ["Taxonomy", "Topic", "score_topics", "tag_topics", "topic_hits", "topic_idf", "term_key", "slug",
+           "THRESHOLD"]

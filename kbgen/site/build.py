@@ -386,38 +386,70 @@ def _cbor_end(data: bytes, i: int) -> int:
     raise ValueError(f"unsupported CBOR item at byte {i - 1}")
 
 
-def _stable_pagefind_meta(bundle: Path) -> None:
-    """Sort the filter list of Pagefind's metadata by name, so the same input gives the same bytes.
+def _sorted_array(data: bytes, start: int) -> bytes:
+    """``data`` with the items of the CBOR array at ``start`` in byte order."""
+    if data[start] >> 5 != 4 or data[start] & 31 > 27:
+        raise ValueError(f"expected a CBOR array at byte {start}")
+    info = data[start] & 31
+    j = start + 1 + (0 if info < 24 else 1 << (info - 24))
+    end = _cbor_end(data, start)
+    items = []
+    while j < end:
+        k = _cbor_end(data, j)
+        items.append(data[j:k])
+        j = k
+    head_end = end - sum(map(len, items))
+    return data[:head_end] + b"".join(sorted(items)) + data[end:]
 
-    Pagefind writes its filters in hash-map order, which changes from run to run; the metadata
-    file (and its name, and pagefind-entry.json) are rewritten with the filters sorted.
+
+def _stable_pagefind_meta(bundle: Path) -> None:
+    """Sort what Pagefind writes in hash-map order, so the same input gives the same bytes.
+
+    Pagefind lists its filters (in the metadata) and each filter's values (in the filter files)
+    in hash-map order, which changes from run to run. Both are sorted here; each filter file is
+    renamed after its new content (a name of the same length, so the metadata that names it keeps
+    its layout), then the metadata file (and its name, and pagefind-entry.json) is rewritten.
+    Written by hand: Pagefind has no option for a stable order, and a CBOR library would
+    re-encode what only needs reordering.
     """
     import gzip
     import hashlib
 
+    head = b"pagefind_dcd"
+
+    def load(file: Path) -> bytes:
+        raw = file.read_bytes()
+        data = gzip.decompress(raw[raw.index(b"\x1f\x8b"):])
+        if not data.startswith(head) or data[len(head)] >> 5 != 4:
+            raise ValueError(f"unexpected header in {file.name}")
+        return data
+
     entry_file = bundle / "pagefind-entry.json"
     entry = json.loads(entry_file.read_text(encoding="utf-8"))
     for lang in entry["languages"].values():
+        prefix = lang["hash"].rsplit("_", 1)[0]
+        renamed: dict[bytes, bytes] = {}
+        for file in sorted((bundle / "filter").glob(f"{prefix}_*.pf_filter")):
+            data = load(file)
+            i = _cbor_end(data, len(head) + 1)  # [filter name, [[value, [pages]], ...]]: the values
+            data = _sorted_array(data, i)
+            old = file.name[: -len(".pf_filter")]
+            new = f"{prefix}_{hashlib.sha256(data).hexdigest()[: len(old) - len(prefix) - 1]}"
+            file.unlink()
+            (bundle / "filter" / f"{new}.pf_filter").write_bytes(gzip.compress(data, mtime=0))
+            renamed[old.encode()] = new.encode()
         meta_file = bundle / f"pagefind.{lang['hash']}.pf_meta"
-        raw = meta_file.read_bytes()
-        data = gzip.decompress(raw[raw.index(b"\x1f\x8b"):])
-        head = b"pagefind_dcd"
-        if not data.startswith(head) or data[len(head)] >> 5 != 4:
-            raise ValueError("unexpected metadata header")
+        data = load(meta_file)
         i = len(head) + 1
         for _ in range(3):  # version, pages, index chunks; then the filters
             i = _cbor_end(data, i)
-        start, end = i, _cbor_end(data, i)
-        items, j = [], start + 1 if data[start] & 31 < 24 else None
-        if j is None or data[start] >> 5 != 4:
-            raise ValueError("unexpected filter list")
-        while j < end:
-            k = _cbor_end(data, j)
-            items.append(data[j:k])
-            j = k
-        data = data[:start + 1] + b"".join(sorted(items)) + data[end:]
+        end = _cbor_end(data, i)
+        filters = data[i:end]
+        for old, new in renamed.items():  # a text item of the same length: the layout holds
+            filters = filters.replace(b"%c%s" % (0x60 + len(old), old), b"%c%s" % (0x60 + len(new), new))
+        data = _sorted_array(data[:i] + filters + data[end:], i)
         meta_file.unlink()
-        name = f"{lang['hash'].rsplit('_', 1)[0]}_{hashlib.sha256(data).hexdigest()[:10]}"
+        name = f"{prefix}_{hashlib.sha256(data).hexdigest()[:10]}"
         (bundle / f"pagefind.{name}.pf_meta").write_bytes(gzip.compress(data, mtime=0))
         lang["hash"] = name
     entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
@@ -426,7 +458,7 @@ def _stable_pagefind_meta(bundle: Path) -> None:
 def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = True,
                  echo: Callable[[str], None] | None = None, audience: str = "public",
                  search_docs: Path | None = None, offline: bool = False,
-                 allowed_hosts: Sequence[str] = ()) -> dict[str, float]:
+                 allowed_hosts: Sequence[str] = (), scan_memo: Path | None = None) -> dict[str, float]:
     """Build with MkDocs into a temporary folder, then swap it in as ``site_dir``.
 
     Returns the seconds spent in MkDocs, in Pagefind and in kbgen's checks of the output.
@@ -435,7 +467,8 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
     ``site_dir`` is only replaced when kbgen built it (it holds the marker file). So does a site
     whose pages would load anything from a host not in ``allowed_hosts`` (:mod:`.privacy`).
     ``offline``: a site that works opened from disk (no directory URLs, Material's offline
-    plugin, no Pagefind index: transcript search needs HTTP).
+    plugin, no Pagefind index: transcript search needs HTTP). ``scan_memo``: where the check for
+    requests to other hosts remembers the pages it found clean (see :func:`.privacy.scan_site`).
     """
     import time
 
@@ -516,7 +549,7 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
                            shown=rel(site_dir, root) + "/" + before)
             timings["pagefind"] = time.perf_counter() - started
         started = time.perf_counter()
-        found = privacy.blocked(privacy.scan_site(tmp), allowed)
+        found = privacy.blocked(privacy.scan_site(tmp, memo=scan_memo), allowed)
         if found:
             raise BuildError(privacy.report(found, f"{rel(site_dir, root)}/{before}"))
         (tmp / MARKER).write_text(json.dumps({"audience": audience}) + "\n", encoding="utf-8")

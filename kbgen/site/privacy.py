@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
@@ -360,14 +360,45 @@ def scan_html(data: bytes | str, page: str, scripts: set[str] | None = None) -> 
     return out
 
 
-def scan_site(site: Path) -> list[Finding]:
-    """Findings of every page, stylesheet and added script of a built site (paths relative to it)."""
+def scan_site(site: Path, memo: Path | None = None) -> list[Finding]:
+    """Findings of every page, stylesheet and added script of a built site (paths relative to it).
+
+    ``memo``: a file remembering each page's findings by its path and bytes, so a page built
+    the same as last time is not parsed again (the file is rewritten with this site's pages).
+    """
+    import hashlib
+    import json
+
+    from ..fingerprint import code_digest
+    from ..fsutil import write_atomic
+
+    salt = code_digest("site/privacy.py").encode()  # another scanner: every page scanned again
     out: list[Finding] = []
     scripts: set[str] = set()
     pages = sorted((p.relative_to(site).as_posix() for p in site.rglob("*.html")),
                    key=lambda p: (p != "index.html", p.count("/"), p))  # the home page first, then by depth
+    known: dict = {}
+    if memo is not None:
+        try:
+            known = json.loads(memo.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            known = {}
+        known = known if isinstance(known, dict) else {}
+    seen: dict[str, list] = {}
     for page in pages:
-        out += scan_html((site / page).read_bytes(), page, scripts)
+        data = (site / page).read_bytes()
+        key = hashlib.sha256(salt + page.encode() + b"\0" + data).hexdigest()
+        hit = known.get(key)
+        if isinstance(hit, list) and len(hit) == 2:
+            found, loads = [Finding(*f) for f in hit[0]], hit[1]
+        else:
+            loads_here: set[str] = set()
+            found, loads = scan_html(data, page, loads_here), sorted(loads_here)
+        out += found
+        scripts.update(loads)
+        seen[key] = [[list(astuple(f)) for f in found], loads]
+    if memo is not None and seen != known:
+        write_atomic(memo, json.dumps(seen, sort_keys=True))
     for path in sorted(site.rglob("*.css")):
         name = path.relative_to(site).as_posix()
         for how, url in css_urls(path.read_text(encoding="utf-8", errors="replace")):

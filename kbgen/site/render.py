@@ -10,6 +10,7 @@ import hashlib
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -309,12 +310,18 @@ def render_site(
     learning_paths=None,
     echo=None,
     offline: bool = False,
+    reuse=None,
 ) -> list[Path]:
     """Write every generated page, asset and media copy under ``out``; return the files.
 
     ``offline``: pages opened from disk (no fetch()): the directory data also as a script, and the
-    transcript search page says it needs HTTP.
+    transcript search page says it needs HTTP. ``reuse`` (a :class:`kbgen.fingerprint.Reuse`)
+    takes a session's files from the last render when what they are made from is unchanged:
+    each session's page, search document, downloads and media copy has a key (the file's
+    inputs and kbgen's code); the other pages, few at any size, are always written.
     """
+    from ..fingerprint import key_of, transcript_digest
+
     env = _env()
     by_id = {m.id: m for m in mentors}
     docs = sorted(docs, key=lambda d: (-d.session.date.toordinal(), d.session.id))
@@ -332,6 +339,13 @@ def render_site(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)
+
+    def made(rel: str, key: str, make) -> None:
+        """``make()``'s text at ``rel``, or the last render's file when its key is the same."""
+        if reuse is not None and reuse.take(rel, key, out / rel):
+            written.append(out / rel)
+        else:
+            write(rel, make())
 
     def topic_refs(labels: Sequence[str]) -> list[Topic]:
         return list(dict.fromkeys(t for t in map(find_topic, labels) if t is not None))
@@ -351,10 +365,14 @@ def render_site(
         media_rel = f"media/{s.id}{s.media.suffix.lower()}" if publish_media else ""
         if publish_media:
             target = out / media_rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(s.media, target)
+            st = s.media.stat()
+            if reuse is None or not reuse.take(media_rel, key_of("media", str(s.media), st.st_size, st.st_mtime_ns),
+                                               target):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(s.media, target)
             written.append(target)
         dur = d.transcript.duration
+        said = transcript_digest(d.transcript)
         downloads = []
         if d.transcript.segments:
             from ..transcribe.formats import to_json, to_srt, to_vtt
@@ -365,7 +383,7 @@ def render_site(
 
             for ext, label, fn in (("vtt", "WebVTT", to_vtt), ("srt", "SRT", to_srt),
                                    ("json", "JSON", html_safe_json)):
-                write(f"sessions/{s.id}.{ext}", fn(d.transcript))
+                made(f"sessions/{s.id}.{ext}", key_of(ext, said), partial(fn, d.transcript))
                 downloads.append((label, f"{s.id}.{ext}"))
         lines, target_at = _transcript_lines(d.transcript.segments)
         filters = {
@@ -375,16 +393,17 @@ def render_site(
             "year": [str(s.date.year)],
         }
         built_page = f"sessions/{s.id}/index.html" if directory_urls else f"sessions/{s.id}.html"
-        write(f"{SEARCH_DOCS}/{built_page}", search_doc(d, lines, filters, [by_id[m].name for m in s.mentors
-                                                                           if m in by_id]))
+        names = [by_id[m].name for m in s.mentors if m in by_id]
+        made(f"{SEARCH_DOCS}/{built_page}", key_of("search", d, filters, names),
+             partial(search_doc, d, lines, filters, names))
         chapters = [{"start": c.start, "title": c.title, "anchor": target_at(c.start)}
                     for c in d.enrichment.chapters]
         chapters_url = ""
         if chapters and media_rel:
             from ..transcribe.formats import chapters_vtt
 
-            write(f"sessions/{s.id}.chapters.vtt",
-                  chapters_vtt([(c.start, c.end, c.title) for c in d.enrichment.chapters]))
+            rows = [(c.start, c.end, c.title) for c in d.enrichment.chapters]
+            made(f"sessions/{s.id}.chapters.vtt", key_of("chapters", rows), partial(chapters_vtt, rows))
             chapters_url = "" if offline else f"{up}sessions/{s.id}.chapters.vtt"  # no <track> from file://
         tags = []
         for tag in d.enrichment.topics:
@@ -396,9 +415,7 @@ def render_site(
             })
         related = [{"id": r.session_id, "title": titles[r.session_id], "shared": r.shared}
                    for r in d.enrichment.related if r.session_id in titles]
-        write(
-            f"sessions/{s.id}.md",
-            page.render(
+        context = dict(
                 front_matter=_front_matter(s.title, description=s.description or s.title),
                 s=s,
                 date_text=s.date.strftime("%d %B %Y").lstrip("0"),
@@ -421,8 +438,10 @@ def render_site(
                 source=_source(d.transcript),
                 redaction_note=_redaction_note(d.redactions),
                 path_steps=steps_of.get(s.id, []),
-            ),
         )
+        # The lines are the transcript's (its digest); topics are keyed by what the page shows of them.
+        shown = {**context, "lines": said, "topics": [(t.slug, t.label) for t in context["topics"]]}
+        made(f"sessions/{s.id}.md", key_of("page", shown), partial(page.render, **context))
     _session_indexes(env, write, docs, by_id, page_size)
     write("sessions/search.md", env.get_template("search.md.j2").render(up=Markup(up), offline=offline))
     write("sessions/feed.xml", atom_feed(docs, site_name, site_url, directory_urls,

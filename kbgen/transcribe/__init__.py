@@ -84,10 +84,14 @@ def transcribe_sessions(
         if on_event is not None:
             on_event(kind, sid, detail)
 
-    def finish(sid: str, transcript: Transcript) -> Transcript:
+    def finish(sid: str, transcript: Transcript, cached_as: str | None = None) -> Transcript:
+        """``cached_as``: the transcript's cache key; a loop scan that found nothing is remembered."""
         before = len(transcript.notes)
-        if collapse:
-            transcript = collapse_loops(transcript)
+        if collapse and not (cached_as and cache.loop_free(cached_as)):
+            collapsed = collapse_loops(transcript)
+            if cached_as and collapsed is transcript:
+                cache.mark_loop_free(cached_as)
+            transcript = collapsed
         for note in transcript.notes[before:]:
             emit("note", sid, note)
         return transcript
@@ -116,7 +120,7 @@ def transcribe_sessions(
         k = cache_key(digest, key, session.language, words, session.channels)
         hit = cache.get(k)
         if hit is not None:
-            result.transcripts[sid] = finish(sid, hit)
+            result.transcripts[sid] = finish(sid, hit, cached_as=k)
             result.cached.append(sid)
             done_seconds += hit.duration
             emit("cached", sid, "cached")
@@ -206,7 +210,7 @@ def _take(task: Task, outcome: FileOutcome, ids: tuple[str, str], key: EngineKey
             "language": task.language or None,
         },
     )
-    result.transcripts[task.sid] = finish(task.sid, outcome.transcript)
+    result.transcripts[task.sid] = finish(task.sid, outcome.transcript, cached_as=k)
     result.transcribed.append(task.sid)
     if progress is not None:
         progress.finished(outcome.audio_seconds, expected)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -189,6 +190,25 @@ class TranscriptCache:
         write_atomic(target, json.dumps(entry, ensure_ascii=False, indent=1, default=str), durable=True)
         return target
 
+    def loop_free(self, key: str) -> bool:
+        """Whether the entry ``key`` was found to have no loop by this version of the loop scan."""
+        return self._loop_marker(key).exists()
+
+    def mark_loop_free(self, key: str) -> None:
+        """Remember that :func:`collapse_loops` found nothing in the entry ``key`` (an empty file)."""
+        marker = self._loop_marker(key)
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:
+            pass  # only a shortcut: the scan runs again next time
+
+    def _loop_marker(self, key: str) -> Path:
+        from ..fingerprint import code_digest
+
+        # Beside the entries, not among them; named by the scan's code, so a new scan checks again.
+        return self.cache_dir / "loop-free" / code_digest("transcribe/loops.py")[:16] / key[:2] / key
+
     def entries(self) -> list[Path]:
         """Every entry file (sorted), for listing and pruning."""
         if not self.dir.is_dir():
@@ -265,6 +285,16 @@ class TranscriptCache:
                 continue
             temp_removed += 1
             freed += st.st_size
+        markers = self.cache_dir / "loop-free"
+        if markers.is_dir():  # markers of removed entries, and of another version's loop scan
+            current = self._loop_marker("00").parent.parent.name
+            for version in markers.iterdir():
+                if version.name != current:
+                    shutil.rmtree(version, ignore_errors=True)
+                    continue
+                for marker in version.glob("*/*"):
+                    if not self.path_for(marker.name).exists():
+                        marker.unlink(missing_ok=True)
         if self.dir.is_dir():
             for folder in self.dir.iterdir():
                 if folder.is_dir():
