@@ -10,7 +10,7 @@ import yaml
 from .errors import Problem, rel
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when built with it
     """SafeLoader that leaves dates as text: the caller parses them and names the field.
 
     (PyYAML's own timestamp parsing raises a bare ValueError for 2026-13-01.)
@@ -94,8 +94,12 @@ def load_yaml(path: Path, root: Path | None = None) -> LocatedYaml:
     except OSError as exc:
         raise YamlProblem(Problem(shown, "", f"cannot read: {exc.strerror}")) from None
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+        loader = _Loader(text)  # parsed once: the nodes (for line numbers), then the data from them
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""

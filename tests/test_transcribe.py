@@ -165,7 +165,9 @@ def test_writes_leave_no_temp_files(project):
     root, sessions, cache = project
     run(sessions, cache, Factory(), root)
     names = [p.name for p in (root / ".kbgen").rglob("*") if p.is_file()]
-    assert len(names) == 2 and not [n for n in names if n.startswith(".tmp-")]
+    # Two entries, and what the loop scan found in each (nothing: an empty marker).
+    assert len(names) == 4 and not [n for n in names if n.startswith(".tmp-")]
+    assert len(cache.entries()) == 2
 
 
 def test_failed_write_leaves_neither_entry_nor_temp(tmp_path, monkeypatch):
@@ -383,7 +385,7 @@ def test_an_interrupted_run_keeps_what_it_finished_and_resumes(tmp_path):
     engine = InterruptOnThird()
     with pytest.raises(KeyboardInterrupt):
         transcribe_sessions(sessions, cache, lambda: engine, tmp_path, key=KEY)
-    files = [p for p in (tmp_path / ".kbgen").rglob("*") if p.is_file()]
+    files = [p for p in (tmp_path / ".kbgen" / "transcripts").rglob("*") if p.is_file()]
     assert len(files) == 2 and not [p for p in files if p.name.startswith(".tmp-")]
     for p in files:
         json.loads(p.read_text())  # whole entries

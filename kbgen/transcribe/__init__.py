@@ -87,11 +87,15 @@ def transcribe_sessions(
     def finish(sid: str, transcript: Transcript, cached_as: str | None = None) -> Transcript:
         """``cached_as``: the transcript's cache key; a loop scan that found nothing is remembered."""
         before = len(transcript.notes)
-        if collapse and not (cached_as and cache.loop_free(cached_as)):
-            collapsed = collapse_loops(transcript)
-            if cached_as and collapsed is transcript:
-                cache.mark_loop_free(cached_as)
-            transcript = collapsed
+        if collapse:
+            known = cache.loop_scan(cached_as) if cached_as else None
+            if known is None:
+                collapsed = collapse_loops(transcript)
+                if cached_as:
+                    cache.remember_loop_scan(cached_as, None if collapsed is transcript else collapsed)
+                transcript = collapsed
+            elif known is not True:
+                transcript = known
         for note in transcript.notes[before:]:
             emit("note", sid, note)
         return transcript

@@ -190,23 +190,32 @@ class TranscriptCache:
         write_atomic(target, json.dumps(entry, ensure_ascii=False, indent=1, default=str), durable=True)
         return target
 
-    def loop_free(self, key: str) -> bool:
-        """Whether the entry ``key`` was found to have no loop by this version of the loop scan."""
-        return self._loop_marker(key).exists()
+    def loop_scan(self, key: str) -> Transcript | bool | None:
+        """What this version of the loop scan found in the entry ``key``: True for no loop, the
+        collapsed transcript when it found some, None when it has not scanned it (or cannot tell)."""
+        try:
+            data = self._loop_marker(key).read_bytes()
+            return True if not data else transcript_from_dict(json.loads(data))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
-    def mark_loop_free(self, key: str) -> None:
-        """Remember that :func:`collapse_loops` found nothing in the entry ``key`` (an empty file)."""
+    def remember_loop_scan(self, key: str, collapsed: Transcript | None) -> None:
+        """Remember what :func:`collapse_loops` made of the entry ``key``: None for nothing (an
+        empty file), else the collapsed transcript."""
         marker = self._loop_marker(key)
         try:
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.touch()
+            if collapsed is None:
+                marker.parent.mkdir(parents=True, exist_ok=True)
+                marker.touch()
+            else:
+                write_atomic(marker, json.dumps(transcript_to_dict(collapsed), ensure_ascii=False))
         except OSError:
             pass  # only a shortcut: the scan runs again next time
 
     def _loop_marker(self, key: str) -> Path:
         from ..fingerprint import code_digest
 
-        # Beside the entries, not among them; named by the scan's code, so a new scan checks again.
+        # Beside the entries, not among them; named by the scan's code, so a new scan looks again.
         return self.cache_dir / "loop-free" / code_digest("transcribe/loops.py")[:16] / key[:2] / key
 
     def entries(self) -> list[Path]:
