@@ -19,7 +19,6 @@ import enum
 import hashlib
 import json
 import os
-import pickle
 import re
 import shutil
 from collections.abc import Callable, Iterable
@@ -47,13 +46,19 @@ def code_digest(*parts: str) -> str:
 
 
 def transcript_digest(t: Transcript) -> str:
-    """A digest of a transcript's content (pickled frozen dataclasses of str and float: stable).
+    """A digest of a transcript's content (its segments' times, text, speakers and words).
 
     Remembered on the (immutable) transcript: a build asks for it several times per session.
     """
     known = t.__dict__.get("_digest")
     if known is None:
-        known = hashlib.sha256(pickle.dumps((t.segments, t.language, t.duration), protocol=5)).hexdigest()
+        # JSON of the values only: pickle would write a string repeated by identity (one object
+        # used twice) differently from the same text parsed twice, so a transcript fresh from the
+        # engine and the same one read back from the cache would differ.
+        data = json.dumps([t.language, t.duration, [[s.start, s.end, s.text, s.speaker,
+                                                     [[w.text, w.start, w.end] for w in s.words]]
+                                                    for s in t.segments]], ensure_ascii=False)
+        known = hashlib.sha256(data.encode()).hexdigest()
         object.__setattr__(t, "_digest", known)  # a frozen dataclass: not a field, not compared
     return known
 

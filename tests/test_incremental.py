@@ -7,6 +7,7 @@ them (kbgen.fingerprint). MkDocs and Pagefind still run, so the site is built as
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -228,3 +229,19 @@ def test_cached_redaction_gives_the_title_the_transcripts_stand_ins(tmp_path):
     assert (cached.session, cached.transcript, cached.redactions) == (
         computed.session, computed.transcript, computed.redactions)
     assert any(tmp_path.joinpath("knowledge").rglob("*.json"))
+
+
+def test_a_transcripts_digest_is_its_content_not_its_objects():
+    """The same transcript built from shared strings (fresh from an engine) and from separate
+    ones (read back from the cache) has one digest: the next build must not see a change."""
+    from kbgen.fingerprint import transcript_digest
+    from kbgen.models import Segment, Transcript
+    from kbgen.transcribe.cache import transcript_from_dict, transcript_to_dict
+
+    said = "We should plan ahead."
+    fresh = Transcript(tuple(Segment(float(i), i + 0.5, said, "Mentor") for i in range(4)), "en", 4.0)
+    read_back = transcript_from_dict(json.loads(json.dumps(transcript_to_dict(fresh))))
+    assert read_back == fresh and read_back.segments[0].text is not read_back.segments[1].text
+    assert transcript_digest(read_back) == transcript_digest(fresh)
+    other = Transcript(fresh.segments[:3] + (Segment(3.0, 3.5, "We should plan ahead!", "Mentor"),), "en", 4.0)
+    assert transcript_digest(other) != transcript_digest(fresh)

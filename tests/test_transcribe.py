@@ -165,8 +165,8 @@ def test_writes_leave_no_temp_files(project):
     root, sessions, cache = project
     run(sessions, cache, Factory(), root)
     names = [p.name for p in (root / ".kbgen").rglob("*") if p.is_file()]
-    # Two entries, and what the loop scan found in each (nothing: an empty marker).
-    assert len(names) == 4 and not [n for n in names if n.startswith(".tmp-")]
+    # Two entries, what the loop scan found in each (nothing: an empty marker), the media hashes.
+    assert len(names) == 5 and not [n for n in names if n.startswith(".tmp-")]
     assert len(cache.entries()) == 2
 
 
@@ -219,6 +219,33 @@ def test_media_hash_is_memoised_and_notices_changes(tmp_path, monkeypatch):
     assert media_hash(path) == first and opened == []
     path.write_bytes(path.read_bytes() + b"\0\0")
     assert media_hash(path) != first and opened
+
+
+def test_media_hashes_are_remembered_across_builds(tmp_path, monkeypatch):
+    """A new process does not read a recording again unless the file changed."""
+    import kbgen.transcribe.cache as cache_module
+
+    path = write_media(tmp_path / "a.wav", 0.5)
+    first = TranscriptCache(tmp_path / ".kbgen")
+    digest = first.media_hash(path)
+    first.save_media_hashes()
+    read: list[Path] = []
+    real = cache_module.media_hash
+    monkeypatch.setattr(cache_module, "media_hash", lambda p: read.append(p) or real(p))
+    cache_module._HASH_MEMO.clear()  # as in a fresh process
+    later = TranscriptCache(tmp_path / ".kbgen")
+    assert later.media_hash(path) == digest and read == []
+    path.write_bytes(path.read_bytes() + b"\0\0")  # changed: read again, and remembered anew
+    assert later.media_hash(path) != digest and read == [path]
+    later.save_media_hashes()
+    path.unlink()
+    TranscriptCache(tmp_path / ".kbgen").save_media_hashes()  # nothing learnt: the file stays as it was
+    other = TranscriptCache(tmp_path / ".kbgen")
+    write_media(tmp_path / "b.wav", 0.5)
+    other.media_hash(tmp_path / "b.wav")
+    other.save_media_hashes()  # the gone recording's entry is dropped
+    assert list(json.loads((tmp_path / ".kbgen" / "media-hashes.json").read_text())) == [
+        str((tmp_path / "b.wav").resolve())]
 
 
 # ---------------------------------------------------------------------------- stage

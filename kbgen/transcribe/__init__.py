@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import MediaError, TranscribeError, rel
 from ..models import Session, Transcript
-from .cache import TranscriptCache, cache_key, media_hash
+from .cache import TranscriptCache, cache_key
 from .engine import Engine, EngineKey, FasterWhisperEngine, engine_key
 from .executors import DaskExecutor, EngineSpec, FileOutcome, InProcessExecutor, LocalExecutor, Task
 from .loops import collapse_loops
@@ -113,7 +113,7 @@ def transcribe_sessions(
         sid, media = session.id, Path(session.media)
         shown = rel(media, root)
         try:
-            digest = media_hash(media)
+            digest = cache.media_hash(media)
         except FileNotFoundError:
             _fail(result, emit, sid, f"{shown}: no such file; check the path or restore the recording")
             continue
@@ -132,6 +132,7 @@ def transcribe_sessions(
         keys[sid] = (digest, k)
         todo.append(Task(sid, media, session.language or None, hotwords=words, channels=session.channels))
 
+    cache.save_media_hashes()
     if todo and (progress is not None or parallel):
         todo = _probed(todo, root, longest_first=parallel)
     expected = {t.sid: t.seconds for t in todo}

@@ -163,6 +163,45 @@ class TranscriptCache:
     def __init__(self, cache_dir: Path) -> None:
         self.cache_dir = Path(cache_dir)
         self.dir = self.cache_dir / "transcripts"
+        self._hashes: dict[str, list] | None = None  # path -> [identity..., sha256], read on first use
+        self._hashes_changed = False
+
+    def media_hash(self, path: Path) -> str:
+        """:func:`media_hash`, remembered across builds in ``cache_dir/media-hashes.json``.
+
+        A recording is read again only when its identity changed: device, inode, size,
+        modification and status-change times (the last is set by the system on any write, so
+        a file rewritten with its old modification time is still read again). Without it,
+        every build would read every recording whole: hours of audio and video, gigabytes.
+        """
+        path = Path(path)
+        st = path.stat()
+        ident = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+        if self._hashes is None:
+            try:
+                known = json.loads((self.cache_dir / "media-hashes.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                known = {}
+            self._hashes = known if isinstance(known, dict) else {}
+        name = str(path.resolve())
+        entry = self._hashes.get(name)
+        if isinstance(entry, list) and entry[:-1] == ident:
+            return str(entry[-1])
+        digest = media_hash(path)
+        self._hashes[name] = [*ident, digest]
+        self._hashes_changed = True
+        return digest
+
+    def save_media_hashes(self) -> None:
+        """Write what :meth:`media_hash` learnt (entries of files that are gone are dropped)."""
+        if not self._hashes_changed or self._hashes is None:
+            return
+        kept = {name: entry for name, entry in sorted(self._hashes.items()) if Path(name).exists()}
+        try:
+            write_atomic(self.cache_dir / "media-hashes.json", json.dumps(kept))
+        except OSError:
+            return  # only a shortcut: the recordings are read again next time
+        self._hashes_changed = False
 
     def path_for(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.json"
