@@ -119,12 +119,18 @@ def make_project(dest: Path, n: int) -> Path:
     taxonomy = yaml.safe_load((KNOWLEDGE / "taxonomy.yml").read_text(encoding="utf-8"))
     config = {"audience": "public", "transcribe": {"hotwords": False}, "topics": taxonomy["topics"]}
     (dest / "kbgen.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    mentors = [m["id"] for m in yaml.safe_load((ROOT / "mentors.yaml").read_text(encoding="utf-8"))["mentors"]]
+    mentors = _mentor_ids()
     pool = _pool()
     (dest / "recordings").mkdir()
     for i in range(n):
         add_session(dest, i, n, pool, mentors)
     return dest
+
+
+def _mentor_ids() -> list[str]:
+    import yaml
+
+    return [m["id"] for m in yaml.safe_load((ROOT / "mentors.yaml").read_text(encoding="utf-8"))["mentors"]]
 
 
 def add_session(dest: Path, i: int, n: int, pool, mentors: list[str]) -> None:
@@ -279,10 +285,7 @@ def main() -> None:
         first = run_child(project, "build")
         (project / ".kbgen" / "render-state.json").unlink()
         full = run_child(project, "build")
-        import yaml
-
-        mentors = [m["id"] for m in yaml.safe_load((ROOT / "mentors.yaml").read_text(encoding="utf-8"))["mentors"]]
-        add_session(project, n, n, _pool(), mentors)
+        add_session(project, n, n, _pool(), _mentor_ids())
         added = run_child(project, "build")
         again = run_child(project, "build")
         sizes = page_sizes(project / "site")

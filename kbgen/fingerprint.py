@@ -1,14 +1,15 @@
-"""Did the render stage's inputs change since the last build? A digest and a manifest say.
+"""Did the render stage's inputs change since the last build? Digests, keys and a manifest say.
 
 A build with nothing changed computes and renders nothing: the build's inputs (the published
 sessions, their transcripts, the roster, kbgen.yml, the build date, mkdocs.yml's bits kbgen
 uses) are reduced to one digest; when it equals the last build's and kbgen's folders are as
 that build left them, the knowledge and render stages are skipped. Otherwise the render stage's
-inputs (published
-sessions with their transcripts and enrichment, the roster, hints, statuses, settings) and
-kbgen's own code are reduced to one digest. When it equals the digest of the last build and
-kbgen's folders in the docs dir are exactly as that build left them (same files, sizes and
-modification times), rendering is skipped and MkDocs builds from the pages already there.
+inputs (published sessions with their transcripts and enrichment, the roster, hints, statuses,
+settings) and kbgen's own code are reduced to one digest. When it equals the digest of the last
+build and kbgen's folders in the docs dir are exactly as that build left them (same files,
+sizes and modification times), rendering is skipped and MkDocs builds from the pages already
+there. When it differs, each session's files carry a key (:func:`key_of`) and :class:`Reuse`
+takes the last render's file whose key is the same, so only what changed is rendered.
 """
 
 from __future__ import annotations
@@ -20,11 +21,10 @@ import hashlib
 import json
 import os
 import re
-import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .fsutil import write_atomic
+from .fsutil import link_or_copy, write_atomic
 from .models import Transcript
 
 _CODE: dict[tuple[str, ...], str] = {}
@@ -115,14 +115,16 @@ class RenderState:
     def __init__(self, file: Path) -> None:
         self.file = file
         self._files: dict[str, list[int]] | None = None  # the folders as they are, read once
-
+        self._state: dict | None = None  # the file as the last build left it, read once
 
     def _read(self) -> dict:
-        try:
-            state = json.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return state if isinstance(state, dict) else {}
+        if self._state is None:
+            try:
+                state = json.loads(self.file.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                state = {}
+            self._state = state if isinstance(state, dict) else {}
+        return self._state
 
     def unchanged(self, digest: str, folders: Iterable[Path], kind: str = "digest") -> bool:
         """The last build had this ``digest`` (of its render inputs, or with ``kind="inputs"`` of
@@ -136,8 +138,8 @@ class RenderState:
 
     def save(self, digest: str, folders: Iterable[Path], inputs: str = "", keys: dict[str, str] | None = None) -> None:
         self._files = manifest(folders)
-        write_atomic(self.file, json.dumps({"digest": digest, "inputs": inputs, "files": self._files,
-                                            "keys": keys or {}}, sort_keys=True))
+        self._state = {"digest": digest, "inputs": inputs, "files": self._files, "keys": keys or {}}
+        write_atomic(self.file, json.dumps(self._state, sort_keys=True))
 
     def keys(self) -> dict[str, str]:
         """The last render's file keys (kept as they are when rendering is skipped)."""
@@ -152,6 +154,7 @@ class RenderState:
 
     def forget(self) -> None:
         self._files = None
+        self._state = {}
         self.file.unlink(missing_ok=True)
 
 
@@ -184,11 +187,7 @@ class Reuse:
             return False
         if self.old_files.get(str(src)) != [st.st_size, st.st_mtime_ns]:
             return False  # changed by hand since: made again
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(src, dest)  # the same bytes and times: the manifest still matches
-        except OSError:
-            shutil.copy2(src, dest)
+        link_or_copy(src, dest)  # the same bytes and times: the manifest still matches
         self.taken += 1
         return True
 

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from .config import KbgenConfig, RedactConfig
-from .fingerprint import _canon, code_digest, transcript_digest
+from .fingerprint import code_digest, fingerprint, transcript_digest
 from .fsutil import write_atomic
 from .models import Chapter, Enrichment, Mentor, Session, SessionDoc, Transcript
 
@@ -137,8 +137,8 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
 
     by_id = {m.id: m for m in mentors}
     taxonomy = Taxonomy.build(list(config.topics), mentors, [t for s in sessions for t in s.topics])
-    taxonomy_key = hashlib.sha256(json.dumps(_canon(taxonomy)).encode()).hexdigest()
-    redact_key = _canon(config.redact)
+    taxonomy_key = fingerprint(taxonomy)
+    redact_key = config.redact.model_dump(mode="json")
     ec = config.enrich
     cache = KnowledgeCache(cache_dir / "knowledge" if cache_dir is not None else None)
     staged = []

@@ -202,7 +202,7 @@ def test_a_cached_transcript_is_scanned_for_loops_once(project_dir, monkeypatch)
     # The cache keeps what the engine said; a new loop scan looks again.
     from kbgen.transcribe.cache import TranscriptCache
 
-    shutil.rmtree(TranscriptCache(project.cache_dir).cache_dir / "loop-free")
+    shutil.rmtree(TranscriptCache(project.cache_dir).cache_dir / "loop-scan")
     again = run(project, kept, engine_factory=lambda: engine, key=KEY, mentors=mentors)
     assert calls == [1, 1] and again == first
     assert engine.calls == 2  # transcribed once each, by the first build

@@ -9,6 +9,7 @@ the corpus. Same input, same output.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
@@ -26,6 +27,7 @@ BLOCK = 256
 DECIMALS = 6
 
 
+@functools.cache  # one word -> stem memo for every transcript of the process
 def _analyzer():
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 

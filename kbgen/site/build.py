@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import BuildError, ConfigError, rel
-from ..fsutil import replace_dir
+from ..fsutil import link_or_copy, replace_dir
 from .render import ASSETS, INDEX_PAGES, MARKED, OWNED, OWNED_MARKER
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -286,11 +286,11 @@ def _mirror(built: Path, search_docs: Path | None, scratch: Path) -> int:
             relp = doc.relative_to(search_docs)
             if (built / relp).is_file():  # only pages this build has
                 replaced.add(relp)
-                _link(doc, scratch / relp)
+                link_or_copy(doc, scratch / relp)
     for page in built.rglob("*.html"):
         relp = page.relative_to(built)
         if relp.parts[0] != "pagefind" and relp not in replaced:
-            _link(page, scratch / relp)
+            link_or_copy(page, scratch / relp)
     return len(replaced)
 
 
@@ -315,14 +315,6 @@ def material_titles_and_summaries(built: Path, session_pages: set[str]) -> None:
     data["docs"] = [d for d in data.get("docs", []) if keep(d)]
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     file.write_text(text, encoding="utf-8")  # offline builds inline it afterwards (_finish_offline)
-
-
-def _link(src: Path, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copyfile(src, dst)
 
 
 def pagefind_index(built: Path, search_docs: Path | None = None, language: str = "en",

@@ -251,11 +251,14 @@ class TranscriptCache:
         except OSError:
             pass  # only a shortcut: the scan runs again next time
 
-    def _loop_marker(self, key: str) -> Path:
+    def _loop_scans(self) -> Path:
         from ..fingerprint import code_digest
 
         # Beside the entries, not among them; named by the scan's code, so a new scan looks again.
-        return self.cache_dir / "loop-free" / code_digest("transcribe/loops.py")[:16] / key[:2] / key
+        return self.cache_dir / "loop-scan" / code_digest("transcribe/loops.py")[:16]
+
+    def _loop_marker(self, key: str) -> Path:
+        return self._loop_scans() / key[:2] / key
 
     def entries(self) -> list[Path]:
         """Every entry file (sorted), for listing and pruning."""
@@ -333,11 +336,10 @@ class TranscriptCache:
                 continue
             temp_removed += 1
             freed += st.st_size
-        markers = self.cache_dir / "loop-free"
-        if markers.is_dir():  # markers of removed entries, and of another version's loop scan
-            current = self._loop_marker("00").parent.parent.name
-            for version in markers.iterdir():
-                if version.name != current:
+        current = self._loop_scans()
+        if current.parent.is_dir():  # what the loop scan found in removed entries, or another version's
+            for version in current.parent.iterdir():
+                if version != current:
                     shutil.rmtree(version, ignore_errors=True)
                     continue
                 for marker in version.glob("*/*"):
