@@ -164,6 +164,26 @@ def test_only_the_changed_sessions_files_are_rendered_again(project_dir):
     assert _tree(project_dir / "site_src") == pages and _tree(project_dir / "site") == site
 
 
+def test_a_session_added_leaves_the_others_search_documents_alone(project_dir):
+    """Adding a session moves every related-session score (the TF-IDF weights change); the other
+    sessions' search documents show no score, so they are taken from the last render."""
+    texts = {1.0: "We talked about salary bands and how to negotiate an offer with a recruiter.",
+             1.5: "Team rituals: stand-ups, retrospectives and how a new lead runs planning.",
+             2.5: "Negotiate the offer again after a recruiter call; rituals of a planning week."}
+    from tests.conftest import FakeEngine, sidecar, write_wav
+
+    _build(project_dir, FakeEngine(texts), audience="internal")
+    docs = project_dir / ".kbgen" / "search-docs" / "sessions"
+    before = {p.parent.name: p.stat().st_mtime_ns for p in docs.rglob("*.html")}
+    write_wav(project_dir / "recordings" / "added.wav", 2.5)
+    (project_dir / "recordings" / "added.yml").write_text(sidecar("Both at once", visibility="internal"))
+    report = _build(project_dir, FakeEngine(texts), audience="internal")
+    after = {p.parent.name: p.stat().st_mtime_ns for p in docs.rglob("*.html")}
+    assert set(after) == {"pub", "team", "added"}
+    assert {k: after[k] for k in ("pub", "team")} == {k: before[k] for k in ("pub", "team")}
+    assert report.reused >= 6
+
+
 def test_a_session_file_changed_by_hand_is_made_again(project_dir):
     _build(project_dir, audience="internal")
     vtt = project_dir / "site_src" / "sessions" / "team.vtt"

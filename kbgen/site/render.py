@@ -394,7 +394,10 @@ def render_site(
         }
         built_page = f"sessions/{s.id}/index.html" if directory_urls else f"sessions/{s.id}.html"
         names = [by_id[m].name for m in s.mentors if m in by_id]
-        made(f"{SEARCH_DOCS}/{built_page}", key_of("search", d, filters, names),
+        # Keyed by what search_doc reads: not the related sessions, whose scores move with every
+        # session added (so every session's document would be written again).
+        made(f"{SEARCH_DOCS}/{built_page}", key_of("search", s.title, s.description, d.enrichment.summary,
+                                                   d.enrichment.takeaways, said, filters, names),
              partial(search_doc, d, lines, filters, names))
         chapters = [{"start": c.start, "title": c.title, "anchor": target_at(c.start)}
                     for c in d.enrichment.chapters]
