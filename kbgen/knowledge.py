@@ -17,7 +17,8 @@ from pathlib import Path
 from .config import KbgenConfig, RedactConfig
 from .fingerprint import code_digest, fingerprint, transcript_digest
 from .fsutil import write_atomic
-from .models import Chapter, Enrichment, Mentor, Session, SessionDoc, Transcript
+from .models import Chapter, Enrichment, Mentor, Session, SessionDoc, StoredTranscript, Transcript, transcript_head
+from .transcribe.cache import stored_segments, transcript_from_dict, transcript_to_dict
 
 Echo = Callable[[str], None]
 MENTEE = "Mentee"
@@ -37,14 +38,45 @@ class KnowledgeCache:
         self.hits = 0
         self.misses = 0
 
-    def get(self, step: str, parts: object, compute: Callable[[], object]):
-        if self.folder is None:
-            return compute()
+    def _file(self, step: str, parts: object) -> Path:
         # The stage's own code is in the key: a changed algorithm computes again.
         key = hashlib.sha256(json.dumps([step, code_digest("enrich", "redact", "knowledge.py"), parts],
                                         sort_keys=True, default=str)
                              .encode()).hexdigest()
-        file = self.folder / key[:2] / f"{key}.json"
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get_with_transcript(self, step: str, parts: object,
+                            compute: Callable[[], tuple[object, Transcript]]) -> tuple[object, Transcript]:
+        """:meth:`get` for a step that also makes a transcript. The transcript is kept in a file
+        of its own beside the entry, which holds its digest and head: a hit reads the segments
+        only when they are used (a :class:`StoredTranscript`)."""
+        if self.folder is None:
+            value, t = compute()
+            return json.loads(json.dumps(value)), transcript_from_dict(transcript_to_dict(t))
+        file = self._file(step, parts)
+        body = file.with_name(file.stem + ".transcript.json")
+        try:
+            entry = json.loads(file.read_bytes())
+            if body.is_file():
+                self.hits += 1
+                return entry["value"], StoredTranscript.lazy(partial(stored_segments, body), entry["digest"],
+                                                             entry["head"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        value, t = compute()
+        value = json.loads(json.dumps(value))  # the shape a hit returns (tuples as lists)
+        body_data = transcript_to_dict(t)
+        t = transcript_from_dict(body_data)  # computed or cached, the same path: as the file holds it
+        self.misses += 1
+        write_atomic(body, json.dumps(body_data, ensure_ascii=False))  # first: an entry implies its body
+        write_atomic(file, json.dumps({"step": step, "value": value, "digest": transcript_digest(t),
+                                       "head": transcript_head(t)}, ensure_ascii=False))
+        return value, t
+
+    def get(self, step: str, parts: object, compute: Callable[[], object]):
+        if self.folder is None:
+            return compute()
+        file = self._file(step, parts)
         try:
             value = json.loads(file.read_text(encoding="utf-8"))["value"]
             self.hits += 1
@@ -85,22 +117,21 @@ def _redacted(session: Session, raw: Transcript, redact_key, by_id: Mapping[str,
     next get the same stand-ins as on a computed run.
     """
     from .redact import Redactor
-    from .transcribe.cache import transcript_from_dict, transcript_to_dict
 
     redactor = _redactor(session, config)
 
-    def compute() -> dict:
+    def compute() -> tuple[dict, Transcript]:
         t = _speakers(redactor.transcript(raw), session, by_id, redactor)
-        return {"transcript": transcript_to_dict(t), "counts": redactor.counts, "seen": redactor.pseudonyms.seen}
+        return {"counts": redactor.counts, "seen": redactor.pseudonyms.seen}, t
 
-    value = cache.get("redact", [transcript_digest(raw), redact_key, list(session.redact), session.mentee,
-                                 session.mentee_name, [by_id[m].name for m in session.mentors if m in by_id]],
-                      compute)
-    # Computed or cached, the same path: the transcript as the cache holds it.
+    value, t = cache.get_with_transcript(
+        "redact", [transcript_digest(raw), redact_key, list(session.redact), session.mentee, session.mentee_name,
+                   [by_id[m].name for m in session.mentors if m in by_id]], compute)
+    # Computed or cached, the same path: the Redactor's state as the cache holds it.
     fresh = Redactor(redactor.config, redactor.names, redactor.anonymous_mentee)
     fresh._counts.update(value["counts"])
     fresh.pseudonyms.seen = {kind: dict(table) for kind, table in value["seen"].items()}
-    return fresh, transcript_from_dict(value["transcript"])
+    return fresh, t
 
 
 def _speakers(t: Transcript, session: Session, mentors: Mapping[str, Mentor], redactor) -> Transcript:
@@ -156,7 +187,7 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
     docs = []
     for s, t, redactor in staged:
         mentor_labels = [by_id[m].name for m in s.mentors if m in by_id] + ["MENTOR"]
-        if not t.text.strip():
+        if t.is_blank:
             enrichment = Enrichment()
         else:
             digest = transcript_digest(t)

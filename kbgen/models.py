@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,6 +132,77 @@ class Transcript:
     @property
     def text(self) -> str:
         return " ".join(s.text.strip() for s in self.segments if s.text.strip())
+
+    @property
+    def is_empty(self) -> bool:
+        """No segment at all (a :class:`StoredTranscript` answers without reading them)."""
+        return not self.segments
+
+    @property
+    def is_blank(self) -> bool:
+        """No spoken text (a :class:`StoredTranscript` answers without reading the segments)."""
+        return not self.text.strip()
+
+
+class StoredTranscript(Transcript):
+    """A transcript whose segments are read from disk when first used.
+
+    A build keys most sessions by their transcript's digest and never needs the text: reading,
+    parsing and hashing a thousand one-hour transcripts took seconds on every build. Made by
+    :meth:`lazy` with the transcript's digest and head (everything but the segments, which
+    ``load`` returns); otherwise it is a Transcript in every way: equal to the same content,
+    pickled as a plain Transcript (segments read), and :func:`dataclasses.replace` makes one
+    with its segments given.
+    """
+
+    @classmethod
+    def lazy(cls, load: Callable[[], tuple[Segment, ...]], digest: str, head: Mapping) -> StoredTranscript:
+        t = object.__new__(cls)
+        for name in ("language", "duration", "engine", "model"):
+            object.__setattr__(t, name, head[name])
+        object.__setattr__(t, "notes", tuple(head["notes"]))
+        object.__setattr__(t, "_digest", digest)  # what kbgen.fingerprint.transcript_digest gives
+        object.__setattr__(t, "_facts", (bool(head["empty"]), bool(head["blank"])))
+        object.__setattr__(t, "_load", load)
+        return t
+
+    def __getattr__(self, name: str):  # only called for what the instance does not hold yet
+        load = self.__dict__.get("_load")
+        if name != "segments" or load is None:
+            raise AttributeError(name)
+        segments = load()
+        object.__setattr__(self, "segments", segments)
+        return segments
+
+    @property
+    def is_empty(self) -> bool:
+        facts = self.__dict__.get("_facts")
+        return facts[0] if facts else not self.segments
+
+    @property
+    def is_blank(self) -> bool:
+        facts = self.__dict__.get("_facts")
+        return facts[1] if facts else not self.text.strip()
+
+    def _values(self) -> tuple:
+        return (self.segments, self.language, self.duration, self.engine, self.model, self.notes)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Transcript):
+            return NotImplemented
+        return self._values() == StoredTranscript._values(other)
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __reduce__(self):
+        return Transcript, self._values()
+
+
+def transcript_head(t: Transcript) -> dict:
+    """What :meth:`StoredTranscript.lazy` needs besides the segments and the digest (JSON-able)."""
+    return {"language": t.language, "duration": t.duration, "engine": t.engine, "model": t.model,
+            "notes": list(t.notes), "empty": t.is_empty, "blank": t.is_blank}
 
 
 @dataclass(frozen=True)

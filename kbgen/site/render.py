@@ -6,6 +6,7 @@ publish. Output goes to a fresh staging folder that :mod:`kbgen.site.build` swap
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import shutil
 from collections.abc import Mapping, Sequence
@@ -54,6 +55,7 @@ def _env() -> Environment:
     )
     env.filters["h"] = h
     env.globals["ts"] = timestamp
+    env.globals["transcript_html"] = transcript_html
     return env
 
 
@@ -246,6 +248,40 @@ def _transcript_lines(segments):
     return lines, target_at
 
 
+def transcript_html(lines) -> Markup:
+    """A session page's transcript: a paragraph per line, its timestamp a link to its moment.
+
+    Written here, not as a template loop: a one-hour session has about 700 lines, and Jinja's
+    loop with a filter per field took most of a session page's time. Anchors, targets and
+    times are made by kbgen (ASCII letters, digits, ':' and '.'); speaker and text are escaped.
+    """
+    out = []
+    for line in lines:
+        own = f' id="{line["anchor"]}"' if line["anchor"] else ""
+        speaker = f'<strong class="kb-speaker">{h(line["speaker"])}:</strong> ' if line["speaker"] else ""
+        out.append(f'<p{own}><a class="kb-ts" href="#{line["target"]}" data-start="{line["start"]:.2f}">'
+                   f'{timestamp(line["start"])}</a> {speaker}{h(line["text"])}</p>\n')
+    return Markup("".join(out))
+
+
+def _lines_of(t):
+    return _transcript_lines(t.segments)
+
+
+def _session_page(page, context: dict, lines_of) -> str:
+    """A session's page: the context with the transcript's lines, and anchors where chapters and
+    topic evidence point."""
+    lines, target_at = lines_of()
+    chapters = [{**c, "anchor": target_at(c["start"])} for c in context["chapters"]]
+    tags = [{**tag, "evidence": [{**e, "anchor": target_at(e["start"])} for e in tag["evidence"]]}
+            for tag in context["topic_tags"]]
+    return page.render(**{**context, "chapters": chapters, "topic_tags": tags}, lines=lines)
+
+
+def _search_page(d: SessionDoc, lines_of, filters, mentor_names) -> str:
+    return search_doc(d, lines_of()[0], filters, mentor_names)
+
+
 def search_doc(d: SessionDoc, lines, filters: Mapping[str, Sequence[str]], mentor_names: Sequence[str],
                language: str = "en") -> str:
     """The page Pagefind indexes for a session in place of its built page.
@@ -374,7 +410,7 @@ def render_site(
         dur = d.transcript.duration
         said = transcript_digest(d.transcript)
         downloads = []
-        if d.transcript.segments:
+        if not d.transcript.is_empty:
             from ..transcribe.formats import to_json, to_srt, to_vtt
 
             def html_safe_json(t) -> str:
@@ -385,7 +421,9 @@ def render_site(
                                    ("json", "JSON", html_safe_json)):
                 made(f"sessions/{s.id}.{ext}", key_of(ext, said), partial(fn, d.transcript))
                 downloads.append((label, f"{s.id}.{ext}"))
-        lines, target_at = _transcript_lines(d.transcript.segments)
+        # The transcript's lines, made once when a file needs them: a session whose files are all
+        # taken from the last render never reads its transcript (a StoredTranscript stays unread).
+        lines_of = functools.cache(partial(_lines_of, d.transcript))
         filters = {
             "topic": list(dict.fromkeys([t.label for t in topic_refs(s.topics)]
                                         + [tag.label for tag in d.enrichment.topics])),
@@ -398,9 +436,8 @@ def render_site(
         # session added (so every session's document would be written again).
         made(f"{SEARCH_DOCS}/{built_page}", key_of("search", s.title, s.description, d.enrichment.summary,
                                                    d.enrichment.takeaways, said, filters, names),
-             partial(search_doc, d, lines, filters, names))
-        chapters = [{"start": c.start, "title": c.title, "anchor": target_at(c.start)}
-                    for c in d.enrichment.chapters]
+             partial(_search_page, d, lines_of, filters, names))
+        chapters = [{"start": c.start, "title": c.title} for c in d.enrichment.chapters]  # anchors: when rendered
         chapters_url = ""
         if chapters and media_rel:
             from ..transcribe.formats import chapters_vtt
@@ -414,7 +451,7 @@ def render_site(
             tags.append({
                 "label": tag.label,
                 "url": url(f"topics/{t.slug}") if t is not None else "",
-                "evidence": [{"text": e.text, "start": e.start, "anchor": target_at(e.start)} for e in tag.evidence],
+                "evidence": [{"text": e.text, "start": e.start} for e in tag.evidence],  # anchors: when rendered
             })
         related = [{"id": r.session_id, "title": titles[r.session_id], "shared": r.shared}
                    for r in d.enrichment.related if r.session_id in titles]
@@ -435,16 +472,16 @@ def render_site(
                 topic_tags=tags,
                 key_phrases=d.enrichment.key_phrases,
                 related=related,
-                lines=lines,
                 filters=filters,
                 downloads=downloads,
                 source=_source(d.transcript),
                 redaction_note=_redaction_note(d.redactions),
                 path_steps=steps_of.get(s.id, []),
         )
-        # The lines are the transcript's (its digest); topics are keyed by what the page shows of them.
+        # The lines and anchors are the transcript's (its digest); topics are keyed by what the page
+        # shows of them.
         shown = {**context, "lines": said, "topics": [(t.slug, t.label) for t in context["topics"]]}
-        made(f"sessions/{s.id}.md", key_of("page", shown), partial(page.render, **context))
+        made(f"sessions/{s.id}.md", key_of("page", shown), partial(_session_page, page, context, lines_of))
     _session_indexes(env, write, docs, by_id, page_size)
     write("sessions/search.md", env.get_template("search.md.j2").render(up=Markup(up), offline=offline))
     write("sessions/feed.xml", atom_feed(docs, site_name, site_url, directory_urls,

@@ -133,6 +133,7 @@ def transcribe_sessions(
         todo.append(Task(sid, media, session.language or None, hotwords=words, channels=session.channels))
 
     cache.save_media_hashes()
+    cache.save_index()
     if todo and (progress is not None or parallel):
         todo = _probed(todo, root, longest_first=parallel)
     expected = {t.sid: t.seconds for t in todo}

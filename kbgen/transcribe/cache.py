@@ -17,13 +17,15 @@ import hashlib
 import json
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..fingerprint import transcript_digest
 from ..fsutil import write_atomic
-from ..models import Segment, Transcript, Word
+from ..models import Segment, StoredTranscript, Transcript, Word, transcript_head
 from .engine import EngineKey
 
 #: Bump when the entry layout or what a transcript holds changes: old entries become misses.
@@ -165,6 +167,8 @@ class TranscriptCache:
         self.dir = self.cache_dir / "transcripts"
         self._hashes: dict[str, list] | None = None  # path -> [identity..., sha256], read on first use
         self._hashes_changed = False
+        self._known: dict[str, list] | None = None  # file -> [identity..., digest, head], read on first use
+        self._index_changed = False
 
     def media_hash(self, path: Path) -> str:
         """:func:`media_hash`, remembered across builds in ``cache_dir/media-hashes.json``.
@@ -207,14 +211,58 @@ class TranscriptCache:
         return self.dir / key[:2] / f"{key}.json"
 
     def get(self, key: str) -> Transcript | None:
-        """The cached transcript, or None when absent, unreadable, or from another schema."""
-        try:
-            entry = json.loads(self.path_for(key).read_text(encoding="utf-8"))
+        """The cached transcript, or None when absent, unreadable, or from another schema.
+
+        An entry read before (and unchanged since) comes back as a :class:`StoredTranscript`:
+        its segments are read when first used, which a build whose knowledge is cached never does.
+        """
+        def pick(entry: dict) -> dict:
             if entry.get("schema") != SCHEMA_VERSION or entry.get("key") != key:
-                return None
-            return transcript_from_dict(entry["transcript"])
+                raise ValueError("another schema or key")
+            return entry["transcript"]
+
+        try:
+            return self._open(self.path_for(key), pick)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
+
+    def _open(self, path: Path, pick: Callable[[Any], dict]) -> Transcript:
+        """The transcript ``pick`` finds in the JSON file ``path``; raises what reading it raises.
+
+        The digest and head of each file read are remembered with the file's identity (inode,
+        size, mtime) in ``cache_dir/transcript-index.json``; a file known and unchanged is not
+        read now, only when its segments are first used.
+        """
+        st = path.stat()
+        ident = [st.st_ino, st.st_size, st.st_mtime_ns]
+        name = str(path)
+        known = self._index().get(name)
+        if isinstance(known, list) and len(known) == 5 and known[:3] == ident:
+            return StoredTranscript.lazy(partial(stored_segments, path, pick), known[3], known[4])
+        t = transcript_from_dict(pick(json.loads(path.read_bytes())))
+        self._index()[name] = [*ident, transcript_digest(t), transcript_head(t)]
+        self._index_changed = True
+        return t
+
+    def _index(self) -> dict[str, list]:
+        if self._known is None:
+            try:
+                known = json.loads((self.cache_dir / "transcript-index.json").read_bytes())
+            except (OSError, ValueError):
+                known = {}
+            self._known = known if isinstance(known, dict) else {}
+        return self._known
+
+    def save_index(self) -> None:
+        """Write what :meth:`get` learnt of the files it read (those now gone are dropped)."""
+        if not self._index_changed or self._known is None:
+            return
+        kept = {name: entry for name, entry in sorted(self._known.items()) if Path(name).exists()}
+        try:
+            write_atomic(self.cache_dir / "transcript-index.json", json.dumps(kept, ensure_ascii=False))
+        except OSError:
+            return  # only a shortcut: the files are read again next time
+        self._index_changed = False
 
     def put(self, key: str, transcript: Transcript, source: str = "", meta: dict[str, Any] | None = None) -> Path:
         """Store ``transcript`` under ``key`` atomically; ``source`` is the recording's name."""
@@ -232,10 +280,10 @@ class TranscriptCache:
     def loop_scan(self, key: str) -> Transcript | bool | None:
         """What this version of the loop scan found in the entry ``key``: True for no loop, the
         collapsed transcript when it found some, None when it has not scanned it (or cannot tell)."""
+        marker = self._loop_marker(key)
         try:
-            data = self._loop_marker(key).read_bytes()
-            return True if not data else transcript_from_dict(json.loads(data))
-        except (OSError, ValueError, KeyError, TypeError):
+            return True if marker.stat().st_size == 0 else self._open(marker, lambda data: data)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
     def remember_loop_scan(self, key: str, collapsed: Transcript | None) -> None:
@@ -353,6 +401,18 @@ class TranscriptCache:
                     except OSError:
                         pass
         return PruneResult(removed, freed, temp_removed, kept)
+
+
+def stored_segments(path: Path, pick: Callable[[Any], dict] = lambda data: data) -> tuple[Segment, ...]:
+    """A :class:`StoredTranscript`'s segments, read from the JSON file ``path`` when first used
+    (``pick`` finds the transcript in the file's data)."""
+    from ..errors import BuildError
+
+    try:
+        return transcript_from_dict(pick(json.loads(path.read_bytes()))).segments
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise BuildError(f"{path}: this cached transcript was removed or changed during the build ({exc}); "
+                         "run the build again") from None
 
 
 def _size(path: Path) -> int:

@@ -10,23 +10,35 @@ as ``Name: `` prefixes are only read as speakers then).
 
 from __future__ import annotations
 
-import datetime as dt
 import decimal
 import json
-
-import srt
-import webvtt
 
 from ..models import Segment, Transcript
 
 _CTX = decimal.Context()
 
+# The writers are by hand, not through webvtt-py and srt (which the importers use to read):
+# those build a caption object per cue and format each time through datetime or parsing, and a
+# build writes every segment three times; at a thousand one-hour sessions (700,000 cues) that
+# was most of the render stage. The formats written here are the simple subset both libraries
+# write, and tests read every writer's output back through them.
+
+
+def _ms_exact(seconds: float) -> int:
+    value = decimal.Decimal(repr(float(seconds))).scaleb(3, context=_CTX)
+    return max(0, int(value.to_integral_value(rounding=decimal.ROUND_HALF_UP, context=_CTX)))
+
 
 def _ms(seconds: float) -> int:
     """Seconds to whole milliseconds, halves up, from the float as written (so 1.0005 is
     1001 ms everywhere, not 1000 by binary rounding)."""
-    value = decimal.Decimal(repr(float(seconds))).scaleb(3, context=_CTX)
-    return max(0, int(value.to_integral_value(rounding=decimal.ROUND_HALF_UP, context=_CTX)))
+    written = repr(float(seconds))
+    whole, _, frac = written.partition(".")
+    if not frac or not whole.isdigit() or not frac.isdigit():  # exponent, sign, inf or nan
+        return _ms_exact(seconds)
+    # Decimal digits as written: the first three are the milliseconds, the fourth rounds.
+    ms = int(whole) * 1000 + int(frac[:3].ljust(3, "0"))
+    return ms + 1 if len(frac) > 3 and frac[3] >= "5" else ms
 
 
 def _clock(ms: int, sep: str = ".") -> str:
@@ -53,9 +65,11 @@ def _vtt_text(segment: Segment) -> str:
 
 
 def _vtt(cues: list[tuple[int, int, str]], metadata: list[str]) -> str:
-    captions = [webvtt.Caption(_clock(start), _clock(max(start, end)), text, identifier=str(n))
-                for n, (start, end, text) in enumerate(cues, 1)]
-    return webvtt.WebVTT(captions=captions, metadata=metadata).content
+    """WebVTT as webvtt-py writes it: the header and metadata lines, then numbered cues."""
+    out = ["WEBVTT", *metadata]
+    for n, (start, end, text) in enumerate(cues, 1):
+        out.append(f"\n{n}\n{_clock(start)} --> {_clock(max(start, end))}" + (f"\n{text}" if text else ""))
+    return "\n".join(out) + "\n"
 
 
 def to_vtt(t: Transcript) -> str:
@@ -72,16 +86,15 @@ def chapters_vtt(chapters: list[tuple[float, float, str]]) -> str:
 
 def to_srt(t: Transcript) -> str:
     """The transcript as SRT, the speaker as a ``Name: `` prefix when known. SRT has no
-    escaping, so the text is written as it is."""
-    subtitles = []
+    escaping, so the text is written as it is (on one line: a blank line would end the cue)."""
+    out = []
     for n, s in enumerate(t.segments, 1):
         text = _one_line(s.text)
         if s.speaker:
             text = f"{_one_line(s.speaker)}: {text}"
         start, end = _ms(s.start), _ms(s.end)
-        subtitles.append(srt.Subtitle(n, dt.timedelta(milliseconds=start),
-                                      dt.timedelta(milliseconds=max(start, end)), text))
-    return srt.compose(subtitles, reindex=False)
+        out.append(f"{n}\n{_clock(start, ',')} --> {_clock(max(start, end), ',')}\n{text}\n\n")
+    return "".join(out)
 
 
 def _sec(seconds: float) -> float:
@@ -91,7 +104,9 @@ def _sec(seconds: float) -> float:
 def to_json(t: Transcript) -> str:
     """The transcript as JSON shaped like ``whisper --output_format json``: ``text``,
     ``language`` and ``segments`` (``id``, ``start``, ``end``, ``text``, ``speaker``,
-    ``words`` of ``word``/``start``/``end``), keys sorted, times in seconds to the ms."""
+    ``words`` of ``word``/``start``/``end``), keys sorted, times in seconds to the ms, one
+    segment per line (each line by json's C encoder: indenting every level, the pure-Python
+    encoder took seconds per thousand sessions)."""
     segments = [{
         "id": n,
         "start": _sec(s.start),
@@ -100,5 +115,7 @@ def to_json(t: Transcript) -> str:
         "speaker": s.speaker,
         "words": [{"word": w.text, "start": _sec(w.start), "end": _sec(w.end)} for w in s.words],
     } for n, s in enumerate(t.segments)]
-    data = {"text": t.text, "language": t.language, "segments": segments}
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+    body = ",\n".join(f"    {json.dumps(seg, sort_keys=True, ensure_ascii=False)}" for seg in segments)
+    return (f'{{\n  "language": {json.dumps(t.language, ensure_ascii=False)},\n'
+            f'  "segments": [{f"{chr(10)}{body}{chr(10)}  " if segments else ""}],\n'
+            f'  "text": {json.dumps(t.text, ensure_ascii=False)}\n}}\n')
