@@ -89,6 +89,16 @@ class KnowledgeCache:
         return value
 
 
+def _of_text(step: Callable, t: Transcript, *args):
+    """``step(t.text, *args)``: the text joined only when the step runs (on a cache miss)."""
+    return step(t.text, *args)
+
+
+def _of_segments(step: Callable, t: Transcript, *args, **kwargs):
+    """``step(t.segments, ...)``: the segments read only when the step runs (on a cache miss)."""
+    return step(t.segments, *args, **kwargs)
+
+
 def _chapter_rows(t: Transcript, most: int) -> list[list]:
     from .enrich.chapters import chapters
 
@@ -192,7 +202,7 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
         else:
             digest = transcript_digest(t)
             phrases = tuple(cache.get("phrases", [digest, ec.key_phrases],
-                                      partial(key_phrases, t.text, ec.key_phrases)))
+                                      partial(_of_text, key_phrases, t, ec.key_phrases)))
             labels = [tag.label for tag in tags[s.id]]
             summary, source = None, "extractive"
             if ec.llm.enabled:
@@ -211,7 +221,7 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
                 # takeaways, so sentences already there are passed over when others exist.
                 summary = tuple(cache.get(
                     "summary", [digest, ec.summary_sentences, labels, phrases, mentor_labels, advice],
-                    partial(summarize, t.segments, ec.summary_sentences, bonus_terms=(*labels, *phrases),
+                    partial(_of_segments, summarize, t, ec.summary_sentences, bonus_terms=(*labels, *phrases),
                             mentor_speakers=mentor_labels, avoid=advice)))
             found = cache.get("chapters", [digest, ec.chapters], partial(_chapter_rows, t, ec.chapters))
             enrichment = Enrichment(
@@ -235,7 +245,7 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
         echo(f"knowledge: {cache.misses} step(s) computed, {cache.hits} from the cache")
     if ec.related and len(docs) > 1:
         counts = {d.session.id: cache.get("terms", [transcript_digest(d.transcript)],
-                                          partial(term_counts, d.transcript.text)) for d in docs}
+                                          partial(_of_text, term_counts, d.transcript)) for d in docs}
         related = related_sessions([(d.session.id, counts[d.session.id], tuple(tag.id for tag in d.enrichment.topics))
                                     for d in docs], ec.related)
         labels = {tp.id: tp.label for tp in taxonomy.topics}

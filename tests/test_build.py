@@ -335,3 +335,45 @@ def test_same_inputs_give_the_same_bytes(project_dir, monkeypatch):
         path.touch()
     _build(project_dir, _engine(), audience="internal")
     assert _tree(project_dir / "site") == first
+
+
+def test_forked_workers_write_every_file(tmp_path):
+    """make_files shares the groups among forked processes, which write the files themselves."""
+    import os
+    import sys
+    from functools import partial
+
+    from kbgen.site.render import make_files
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("files are made by forked workers on Linux only")
+    groups = [[(tmp_path / f"g{i}" / f"{j}.txt", partial(lambda i, j: f"{i}.{j} {os.getpid()}", i, j))
+               for j in range(3)] for i in range(24)]
+    make_files(groups, workers=2)
+    texts = {p.read_text() for p in tmp_path.rglob("*.txt")}
+    assert len(texts) == 72 and {t.split()[0] for t in texts} == {f"{i}.{j}" for i in range(24) for j in range(3)}
+    pids = {int(t.split()[1]) for t in texts}
+    assert len(pids) == 2 and os.getpid() not in pids
+
+
+def test_session_files_are_the_same_made_in_workers_or_here(tmp_path, monkeypatch):
+    """Twenty sessions rendered by two forked workers, then by this process alone: same bytes."""
+    from kbgen.site import render
+    from tests.conftest import MKDOCS, ROSTER, write_wav
+
+    root = tmp_path / "kb"
+    make_files(root, {"mkdocs.yml": MKDOCS, "mentors.yaml": ROSTER, "site_src/index.md": "# Home\n"})
+    texts = {}
+    for i in range(20):
+        seconds = 1.0 + i / 10
+        write_wav(root / "recordings" / f"s{i:02d}.wav", seconds)
+        (root / "recordings" / f"s{i:02d}.yml").write_text(sidecar(f"Session {i}"))
+        texts[seconds] = f"Session {i} is about negotiation, salary number {i} and a recruiter. " * 3
+    made = render.make_files
+    monkeypatch.setattr(render, "make_files", lambda groups: made(groups, workers=2))
+    _build(root, FakeEngine(texts))
+    forked = _tree(root / "site_src")
+    (root / ".kbgen" / "render-state.json").unlink()
+    monkeypatch.setattr(render, "make_files", lambda groups: made(groups, workers=1))
+    assert _build(root, FakeEngine(texts)).reused == 0
+    assert _tree(root / "site_src") == forked and len(forked) > 60

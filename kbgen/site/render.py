@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -264,6 +264,59 @@ def transcript_html(lines) -> Markup:
     return Markup("".join(out))
 
 
+_GROUPS: list[list[tuple[Path, Callable[[], str]]]] = []  # what the forked workers make
+
+
+def make_files(groups: list[list[tuple[Path, Callable[[], str]]]], workers: int | None = None) -> None:
+    """Write each (path, make) of ``groups``; a group's files are made by one process (they
+    share what they are made from, such as a session's transcript lines).
+
+    With many groups and more than one CPU, the groups are shared among forked worker
+    processes, which inherit the makers as they are (nothing to pickle) and write the files
+    themselves: a full render of a thousand one-hour sessions is mostly this. Sequential where
+    fork is not the platform's way (Windows, macOS) or when the process runs other threads
+    (``kbgen serve``), since forking a threaded process may copy a lock held mid-use.
+    """
+    import multiprocessing
+    import os
+    import sys
+    import threading
+
+    if workers is None:
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    workers = min(workers, len(groups) // 8)  # a few sessions: not worth a process
+    if workers < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1:
+        for group in groups:
+            _make_group(group)
+        return
+    global _GROUPS
+    _GROUPS = groups
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pool.map(_make_share, [(k, workers) for k in range(workers)])
+    finally:
+        _GROUPS = []
+
+
+def _make_share(share: tuple[int, int]) -> None:
+    k, n = share
+    for group in _GROUPS[k::n]:
+        _make_group(group)
+
+
+def _make_group(group: list[tuple[Path, Callable[[], str]]]) -> None:
+    for path, make in group:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(make(), encoding="utf-8")
+    group.clear()  # the makers hold what they shared (downloads' text, lines): freed now
+
+
+def _download(texts, ext: str) -> str:
+    text = texts()[ext]
+    # Same data to any JSON parser, but no '<' or '&' for a browser to misread.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") if ext == "json" else text
+
+
 def _lines_of(t):
     return _transcript_lines(t.segments)
 
@@ -376,12 +429,14 @@ def render_site(
         path.write_text(text, encoding="utf-8")
         written.append(path)
 
+    pending: list[list[tuple[Path, Callable[[], str]]]] = [[]]  # per session: the files to make
+
     def made(rel: str, key: str, make) -> None:
-        """``make()``'s text at ``rel``, or the last render's file when its key is the same."""
-        if reuse is not None and reuse.take(rel, key, out / rel):
-            written.append(out / rel)
-        else:
-            write(rel, make())
+        """``make()``'s text at ``rel`` (made below, with the other sessions' files), or the last
+        render's file when its key is the same."""
+        written.append(out / rel)
+        if reuse is None or not reuse.take(rel, key, out / rel):
+            pending[-1].append((out / rel, make))
 
     def topic_refs(labels: Sequence[str]) -> list[Topic]:
         return list(dict.fromkeys(t for t in map(find_topic, labels) if t is not None))
@@ -411,15 +466,11 @@ def render_site(
         said = transcript_digest(d.transcript)
         downloads = []
         if not d.transcript.is_empty:
-            from ..transcribe.formats import to_json, to_srt, to_vtt
+            from ..transcribe.formats import downloads as download_texts
 
-            def html_safe_json(t) -> str:
-                # Same data to any JSON parser, but no '<' or '&' for a browser to misread.
-                return to_json(t).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-            for ext, label, fn in (("vtt", "WebVTT", to_vtt), ("srt", "SRT", to_srt),
-                                   ("json", "JSON", html_safe_json)):
-                made(f"sessions/{s.id}.{ext}", key_of(ext, said), partial(fn, d.transcript))
+            texts = functools.cache(partial(download_texts, d.transcript))  # all three at once, when needed
+            for ext, label in (("vtt", "WebVTT"), ("srt", "SRT"), ("json", "JSON")):
+                made(f"sessions/{s.id}.{ext}", key_of(ext, said), partial(_download, texts, ext))
                 downloads.append((label, f"{s.id}.{ext}"))
         # The transcript's lines, made once when a file needs them: a session whose files are all
         # taken from the last render never reads its transcript (a StoredTranscript stays unread).
@@ -482,6 +533,8 @@ def render_site(
         # shows of them.
         shown = {**context, "lines": said, "topics": [(t.slug, t.label) for t in context["topics"]]}
         made(f"sessions/{s.id}.md", key_of("page", shown), partial(_session_page, page, context, lines_of))
+        pending.append([])
+    make_files([group for group in pending if group])
     _session_indexes(env, write, docs, by_id, page_size)
     write("sessions/search.md", env.get_template("search.md.j2").render(up=Markup(up), offline=offline))
     write("sessions/feed.xml", atom_feed(docs, site_name, site_url, directory_urls,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import decimal
 import json
+from collections.abc import Iterable
 
 from ..models import Segment, Transcript
 
@@ -64,36 +65,55 @@ def _vtt_text(segment: Segment) -> str:
     return f"<v {speaker}>{text}</v>" if speaker else text
 
 
-def _vtt(cues: list[tuple[int, int, str]], metadata: list[str]) -> str:
-    """WebVTT as webvtt-py writes it: the header and metadata lines, then numbered cues."""
+def _vtt(cues: Iterable[tuple[str, str, str]], metadata: list[str]) -> str:
+    """WebVTT as webvtt-py writes it: the header and metadata lines, then numbered cues
+    (start clock, end clock, text)."""
     out = ["WEBVTT", *metadata]
     for n, (start, end, text) in enumerate(cues, 1):
-        out.append(f"\n{n}\n{_clock(start)} --> {_clock(max(start, end))}" + (f"\n{text}" if text else ""))
+        out.append(f"\n{n}\n{start} --> {end}\n{text}" if text else f"\n{n}\n{start} --> {end}")
     return "\n".join(out) + "\n"
 
 
-def to_vtt(t: Transcript) -> str:
+def _times(t: Transcript) -> list[tuple[int, int]]:
+    return [(_ms(s.start), _ms(s.end)) for s in t.segments]
+
+
+def _clocks(times: list[tuple[int, int]]) -> list[tuple[str, str]]:
+    """Start and end clocks (an end never before its start), WebVTT style."""
+    return [(_clock(a), _clock(max(a, b))) for a, b in times]
+
+
+def downloads(t: Transcript) -> dict[str, str]:
+    """The three downloads of ``t`` (``vtt``, ``srt``, ``json``), each time rounded once."""
+    times = _times(t)
+    clocks = _clocks(times)
+    return {"vtt": to_vtt(t, clocks), "srt": to_srt(t, clocks), "json": to_json(t, times)}
+
+
+def to_vtt(t: Transcript, clocks: list[tuple[str, str]] | None = None) -> str:
     """The transcript as WebVTT: one numbered cue per segment, the speaker as a ``<v>``
     voice span when known, a ``Language:`` header line when the language is known."""
     metadata = [f"Language: {_one_line(t.language)}"] if _one_line(t.language) else []
-    return _vtt([(_ms(s.start), _ms(s.end), _vtt_text(s)) for s in t.segments], metadata)
+    clocks = _clocks(_times(t)) if clocks is None else clocks
+    return _vtt(((a, b, _vtt_text(s)) for (a, b), s in zip(clocks, t.segments, strict=True)), metadata)
 
 
 def chapters_vtt(chapters: list[tuple[float, float, str]]) -> str:
     """A WebVTT chapters track (``<track kind="chapters">``): one cue per (start, end, title)."""
-    return _vtt([(_ms(start), _ms(end), _vtt_escape(title)) for start, end, title in chapters], [])
+    clocks = _clocks([(_ms(start), _ms(end)) for start, end, _ in chapters])
+    return _vtt(((a, b, _vtt_escape(title)) for (a, b), (_, _, title) in zip(clocks, chapters, strict=True)), [])
 
 
-def to_srt(t: Transcript) -> str:
+def to_srt(t: Transcript, clocks: list[tuple[str, str]] | None = None) -> str:
     """The transcript as SRT, the speaker as a ``Name: `` prefix when known. SRT has no
     escaping, so the text is written as it is (on one line: a blank line would end the cue)."""
+    clocks = _clocks(_times(t)) if clocks is None else clocks
     out = []
-    for n, s in enumerate(t.segments, 1):
+    for n, ((a, b), s) in enumerate(zip(clocks, t.segments, strict=True), 1):
         text = _one_line(s.text)
         if s.speaker:
             text = f"{_one_line(s.speaker)}: {text}"
-        start, end = _ms(s.start), _ms(s.end)
-        out.append(f"{n}\n{_clock(start, ',')} --> {_clock(max(start, end), ',')}\n{text}\n\n")
+        out.append(f"{n}\n{a.replace('.', ',')} --> {b.replace('.', ',')}\n{text}\n\n")
     return "".join(out)
 
 
@@ -101,20 +121,21 @@ def _sec(seconds: float) -> float:
     return _ms(seconds) / 1000
 
 
-def to_json(t: Transcript) -> str:
+def to_json(t: Transcript, times: list[tuple[int, int]] | None = None) -> str:
     """The transcript as JSON shaped like ``whisper --output_format json``: ``text``,
     ``language`` and ``segments`` (``id``, ``start``, ``end``, ``text``, ``speaker``,
     ``words`` of ``word``/``start``/``end``), keys sorted, times in seconds to the ms, one
     segment per line (each line by json's C encoder: indenting every level, the pure-Python
     encoder took seconds per thousand sessions)."""
+    times = _times(t) if times is None else times
     segments = [{
         "id": n,
-        "start": _sec(s.start),
-        "end": _sec(s.end),
+        "start": start / 1000,
+        "end": end / 1000,
         "text": s.text,
         "speaker": s.speaker,
         "words": [{"word": w.text, "start": _sec(w.start), "end": _sec(w.end)} for w in s.words],
-    } for n, s in enumerate(t.segments)]
+    } for n, ((start, end), s) in enumerate(zip(times, t.segments, strict=True))]
     body = ",\n".join(f"    {json.dumps(seg, sort_keys=True, ensure_ascii=False)}" for seg in segments)
     return (f'{{\n  "language": {json.dumps(t.language, ensure_ascii=False)},\n'
             f'  "segments": [{f"{chr(10)}{body}{chr(10)}  " if segments else ""}],\n'
