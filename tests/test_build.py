@@ -377,3 +377,23 @@ def test_session_files_are_the_same_made_in_workers_or_here(tmp_path, monkeypatc
     monkeypatch.setattr(render, "make_files", lambda groups: made(groups, workers=1))
     assert _build(root, FakeEngine(texts)).reused == 0
     assert _tree(root / "site_src") == forked and len(forked) > 60
+
+
+def test_a_worker_that_dies_or_fails_fails_the_render_with_a_message(tmp_path):
+    import os
+    import sys
+
+    from kbgen.site.render import make_files
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("files are made by forked workers on Linux only")
+
+    def group(i, make):
+        return [(tmp_path / f"{i}.txt", make)]
+
+    ok = [group(i, lambda: "fine") for i in range(23)]
+    with pytest.raises(BuildError, match="stopped without a word"):
+        make_files([*ok, group(99, lambda: os._exit(3))], workers=2)
+    with pytest.raises(BuildError, match="changed during the build"):
+        make_files([*ok, group(99, lambda: (_ for _ in ()).throw(BuildError("x.json: changed during the build")))],
+                   workers=2)

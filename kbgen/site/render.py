@@ -289,11 +289,20 @@ def make_files(groups: list[list[tuple[Path, Callable[[], str]]]], workers: int 
         for group in groups:
             _make_group(group)
         return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from ..errors import BuildError
+
     global _GROUPS
-    _GROUPS = groups
+    _GROUPS = groups  # set before the workers fork (at submit): they inherit it
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pool.map(_make_share, [(k, workers) for k in range(workers)])
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for done in [pool.submit(_make_share, (k, workers)) for k in range(workers)]:
+                done.result()  # a maker's error is raised here, as in this process
+    except BrokenProcessPool:
+        raise BuildError("a process rendering session pages stopped without a word (out of memory?); "
+                         "nothing was published: free some memory and build again") from None
     finally:
         _GROUPS = []
 
