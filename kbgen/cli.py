@@ -113,7 +113,7 @@ def cache(project_dir: Path, prune: bool) -> None:
     """Show the transcript cache (size, entries by engine); --prune what no recording uses."""
     from .config import load_project
     from .errors import rel
-    from .transcribe.cache import TranscriptCache, media_hashes
+    from .transcribe.cache import TranscriptCache
 
     project = load_project(project_dir)
     store = TranscriptCache(project.cache_dir)
@@ -121,7 +121,7 @@ def cache(project_dir: Path, prune: bool) -> None:
         from .pipeline import load_inputs
 
         _, sessions = load_inputs(project)  # every visibility: a private transcript is still in use
-        result = store.prune(media_hashes(s.media for s in sessions if s.media is not None))
+        result = store.prune(store.media_hashes(s.media for s in sessions if s.media is not None))
         click.echo(f"removed {result.removed} entr{'y' if result.removed == 1 else 'ies'} and "
                    f"{result.temp_removed} temp file(s), freed {result.freed / 1e6:.1f} MB; kept {result.kept}")
     stats = store.stats()

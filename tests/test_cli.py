@@ -119,7 +119,8 @@ def test_mkdocs_yml_problems_are_messages(project_dir):
     assert "is not a usable path" in out and "Traceback" not in out
 
 
-def test_cache_shows_and_prunes(project_dir):
+def test_cache_shows_and_prunes(project_dir, monkeypatch):
+    import kbgen.transcribe.cache as cache_module
     from kbgen.config import load_project
     from kbgen.pipeline import build
     from kbgen.transcribe.engine import EngineKey
@@ -131,8 +132,13 @@ def test_cache_shows_and_prunes(project_dir):
     assert ".kbgen/: 2 transcript(s)" in out and "fake fake-1: 2" in out
     (project_dir / "recordings" / "team.wav").unlink()
     (project_dir / "recordings" / "team.yml").unlink()
+    read = []
+    real = cache_module.media_hash
+    monkeypatch.setattr(cache_module, "media_hash", lambda p: read.append(p.name) or real(p))
+    cache_module._HASH_MEMO.clear()  # as in a fresh process
     out = run("cache", "--prune", "-p", str(project_dir)).output
     assert "removed 1 entry" in out and ".kbgen/: 1 transcript(s)" in out
+    assert read == ["secret.wav"]  # the recordings the build hashed are not read again
 
 
 def test_match_pairs_the_demo_cohort_and_keeps_mentee_data_out_of_the_site(tmp_path):

@@ -196,6 +196,18 @@ class TranscriptCache:
         self._hashes_changed = True
         return digest
 
+    def media_hashes(self, paths: Iterable[Path]) -> set[str]:
+        """:func:`media_hashes` through :meth:`media_hash`: recordings unchanged since a build
+        are not read again. What was learnt is saved."""
+        out = set()
+        for p in paths:
+            try:
+                out.add(self.media_hash(Path(p)))
+            except OSError:
+                pass
+        self.save_media_hashes()
+        return out
+
     def save_media_hashes(self) -> None:
         """Write what :meth:`media_hash` learnt (entries of files that are gone are dropped)."""
         if not self._hashes_changed or self._hashes is None:
