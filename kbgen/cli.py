@@ -108,7 +108,8 @@ def transcribe(project_dir: Path, audience: str | None, jobs: int | None, schedu
 
 @cli.command()
 @project_option
-@click.option("--prune", is_flag=True, help="Remove the entries of recordings that are gone, and stale temp files.")
+@click.option("--prune", is_flag=True, help="Remove the entries of recordings that are gone, stale temp files, and "
+              "knowledge no audience's last build used.")
 def cache(project_dir: Path, prune: bool) -> None:
     """Show the transcript cache (size, entries by engine); --prune what no recording uses."""
     from .config import load_project
@@ -124,6 +125,14 @@ def cache(project_dir: Path, prune: bool) -> None:
         result = store.prune(store.media_hashes(s.media for s in sessions if s.media is not None))
         click.echo(f"removed {result.removed} entr{'y' if result.removed == 1 else 'ies'} and "
                    f"{result.temp_removed} temp file(s), freed {result.freed / 1e6:.1f} MB; kept {result.kept}")
+        from .knowledge import prune as prune_knowledge
+
+        knowledge = prune_knowledge(project.cache_dir)
+        if knowledge is None:
+            click.echo("knowledge cache: no build has recorded what it uses yet; nothing removed")
+        else:
+            click.echo(f"knowledge cache: removed {knowledge[0]} file(s) no audience's last build used, "
+                       f"freed {knowledge[1] / 1e6:.1f} MB")
     stats = store.stats()
     click.echo(f"{rel(project.cache_dir, project.root)}/: {stats.entries} transcript(s), "
                f"{stats.bytes / 1e6:.1f} MB")

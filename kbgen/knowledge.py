@@ -37,6 +37,20 @@ class KnowledgeCache:
         self.folder = folder
         self.hits = 0
         self.misses = 0
+        self.used: set[str] = set()  # the entry files this build read or wrote, relative to folder
+
+    def _use(self, *files: Path) -> None:
+        self.used.update(f.relative_to(self.folder).as_posix() for f in files)
+
+    def save_used(self, audience: str) -> None:
+        """Record the entries this build used, for :func:`prune` (one list per audience: each
+        audience's build keeps its own)."""
+        if self.folder is None:
+            return
+        try:
+            write_atomic(self.folder.parent / f"knowledge-used-{audience}.json", json.dumps(sorted(self.used)))
+        except OSError:
+            pass  # prune then keeps nothing of this audience's: the next build computes again
 
     def _file(self, step: str, parts: object) -> Path:
         # The stage's own code is in the key: a changed algorithm computes again.
@@ -59,6 +73,7 @@ class KnowledgeCache:
             entry = json.loads(file.read_bytes())
             if body.is_file():
                 self.hits += 1
+                self._use(file, body)
                 return entry["value"], StoredTranscript.lazy(partial(stored_segments, body), entry["digest"],
                                                              entry["head"])
         except (OSError, ValueError, KeyError, TypeError):
@@ -71,6 +86,7 @@ class KnowledgeCache:
         write_atomic(body, json.dumps(body_data, ensure_ascii=False))  # first: an entry implies its body
         write_atomic(file, json.dumps({"step": step, "value": value, "digest": transcript_digest(t),
                                        "head": transcript_head(t)}, ensure_ascii=False))
+        self._use(file, body)
         return value, t
 
     def get(self, step: str, parts: object, compute: Callable[[], object]):
@@ -80,13 +96,42 @@ class KnowledgeCache:
         try:
             value = json.loads(file.read_text(encoding="utf-8"))["value"]
             self.hits += 1
+            self._use(file)
             return value
         except (OSError, ValueError, KeyError, TypeError):
             pass
         value = json.loads(json.dumps(compute()))  # the shape a hit returns (tuples as lists)
         self.misses += 1
         write_atomic(file, json.dumps({"step": step, "value": value}, ensure_ascii=False))
+        self._use(file)
         return value
+
+
+def prune(cache_dir: Path) -> tuple[int, int] | None:
+    """Remove the knowledge entries no audience's last build used (those of another kbgen
+    version, of changed settings or transcripts, of removed sessions): (files, bytes) removed,
+    or None when no build recorded what it used (nothing is removed then)."""
+    folder = cache_dir / "knowledge"
+    lists = sorted(cache_dir.glob("knowledge-used-*.json"))
+    if not lists or not folder.is_dir():
+        return None
+    keep: set[str] = set()
+    for f in lists:
+        try:
+            keep.update(json.loads(f.read_bytes()))
+        except (OSError, ValueError, TypeError):
+            return None  # cannot tell what that audience uses: keep everything
+    removed = freed = 0
+    for f in sorted(folder.glob("*/*")):
+        if f.is_file() and f.relative_to(folder).as_posix() not in keep:
+            size = f.stat().st_size
+            f.unlink(missing_ok=True)
+            removed += 1
+            freed += size
+    for sub in folder.iterdir():
+        if sub.is_dir() and not any(sub.iterdir()):
+            sub.rmdir()
+    return removed, freed
 
 
 def _of_text(step: Callable, t: Transcript, *args):
@@ -165,11 +210,12 @@ def _speakers(t: Transcript, session: Session, mentors: Mapping[str, Mentor], re
 
 def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mapping[str, Transcript],
                mentors: list[Mentor], echo: Echo = lambda _: None,
-               cache_dir: Path | None = None) -> list[SessionDoc]:
+               cache_dir: Path | None = None, audience: str | None = None) -> list[SessionDoc]:
     """Redacted, enriched and related SessionDocs for the published ``sessions``.
 
     With ``cache_dir``, the slow steps are cached per session (:class:`KnowledgeCache`), so a
-    build where nothing changed recomputes none of them.
+    build where nothing changed recomputes none of them; with ``audience`` too, the entries
+    used are recorded for :func:`prune`.
     """
     from .enrich import key_phrases, summarize
     from .enrich.related import related_sessions, term_counts
@@ -252,4 +298,6 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
         docs = [replace(d, enrichment=replace(d.enrichment, related=tuple(
             replace(r, shared=tuple(labels.get(x, x) for x in r.shared)) for r in related.get(d.session.id, ())
         ))) for d in docs]
+    if audience is not None:
+        cache.save_used(audience)
     return docs, taxonomy

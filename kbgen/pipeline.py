@@ -202,7 +202,8 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
         t = time.perf_counter()
         echo("knowledge, render: nothing changed since the last build; nothing computed or rendered")
     else:
-        docs, taxonomy = build_docs(project.config, kept, transcripts, mentors, echo, cache_dir=project.cache_dir)
+        docs, taxonomy = build_docs(project.config, kept, transcripts, mentors, echo, cache_dir=project.cache_dir,
+                                    audience=audience)
         dc = project.config.directory
         hints = similar_mentors(mentors, dc.similar_mentors)
         outside = outside_view(mentors, dc.similar_mentors)

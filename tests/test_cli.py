@@ -141,6 +141,32 @@ def test_cache_shows_and_prunes(project_dir, monkeypatch):
     assert read == ["secret.wav"]  # the recordings the build hashed are not read again
 
 
+def test_cache_prune_removes_knowledge_no_build_used(project_dir):
+    from kbgen.config import load_project
+    from kbgen.pipeline import build
+    from kbgen.transcribe.engine import EngineKey
+    from tests.conftest import FakeEngine
+
+    def again() -> list[str]:
+        lines: list[str] = []
+        (project_dir / ".kbgen" / "render-state.json").unlink(missing_ok=True)
+        build(load_project(project_dir), audience="internal", engine_factory=FakeEngine,
+              key=EngineKey("fake", "fake-1", {}), echo=lines.append)
+        return lines
+
+    assert "nothing removed" in run("cache", "--prune", "-p", str(project_dir)).output  # no build yet
+    again()
+    knowledge = project_dir / ".kbgen" / "knowledge"
+    used = sorted(p for p in knowledge.rglob("*") if p.is_file())
+    stale = knowledge / "ab" / ("ab" * 32 + ".json")  # another version's entry
+    stale.parent.mkdir(exist_ok=True)
+    stale.write_text('{"step": "phrases", "value": []}')
+    out = run("cache", "--prune", "-p", str(project_dir)).output
+    assert "knowledge cache: removed 1 file(s)" in out, out
+    assert not stale.exists() and sorted(p for p in knowledge.rglob("*") if p.is_file()) == used
+    assert any("knowledge: 0 step(s) computed" in x for x in again())  # all it uses was kept
+
+
 def test_match_pairs_the_demo_cohort_and_keeps_mentee_data_out_of_the_site(tmp_path):
     import shutil
 
