@@ -17,7 +17,8 @@ knowledge stage's first pass (YAKE, about 0.8 s per hour of speech) over 3,000 d
 would take most of an hour here, and it is cached by content, so repeats hit that cache just as
 an unchanged archive does. Sessions still differ in id, title, date and mentor.
 
-Builds, each in a fresh process (peak memory is the child's):
+Builds, each in a fresh process (peak memory is that process's; "largest child" is the largest
+process it started: a render worker, forked on Linux, or Pagefind):
 
 - first: knowledge stage computed (for the distinct transcripts), every page rendered;
 - full render: the render stage's state removed, so every page is rendered again from cached
@@ -184,7 +185,10 @@ def child(project_dir: Path, what: str) -> None:
         files = {"rendered": report.rendered, "reused": report.reused}
     total = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB (Linux)
-    out(json.dumps({"total": total, "timings": timings, "peak_mib": peak, **(files if what != "prime" else {})}))
+    # The largest process the build started (a render worker or Pagefind), each on its own.
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    out(json.dumps({"total": total, "timings": timings, "peak_mib": peak, "child_peak_mib": children,
+                    **(files if what != "prime" else {})}))
 
 
 def run_child(project_dir: Path, what: str) -> dict:
@@ -309,14 +313,15 @@ def _row_text(n, prime_s, first, again, sizes, queries, added) -> str:
     own, share = _kbgen_share(ft)
     lines = [f"\n== N = {n} one-hour sessions (transcripts cached in {prime_s:.1f} s) ==",
              f"full render from cached transcripts and knowledge: {ft['total']:.1f} s, "
-             f"peak {first['peak_mib']:.0f} MiB; "
+             f"peak {first['peak_mib']:.0f} MiB (largest child {first['child_peak_mib']:.0f}); "
              + ", ".join(f"{k} {v:.1f} s" for k, v in ft.items() if k != "total"),
              f"  kbgen's own stages: {own:.1f} s = {share:.0%} of the build",
              f"one session added: {dt_['total']:.1f} s ({added['rendered']} files rendered, {added['reused']} taken "
-             f"from the last render), peak {added['peak_mib']:.0f} MiB; "
+             f"from the last render), peak {added['peak_mib']:.0f} MiB (largest child {added['child_peak_mib']:.0f}); "
              + ", ".join(f"{k} {v:.2f} s" for k, v in dt_.items() if k != "total"),
              f"  kbgen's own stages: {_kbgen_share(dt_)[0]:.1f} s = {_kbgen_share(dt_)[1]:.0%} of the build",
-             f"rebuild, nothing changed: {at['total']:.1f} s, peak {again['peak_mib']:.0f} MiB; "
+             f"rebuild, nothing changed: {at['total']:.1f} s, peak {again['peak_mib']:.0f} MiB "
+             f"(largest child {again['child_peak_mib']:.0f}); "
              + ", ".join(f"{k} {v:.2f} s" for k, v in at.items() if k != "total"),
              f"  kbgen's own stages: {_kbgen_share(at)[0]:.1f} s = {_kbgen_share(at)[1]:.0%} of the build",
              f"pages: {sizes['pages']}; session page median {sizes['session_median'] / 1024:.0f} KiB "
