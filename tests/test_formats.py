@@ -145,3 +145,21 @@ def test_newlines_in_text_become_spaces(tmp_path):
 
 def rows(t):
     return [(s.start, s.end, s.speaker, s.text) for s in t.segments]
+
+
+def test_milliseconds_round_halves_up_from_the_digits_as_written():
+    """The fast rounding agrees with the decimal one (the float's digits, halves up) everywhere,
+    including values written with a half: 1.0005 s is 1001 ms though the float is below it."""
+    import decimal
+    import random
+
+    from kbgen.transcribe.formats import _ms
+
+    def by_digits(x: float) -> int:
+        return int(decimal.Decimal(repr(x)).scaleb(3).to_integral_value(rounding=decimal.ROUND_HALF_UP))
+
+    rng = random.Random(3)
+    values = [rng.random() * 20000 for _ in range(20000)] + [n / 2000 for n in range(20000)]
+    values += [round(rng.random() * 5000, 4) for _ in range(20000)] + [1.0005, 2.0005, 0.0005, 3661.2345]
+    assert [_ms(x) for x in values] == [by_digits(x) for x in values]
+    assert _ms(1.0005) == 1001 and _ms(-0.2) == 0

@@ -236,6 +236,7 @@ def _transcript_lines(segments):
             "target": anchor,
             "speaker": seg.speaker if seg.speaker and seg.speaker != previous_speaker else "",
             "text": seg.text,
+            "html": h(seg.text),  # escaped once for the page and the search document
         })
         previous_speaker = seg.speaker
         starts.append(seg.start)
@@ -260,7 +261,7 @@ def transcript_html(lines) -> Markup:
         own = f' id="{line["anchor"]}"' if line["anchor"] else ""
         speaker = f'<strong class="kb-speaker">{h(line["speaker"])}:</strong> ' if line["speaker"] else ""
         out.append(f'<p{own}><a class="kb-ts" href="#{line["target"]}" data-start="{line["start"]:.2f}">'
-                   f'{timestamp(line["start"])}</a> {speaker}{h(line["text"])}</p>\n')
+                   f'{timestamp(line["start"])}</a> {speaker}{line["html"]}</p>\n')
     return Markup("".join(out))
 
 
@@ -370,9 +371,9 @@ def search_doc(d: SessionDoc, lines, filters: Mapping[str, Sequence[str]], mento
     for line in lines:
         second = int(line["start"])
         if second != open_heading:
-            out.append(f'<h2 id="t={second}">{h(timestamp(line["start"]))}</h2>')
+            out.append(f'<h2 id="t={second}">{timestamp(line["start"])}</h2>')  # digits and ':' only
             open_heading = second
-        out.append(f"<p>{h(line['text'])}</p>")
+        out.append(f"<p>{line['html']}</p>")
     out.append("</body></html>\n")
     return "\n".join(out)
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from ..models import Segment, Transcript
 
 _CTX = decimal.Context()
+_JSON = json.JSONEncoder(ensure_ascii=False)  # one encoder for every line (json.dumps makes one per call)
 
 # The writers are by hand, not through webvtt-py and srt (which the importers use to read):
 # those build a caption object per cue and format each time through datetime or parsing, and a
@@ -33,20 +34,18 @@ def _ms_exact(seconds: float) -> int:
 def _ms(seconds: float) -> int:
     """Seconds to whole milliseconds, halves up, from the float as written (so 1.0005 is
     1001 ms everywhere, not 1000 by binary rounding)."""
-    written = repr(float(seconds))
-    whole, _, frac = written.partition(".")
-    if not frac or not whole.isdigit() or not frac.isdigit():  # exponent, sign, inf or nan
-        return _ms_exact(seconds)
-    # Decimal digits as written: the first three are the milliseconds, the fourth rounds.
-    ms = int(whole) * 1000 + int(frac[:3].ljust(3, "0"))
-    return ms + 1 if len(frac) > 3 and frac[3] >= "5" else ms
+    value = seconds * 1000.0
+    if 0.0 <= value < 1e12:
+        # The product's error is far below 1e-6 ms: only a value that close to a half needs
+        # the float's digits as written to round as they say.
+        if abs(value - int(value) - 0.5) > 1e-6:
+            return int(value + 0.5)
+    return _ms_exact(seconds)
 
 
 def _clock(ms: int, sep: str = ".") -> str:
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{sep}{millis:03d}"
+    seconds, millis = divmod(ms, 1000)
+    return "%02d:%02d:%02d%s%03d" % (seconds // 3600, seconds // 60 % 60, seconds % 60, sep, millis)
 
 
 def _one_line(text: str) -> str:
@@ -128,15 +127,16 @@ def to_json(t: Transcript, times: list[tuple[int, int]] | None = None) -> str:
     segment per line (each line by json's C encoder: indenting every level, the pure-Python
     encoder took seconds per thousand sessions)."""
     times = _times(t) if times is None else times
-    segments = [{
-        "id": n,
-        "start": start / 1000,
+    enc = _JSON.encode
+    # Keys written in sorted order (the encoder keeps the dicts' order; sorting costs time).
+    body = ",\n".join(["    " + enc({
         "end": end / 1000,
-        "text": s.text,
+        "id": n,
         "speaker": s.speaker,
-        "words": [{"word": w.text, "start": _sec(w.start), "end": _sec(w.end)} for w in s.words],
-    } for n, ((start, end), s) in enumerate(zip(times, t.segments, strict=True))]
-    body = ",\n".join(f"    {json.dumps(seg, sort_keys=True, ensure_ascii=False)}" for seg in segments)
-    return (f'{{\n  "language": {json.dumps(t.language, ensure_ascii=False)},\n'
-            f'  "segments": [{f"{chr(10)}{body}{chr(10)}  " if segments else ""}],\n'
-            f'  "text": {json.dumps(t.text, ensure_ascii=False)}\n}}\n')
+        "start": start / 1000,
+        "text": s.text,
+        "words": [{"end": _sec(w.end), "start": _sec(w.start), "word": w.text} for w in s.words],
+    }) for n, ((start, end), s) in enumerate(zip(times, t.segments, strict=True))])
+    return (f'{{\n  "language": {enc(t.language)},\n'
+            f'  "segments": [{f"{chr(10)}{body}{chr(10)}  " if t.segments else ""}],\n'
+            f'  "text": {enc(t.text)}\n}}\n')
