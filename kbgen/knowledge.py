@@ -17,7 +17,17 @@ from pathlib import Path
 from .config import KbgenConfig, RedactConfig
 from .fingerprint import code_digest, fingerprint, transcript_digest
 from .fsutil import write_atomic
-from .models import Chapter, Enrichment, Mentor, Session, SessionDoc, StoredTranscript, Transcript, transcript_head
+from .models import (
+    Chapter,
+    Enrichment,
+    Mentor,
+    Related,
+    Session,
+    SessionDoc,
+    StoredTranscript,
+    Transcript,
+    transcript_head,
+)
 from .transcribe.cache import stored_segments, transcript_from_dict, transcript_to_dict
 
 Echo = Callable[[str], None]
@@ -290,13 +300,23 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
     if cache.folder is not None and (cache.hits or cache.misses):
         echo(f"knowledge: {cache.misses} step(s) computed, {cache.hits} from the cache")
     if ec.related and len(docs) > 1:
-        counts = {d.session.id: cache.get("terms", [transcript_digest(d.transcript)],
-                                          partial(_of_text, term_counts, d.transcript)) for d in docs}
-        related = related_sessions([(d.session.id, counts[d.session.id], tuple(tag.id for tag in d.enrichment.topics))
-                                    for d in docs], ec.related)
+        def relate() -> dict[str, list]:
+            counts = {d.session.id: cache.get("terms", [transcript_digest(d.transcript)],
+                                              partial(_of_text, term_counts, d.transcript)) for d in docs}
+            found = related_sessions([(d.session.id, counts[d.session.id], tuple(tag.id for tag in d.enrichment.topics))
+                                      for d in docs], ec.related)
+            return {sid: [[r.session_id, r.score, list(r.shared)] for r in rs] for sid, rs in found.items()}
+
+        # The relation of all sessions at once is cached too, by every session's transcript and
+        # topics: a build whose sessions' content did not change (a render after an upgrade of the
+        # site's code, a title edited) neither loads the term counts nor imports scikit-learn.
+        related = cache.get("related", [ec.related, sorted(
+            [d.session.id, transcript_digest(d.transcript), [tag.id for tag in d.enrichment.topics]] for d in docs)],
+            relate)
         labels = {tp.id: tp.label for tp in taxonomy.topics}
         docs = [replace(d, enrichment=replace(d.enrichment, related=tuple(
-            replace(r, shared=tuple(labels.get(x, x) for x in r.shared)) for r in related.get(d.session.id, ())
+            Related(sid, score, tuple(labels.get(x, x) for x in shared))
+            for sid, score, shared in related.get(d.session.id, ())
         ))) for d in docs]
     if audience is not None:
         cache.save_used(audience)

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import kbgen.enrich.chapters
+from tests.conftest import FakeEngine
 from tests.test_build import _build, _tree
 
 
@@ -265,3 +266,19 @@ def test_a_transcripts_digest_is_its_content_not_its_objects():
     assert transcript_digest(read_back) == transcript_digest(fresh)
     other = Transcript(fresh.segments[:3] + (Segment(3.0, 3.5, "We should plan ahead!", "Mentor"),), "en", 4.0)
     assert transcript_digest(other) != transcript_digest(fresh)
+
+
+def test_related_sessions_come_from_the_cache_when_no_content_changed(project_dir, monkeypatch):
+    """A title edited changes no transcript or topic: related sessions are not computed again."""
+    import kbgen.enrich.related as related
+
+    texts = {1.0: "Salary bands, an offer and a recruiter: how to negotiate.",
+             1.5: "Team rituals and how to negotiate a planning week with a recruiter."}
+    _build(project_dir, FakeEngine(texts), audience="internal")
+    page = project_dir / "site_src" / "sessions" / "pub.md"
+    assert "Team rituals" in page.read_text()  # related to the other session
+    monkeypatch.setattr(related, "related_sessions", lambda *a, **k: (_ for _ in ()).throw(AssertionError("ran")))
+    sidecar = project_dir / "recordings" / "team.yml"
+    sidecar.write_text(sidecar.read_text().replace("Team rituals", "Team habits"))
+    report = _build(project_dir, FakeEngine(texts), audience="internal")
+    assert report.rendered and "Team habits" in page.read_text()
