@@ -117,10 +117,16 @@ class KnowledgeCache:
         return value
 
 
-def prune(cache_dir: Path) -> tuple[int, int] | None:
+def prune(cache_dir: Path, now: float | None = None) -> tuple[int, int] | None:
     """Remove the knowledge entries no audience's last build used (those of another kbgen
     version, of changed settings or transcripts, of removed sessions): (files, bytes) removed,
-    or None when no build recorded what it used (nothing is removed then)."""
+    or None when no build recorded what it used (nothing is removed then). Files written in
+    the last hour stay: a build may be writing them now."""
+    import time
+
+    from .transcribe.cache import STALE_TEMP_SECONDS
+
+    now = time.time() if now is None else now
     folder = cache_dir / "knowledge"
     lists = sorted(cache_dir.glob("knowledge-used-*.json"))
     if not lists or not folder.is_dir():
@@ -134,7 +140,10 @@ def prune(cache_dir: Path) -> tuple[int, int] | None:
     removed = freed = 0
     for f in sorted(folder.glob("*/*")):
         if f.is_file() and f.relative_to(folder).as_posix() not in keep:
-            size = f.stat().st_size
+            st = f.stat()
+            if now - st.st_mtime < STALE_TEMP_SECONDS:
+                continue
+            size = st.st_size
             f.unlink(missing_ok=True)
             removed += 1
             freed += size

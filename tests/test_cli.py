@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -161,9 +162,15 @@ def test_cache_prune_removes_knowledge_no_build_used(project_dir):
     stale = knowledge / "ab" / ("ab" * 32 + ".json")  # another version's entry
     stale.parent.mkdir(exist_ok=True)
     stale.write_text('{"step": "phrases", "value": []}')
+    fresh = stale.with_name("cd" * 32 + ".json")  # written just now: a build may be writing it
+    fresh.write_text("{}")
+    hour_ago = stale.stat().st_mtime - 3700
+    os.utime(stale, (hour_ago, hour_ago))
     out = run("cache", "--prune", "-p", str(project_dir)).output
     assert "knowledge cache: removed 1 file(s)" in out, out
-    assert not stale.exists() and sorted(p for p in knowledge.rglob("*") if p.is_file()) == used
+    assert not stale.exists() and fresh.exists()
+    fresh.unlink()
+    assert sorted(p for p in knowledge.rglob("*") if p.is_file()) == used
     assert any("knowledge: 0 step(s) computed" in x for x in again())  # all it uses was kept
 
 
