@@ -174,6 +174,12 @@ class StoredTranscript(Transcript):
         object.__setattr__(self, "segments", segments)
         return segments
 
+    def unload(self) -> None:
+        """Let go of the segments read (they are read again when next used): a render holds a
+        thousand sessions' transcripts, each needed for its own files only."""
+        if "_load" in self.__dict__:
+            self.__dict__.pop("segments", None)
+
     @property
     def is_empty(self) -> bool:
         facts = self.__dict__.get("_facts")

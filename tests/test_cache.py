@@ -132,3 +132,41 @@ def test_entries_store_the_media_hash_and_notes_round_trip(tmp_path):
     cache.put("ab" * 32, t, meta={"media_sha256": "f" * 64})
     assert cache.get("ab" * 32) == t
     assert cache.prune({"f" * 64}).kept == 1 and cache.prune(set()).removed == 1
+
+
+def test_a_transcript_read_before_comes_back_unread_until_used(tmp_path, monkeypatch):
+    """The second time an entry is read (a later build), only its remembered digest and head are:
+    the segments are read when first used, equal to the stored ones, and let go by unload()."""
+    import dataclasses
+    import json
+    import pickle
+
+    import kbgen.transcribe.cache as cache_module
+    from kbgen.fingerprint import transcript_digest
+    from kbgen.models import StoredTranscript, Word
+
+    t = Transcript((Segment(0.0, 1.5, "Hello there.", "Ana", (Word(" Hello", 0.0, 0.5),)),
+                    Segment(2.0, 3.0, "Bye.")), "en", 3.0, "fake", "fake-1", ("a note",))
+    TranscriptCache(tmp_path).put("k" * 64, t)
+    first = TranscriptCache(tmp_path)
+    read_now = first.get("k" * 64)  # the first read: the whole file
+    assert read_now == t and "segments" in read_now.__dict__
+    first.save_index()
+    reads = []
+    real = cache_module.transcript_from_dict
+    monkeypatch.setattr(cache_module, "transcript_from_dict", lambda d: reads.append(1) or real(d))
+    later = TranscriptCache(tmp_path).get("k" * 64)
+    assert isinstance(later, StoredTranscript) and reads == []
+    assert (later.duration, later.notes, later.is_empty, later.is_blank) == (3.0, ("a note",), False, False)
+    assert transcript_digest(later) == transcript_digest(t) and reads == []
+    assert later.segments == t.segments and later == t and t == later and reads == [1]
+    later.unload()
+    assert later.text == t.text and reads == [1, 1]  # read again when used again
+    plain = pickle.loads(pickle.dumps(later))
+    assert type(plain) is Transcript and plain == t
+    assert dataclasses.replace(later, language="fr").language == "fr"
+    # A changed entry is not taken for the one remembered.
+    TranscriptCache(tmp_path).put("k" * 64, dataclasses.replace(t, language="fr"))
+    again = TranscriptCache(tmp_path).get("k" * 64)
+    assert again.language == "fr" and not isinstance(again, StoredTranscript)
+    assert json.loads((tmp_path / "transcript-index.json").read_text())

@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..ingest.discover import slugify
-from ..models import Mentor, SessionDoc
+from ..models import Mentor, SessionDoc, StoredTranscript
 from .text import h, md, safe_url, timestamp
 
 #: Folders of the docs dir that kbgen owns: rewritten on every build, stale files removed.
@@ -265,10 +265,10 @@ def transcript_html(lines) -> Markup:
     return Markup("".join(out))
 
 
-_GROUPS: list[list[tuple[Path, Callable[[], str]]]] = []  # what the forked workers make
+_GROUPS: list[list[tuple[Path | None, Callable[[], str]]]] = []  # what the forked workers make
 
 
-def make_files(groups: list[list[tuple[Path, Callable[[], str]]]], workers: int | None = None) -> None:
+def make_files(groups: list[list[tuple[Path | None, Callable[[], str]]]], workers: int | None = None) -> None:
     """Write each (path, make) of ``groups``; a group's files are made by one process (they
     share what they are made from, such as a session's transcript lines).
 
@@ -309,13 +309,21 @@ def make_files(groups: list[list[tuple[Path, Callable[[], str]]]], workers: int 
 
 
 def _make_share(share: tuple[int, int]) -> None:
+    import gc
+
+    gc.freeze()  # what the worker inherited is never collected here: no pass over it, no copy of its pages
     k, n = share
     for group in _GROUPS[k::n]:
         _make_group(group)
 
 
-def _make_group(group: list[tuple[Path, Callable[[], str]]]) -> None:
+def _make_group(group: list[tuple[Path | None, Callable[[], str]]]) -> None:
+    """Write each (path, make); an entry without a path is run for its effect once the files are
+    made (a stored transcript let go of its segments)."""
     for path, make in group:
+        if path is None:
+            make()
+            continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(make(), encoding="utf-8")
     group.clear()  # the makers hold what they shared (downloads' text, lines): freed now
@@ -439,7 +447,7 @@ def render_site(
         path.write_text(text, encoding="utf-8")
         written.append(path)
 
-    pending: list[list[tuple[Path, Callable[[], str]]]] = [[]]  # per session: the files to make
+    pending: list[list[tuple[Path | None, Callable[[], str]]]] = [[]]  # per session: the files to make
 
     def made(rel: str, key: str, make) -> None:
         """``make()``'s text at ``rel`` (made below, with the other sessions' files), or the last
@@ -543,6 +551,8 @@ def render_site(
         # shows of them.
         shown = {**context, "lines": said, "topics": [(t.slug, t.label) for t in context["topics"]]}
         made(f"sessions/{s.id}.md", key_of("page", shown), partial(_session_page, page, context, lines_of))
+        if pending[-1] and isinstance(d.transcript, StoredTranscript):
+            pending[-1].append((None, d.transcript.unload))  # once its files are made: read again if needed
         pending.append([])
     make_files([group for group in pending if group])
     _session_indexes(env, write, docs, by_id, page_size)
