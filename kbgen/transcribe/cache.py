@@ -159,16 +159,54 @@ def keys_in_use(sessions: Iterable[Any], key: EngineKey) -> set[str]:
     return keys
 
 
+class _FileMemo:
+    """What kbgen learnt of files, remembered across builds in one JSON file: file name ->
+    [identity..., value]. A value holds while the file's identity (stat fields) is the same.
+    Read on first use; :meth:`save` writes it when something was learnt, dropping files gone."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self._data: dict[str, list] | None = None
+        self._changed = False
+
+    def _known(self) -> dict[str, list]:
+        if self._data is None:
+            try:
+                data = json.loads(self.file.read_bytes())
+            except (OSError, ValueError):
+                data = {}
+            self._data = data if isinstance(data, dict) else {}
+        return self._data
+
+    def get(self, name: str, ident: list) -> Any:
+        entry = self._known().get(name)
+        if isinstance(entry, list) and len(entry) == len(ident) + 1 and entry[:-1] == ident:
+            return entry[-1]
+        return None
+
+    def put(self, name: str, ident: list, value: Any) -> None:
+        self._known()[name] = [*ident, value]
+        self._changed = True
+
+    def save(self) -> None:
+        if not self._changed or self._data is None:
+            return
+        kept = {name: entry for name, entry in sorted(self._data.items()) if Path(name).exists()}
+        try:
+            write_atomic(self.file, json.dumps(kept, ensure_ascii=False))
+        except OSError:
+            return  # only a shortcut: the files are read again next time
+        self._changed = False
+
+
 class TranscriptCache:
     """Transcripts on disk under ``cache_dir/transcripts``, keyed by :func:`cache_key`."""
 
     def __init__(self, cache_dir: Path) -> None:
         self.cache_dir = Path(cache_dir)
         self.dir = self.cache_dir / "transcripts"
-        self._hashes: dict[str, list] | None = None  # path -> [identity..., sha256], read on first use
-        self._hashes_changed = False
-        self._known: dict[str, list] | None = None  # file -> [identity..., digest, head], read on first use
-        self._index_changed = False
+        self._hashes = _FileMemo(self.cache_dir / "media-hashes.json")  # recording -> sha256
+        self._index = _FileMemo(self.cache_dir / "transcript-index.json")  # entry -> [digest, head]
 
     def media_hash(self, path: Path) -> str:
         """:func:`media_hash`, remembered across builds in ``cache_dir/media-hashes.json``.
@@ -181,19 +219,12 @@ class TranscriptCache:
         path = Path(path)
         st = path.stat()
         ident = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-        if self._hashes is None:
-            try:
-                known = json.loads((self.cache_dir / "media-hashes.json").read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                known = {}
-            self._hashes = known if isinstance(known, dict) else {}
         name = str(path.resolve())
-        entry = self._hashes.get(name)
-        if isinstance(entry, list) and entry[:-1] == ident:
-            return str(entry[-1])
+        known = self._hashes.get(name, ident)
+        if known is not None:
+            return str(known)
         digest = media_hash(path)
-        self._hashes[name] = [*ident, digest]
-        self._hashes_changed = True
+        self._hashes.put(name, ident, digest)
         return digest
 
     def media_hashes(self, paths: Iterable[Path]) -> set[str]:
@@ -210,14 +241,7 @@ class TranscriptCache:
 
     def save_media_hashes(self) -> None:
         """Write what :meth:`media_hash` learnt (entries of files that are gone are dropped)."""
-        if not self._hashes_changed or self._hashes is None:
-            return
-        kept = {name: entry for name, entry in sorted(self._hashes.items()) if Path(name).exists()}
-        try:
-            write_atomic(self.cache_dir / "media-hashes.json", json.dumps(kept))
-        except OSError:
-            return  # only a shortcut: the recordings are read again next time
-        self._hashes_changed = False
+        self._hashes.save()
 
     def path_for(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.json"
@@ -247,34 +271,16 @@ class TranscriptCache:
         """
         st = path.stat()
         ident = [st.st_ino, st.st_size, st.st_mtime_ns]
-        name = str(path)
-        known = self._index().get(name)
-        if isinstance(known, list) and len(known) == 5 and known[:3] == ident:
-            return StoredTranscript.lazy(partial(stored_segments, path, pick), known[3], known[4])
+        known = self._index.get(str(path), ident)
+        if isinstance(known, list) and len(known) == 2:
+            return StoredTranscript.lazy(partial(stored_segments, path, pick), known[0], known[1])
         t = transcript_from_dict(pick(json.loads(path.read_bytes())))
-        self._index()[name] = [*ident, transcript_digest(t), transcript_head(t)]
-        self._index_changed = True
+        self._index.put(str(path), ident, [transcript_digest(t), transcript_head(t)])
         return t
-
-    def _index(self) -> dict[str, list]:
-        if self._known is None:
-            try:
-                known = json.loads((self.cache_dir / "transcript-index.json").read_bytes())
-            except (OSError, ValueError):
-                known = {}
-            self._known = known if isinstance(known, dict) else {}
-        return self._known
 
     def save_index(self) -> None:
         """Write what :meth:`get` learnt of the files it read (those now gone are dropped)."""
-        if not self._index_changed or self._known is None:
-            return
-        kept = {name: entry for name, entry in sorted(self._known.items()) if Path(name).exists()}
-        try:
-            write_atomic(self.cache_dir / "transcript-index.json", json.dumps(kept, ensure_ascii=False))
-        except OSError:
-            return  # only a shortcut: the files are read again next time
-        self._index_changed = False
+        self._index.save()
 
     def put(self, key: str, transcript: Transcript, source: str = "", meta: dict[str, Any] | None = None) -> Path:
         """Store ``transcript`` under ``key`` atomically; ``source`` is the recording's name."""
