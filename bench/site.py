@@ -1,6 +1,7 @@
 """Benchmark: the published site at N one-hour sessions, built from cached transcripts.
 
-Run: .venv/bin/python bench/site.py [--sizes 100 1000 3000] [--no-browser]
+Run: .venv/bin/python bench/site.py [--sizes 100 1000 3000] [--no-browser] [--repeat K]
+[--keep DIR | --reuse DIR]
 
 For each N a synthetic knowledge base is made: N recordings (tiny distinct WAV files) with
 sidecars spread over six years and the demo's roster and taxonomy. Their one-hour transcripts
@@ -274,32 +275,60 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 3000])
     parser.add_argument("--no-browser", action="store_true", help="skip the per-query bytes (needs chromium)")
     parser.add_argument("--keep", type=Path, help="build under this folder and keep it")
+    parser.add_argument("--reuse", type=Path, help="time the builds again on archives kept there (--keep): "
+                        "no archive made, no first build")
+    parser.add_argument("--repeat", type=int, default=1, help="full renders per size, the sizes taken in turn "
+                        "(the median is reported): this machine's speed drifts")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         return child(Path(args.child[1]), args.child[0])
 
-    rows = []
-    for n in sorted(args.sizes):
+    sizes_n = sorted(args.sizes)
+    made: dict[int, tuple[Path, float]] = {}
+    for n in sizes_n:
+        if args.reuse:
+            found = sorted(args.reuse.glob(f"kbgen-site-{n}-*/kbgen.yml"))
+            if not found:
+                raise SystemExit(f"{args.reuse}: no archive of {n} sessions kept there (run with --keep first)")
+            project = found[0].parent
+            for extra in (project / "recordings").glob(f"s{n:05d}.*"):  # the session a last run added
+                extra.unlink()
+            made[n] = (project, 0.0)
+            out(f"\n== N = {n}: the archive kept in {project} ==")
+            continue
         holder = Path(tempfile.mkdtemp(prefix=f"kbgen-site-{n}-", dir=args.keep))
         project = make_project(holder, n)
         t = time.perf_counter()
         run_child(project, "prime")
-        prime_s = time.perf_counter() - t
+        made[n] = (project, time.perf_counter() - t)
         first = run_child(project, "build")
-        (project / ".kbgen" / "render-state.json").unlink()
-        full = run_child(project, "build")
+        out(f"\n== N = {n}: first build {first['timings']['total']:.1f} s (knowledge computed: "
+            f"enrich {first['timings']['enrich']:.1f} s), peak {first['peak_mib']:.0f} MiB ==")
+    fulls: dict[int, list[dict]] = {n: [] for n in sizes_n}
+    for _ in range(max(1, args.repeat)):  # in turn, so a slow spell of the machine hits every size
+        for n in sizes_n:
+            project = made[n][0]
+            (project / ".kbgen" / "render-state.json").unlink(missing_ok=True)
+            fulls[n].append(run_child(project, "build"))
+    rows = []
+    for n in sizes_n:
+        project, prime_s = made[n]
+        runs = sorted(fulls[n], key=lambda r: r["total"])
+        full = runs[(len(runs) - 1) // 2]  # the median (the lower one of an even count)
         add_session(project, n, n, _pool(), _mentor_ids())
         added = run_child(project, "build")
         again = run_child(project, "build")
         sizes = page_sizes(project / "site")
         queries = None if args.no_browser else query_bytes(project / "site")
         rows.append((n, prime_s, full, again, sizes, queries, added))
-        out(f"\n== N = {n}: first build {first['timings']['total']:.1f} s (knowledge computed: "
-              f"enrich {first['timings']['enrich']:.1f} s), peak {first['peak_mib']:.0f} MiB ==")
         out(_row_text(n, prime_s, full, again, sizes, queries, added))
-        if not args.keep:
-            shutil.rmtree(holder, ignore_errors=True)
+        if len(runs) > 1:
+            out("  full renders, in turn with the other sizes: " + ", ".join(
+                f"{r['total']:.1f} s (kbgen {_kbgen_share(r['timings'])[1]:.0%})" for r in fulls[n])
+                + "; the median is reported")
+        if not args.keep and not args.reuse:
+            shutil.rmtree(project, ignore_errors=True)
     out(_summary(rows))
 
 
@@ -311,7 +340,9 @@ def _kbgen_share(timings: dict) -> tuple[float, float]:
 def _row_text(n, prime_s, first, again, sizes, queries, added) -> str:
     ft, at, dt_ = first["timings"], again["timings"], added["timings"]
     own, share = _kbgen_share(ft)
-    lines = [f"\n== N = {n} one-hour sessions (transcripts cached in {prime_s:.1f} s) ==",
+    kept = ("archive kept from an earlier run: the added session's transcript and knowledge are cached"
+            if not prime_s else f"transcripts cached in {prime_s:.1f} s")
+    lines = [f"\n== N = {n} one-hour sessions ({kept}) ==",
              f"full render from cached transcripts and knowledge: {ft['total']:.1f} s, "
              f"peak {first['peak_mib']:.0f} MiB (largest child {first['child_peak_mib']:.0f}); "
              + ", ".join(f"{k} {v:.1f} s" for k, v in ft.items() if k != "total"),

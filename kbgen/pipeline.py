@@ -12,6 +12,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from .audience import select
 from .config import Project
@@ -158,7 +159,7 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
     from .fsutil import replace_dir
     from .knowledge import build_docs
     from .site.build import check_layout, mkdocs_build, read_mkdocs, swap_owned
-    from .site.render import OWNED, SEARCH_DOCS, render_site
+    from .site.render import OWNED, SEARCH_DOCS, render_site, start_files
 
     audience = audience or project.config.audience
     report = BuildReport(audience)
@@ -196,6 +197,8 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
     # Everything the knowledge and render stages read (kbgen's code is in every fingerprint).
     inputs = fingerprint([audience, str(info.docs_dir), project.config, kept, transcripts, mentors, today,
                           info.directory_urls, site_name, site_url, offline])
+    later: list = []  # the downloads, made beside MkDocs (render_site's ``later``)
+    save: Callable[[], None] | None = None  # the render state, saved once they are made
     if state.unchanged(inputs, owned, kind="inputs"):
         report.rendered = 0
         report.timings["enrich"] = time.perf_counter() - t
@@ -234,7 +237,7 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
             state.forget()  # until the swap below is complete, the folders match no digest
             stage = tempfile.mkdtemp(dir=project.cache_dir, prefix="render-")
             try:
-                files = render_site(Path(stage), echo=echo, reuse=reuse, **render_args)
+                files = render_site(Path(stage), echo=echo, reuse=reuse, later=later, **render_args)
                 report.rendered = len(files) - reuse.taken
                 report.reused = reuse.taken
                 if reuse.taken:
@@ -246,13 +249,36 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
                     shutil.rmtree(search_docs, ignore_errors=True)
             finally:
                 shutil.rmtree(stage, ignore_errors=True)
-        state.save(digest, owned, inputs, keys=reuse.keys if reuse is not None else state.keys())
+        save = partial(state.save, digest, owned, inputs, keys=reuse.keys if reuse is not None else state.keys())
+    # MkDocs neither reads nor copies the downloads (kbgen links them into the site after it), so
+    # they are made while it runs, in a worker of their own: MkDocs keeps to one CPU.
+    wait = start_files(later, workers=1, root=info.docs_dir, least=1)
     report.timings["render"] = time.perf_counter() - t
 
-    t = time.perf_counter()
-    report.timings.update(mkdocs_build(info, project.site_dir, project.root, strict=strict, echo=echo,
-                                       audience=audience, search_docs=search_docs, offline=offline,
-                                       allowed_hosts=project.config.allowed_hosts,
-                                       scan_memo=project.cache_dir / f"site-checks-{audience}.json"))
+    finished = False
+
+    def finish_render() -> None:
+        """The downloads made, the render state saved (what the next build compares with)."""
+        nonlocal finished
+        finished = True
+        t = time.perf_counter()
+        wait()
+        if save is not None:
+            save()
+        report.timings["render"] += time.perf_counter() - t
+
+    try:
+        report.timings.update(mkdocs_build(info, project.site_dir, project.root, strict=strict, echo=echo,
+                                           audience=audience, search_docs=search_docs, offline=offline,
+                                           allowed_hosts=project.config.allowed_hosts,
+                                           scan_memo=project.cache_dir / f"site-checks-{audience}.json",
+                                           before_site=finish_render))
+    except BaseException:
+        if not finished:  # MkDocs failed: what was rendered is kept all the same (and saved as such)
+            try:
+                finish_render()
+            except Exception:  # noqa: BLE001 - MkDocs' error is the one to report
+                pass
+        raise
     report.timings["total"] = time.perf_counter() - t0
     return report

@@ -347,8 +347,16 @@ def test_forked_workers_write_every_file(tmp_path):
 
     if not sys.platform.startswith("linux"):
         pytest.skip("files are made by forked workers on Linux only")
-    groups = [[(tmp_path / f"g{i}" / f"{j}.txt", partial(lambda i, j: f"{i}.{j} {os.getpid()}", i, j))
-               for j in range(3)] for i in range(24)]
+    import multiprocessing
+
+    both = multiprocessing.get_context("fork").Barrier(2)  # each share's first file waits for the other's
+
+    def make(i: int, j: int) -> str:
+        if i < 2 and j == 0:
+            both.wait(timeout=60)
+        return f"{i}.{j} {os.getpid()}"
+
+    groups = [[(tmp_path / f"g{i}" / f"{j}.txt", partial(make, i, j)) for j in range(3)] for i in range(24)]
     make_files(groups, workers=2)
     texts = {p.read_text() for p in tmp_path.rglob("*.txt")}
     assert len(texts) == 72 and {t.split()[0] for t in texts} == {f"{i}.{j}" for i in range(24) for j in range(3)}
@@ -356,27 +364,84 @@ def test_forked_workers_write_every_file(tmp_path):
     assert len(pids) == 2 and os.getpid() not in pids
 
 
-def test_session_files_are_the_same_made_in_workers_or_here(tmp_path, monkeypatch):
-    """Twenty sessions rendered by two forked workers, then by this process alone: same bytes."""
-    from kbgen.site import render
+def _sessions(root: Path, n: int) -> dict[float, str]:
+    """A project of ``n`` short sessions; the FakeEngine texts of their recordings (by length)."""
     from tests.conftest import MKDOCS, ROSTER, write_wav
 
-    root = tmp_path / "kb"
     make_files(root, {"mkdocs.yml": MKDOCS, "mentors.yaml": ROSTER, "site_src/index.md": "# Home\n"})
     texts = {}
-    for i in range(20):
+    for i in range(n):
         seconds = 1.0 + i / 10
         write_wav(root / "recordings" / f"s{i:02d}.wav", seconds)
         (root / "recordings" / f"s{i:02d}.yml").write_text(sidecar(f"Session {i}"))
-        texts[seconds] = f"Session {i} is about negotiation, salary number {i} and a recruiter. " * 3
-    made = render.make_files
+        texts[seconds] = f"Session {i} is about negotiation, salary number {i}. and a recruiter. " * 3
+    return texts
+
+
+def test_session_files_are_the_same_made_in_workers_or_here(tmp_path, monkeypatch):
+    """Twenty sessions rendered by two forked workers, then by this process alone: same bytes."""
+    from kbgen.site import render
+
+    root = tmp_path / "kb"
+    texts = _sessions(root, 20)
+    made, start = render.make_files, render.start_files
+    pids: set[int] = set()
+
+    def watched(groups, workers=None, **kw):  # the downloads' makers note the process that ran them
+        import os
+        from pathlib import Path
+
+        def note(make):
+            def run():
+                Path(root / "pids").mkdir(exist_ok=True)
+                (root / "pids" / str(os.getpid())).touch()
+                return make()
+            return run
+        if kw.get("root") is None:  # make_files' (pages, search documents)
+            return start(groups, workers, **kw)
+        return start([[(p, note(m)) for p, m in group] for group in groups], workers, **kw)
+
     monkeypatch.setattr(render, "make_files", lambda groups: made(groups, workers=2))
+    monkeypatch.setattr(render, "start_files", watched)
     _build(root, FakeEngine(texts))
-    forked = _tree(root / "site_src")
+    import os
+
+    pids = {int(p.name) for p in (root / "pids").iterdir()}
+    assert pids and os.getpid() not in pids  # the downloads were made beside MkDocs, in a worker
+    forked, site = _tree(root / "site_src"), _tree(root / "site")
+    downloads = {k: v for k, v in forked.items() if k.endswith((".vtt", ".srt", ".json")) and k.startswith("sessions/")}
+    assert len(downloads) == 60 and all(site[k] == v for k, v in downloads.items())  # linked into the site
     (root / ".kbgen" / "render-state.json").unlink()
     monkeypatch.setattr(render, "make_files", lambda groups: made(groups, workers=1))
+    monkeypatch.setattr(render, "start_files",
+                        lambda groups, workers=None, **kw: start(groups, workers, **{**kw, "least": 99}))
     assert _build(root, FakeEngine(texts)).reused == 0
     assert _tree(root / "site_src") == forked and len(forked) > 60
+    assert _tree(root / "site") == site
+
+
+def test_a_download_that_fails_beside_mkdocs_leaves_the_previous_site(tmp_path, monkeypatch):
+    """The downloads are made while MkDocs runs: one that fails fails the build, and site/ is as it was."""
+    from kbgen.errors import BuildError as Failed
+    from kbgen.transcribe import formats
+
+    root = tmp_path / "kb"
+    texts = _sessions(root, 16)
+    _build(root, FakeEngine(texts))
+    before = _tree(root / "site")
+    (root / "recordings" / "s03.yml").write_text(sidecar("Session 3, renamed"))
+    real = formats.downloads
+
+    def broken(t):
+        if "number 3." in t.text:
+            raise Failed("s03: the downloads could not be written")
+        return real(t)
+
+    monkeypatch.setattr(formats, "downloads", broken)
+    (root / ".kbgen" / "render-state.json").unlink()  # every session's files made again: the forked path
+    with pytest.raises(Failed, match="could not be written"):
+        _build(root, FakeEngine(texts))
+    assert _tree(root / "site") == before
 
 
 def test_a_worker_that_dies_or_fails_fails_the_render_with_a_message(tmp_path):

@@ -21,7 +21,7 @@ import yaml
 
 from ..errors import BuildError, ConfigError, rel
 from ..fsutil import link_or_copy, replace_dir
-from .render import ASSETS, INDEX_PAGES, MARKED, OWNED, OWNED_MARKER
+from .render import ASSETS, INDEX_PAGES, MARKED, OWNED, OWNED_MARKER, STATIC
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -294,12 +294,25 @@ def _mirror(built: Path, search_docs: Path | None, scratch: Path) -> int:
     return len(replaced)
 
 
+def link_static(docs_dir: Path, built: Path) -> int:
+    """Link kbgen's static session files (:data:`.render.STATIC`) from the docs dir into the
+    built site, where MkDocs would have copied them; return how many."""
+    n = 0
+    for pattern in STATIC:
+        for src in sorted(docs_dir.glob(pattern)):
+            if not src.name.startswith(".") and src.is_file():  # as MkDocs: no dotfiles
+                link_or_copy(src, built / src.relative_to(docs_dir))
+                n += 1
+    return n
+
+
 def material_titles_and_summaries(built: Path, session_pages: set[str]) -> None:
     """Keep Material's search to titles and summaries on session pages.
 
     Transcripts are Pagefind's (loaded a chunk at a time); in Material's index, which the
-    browser loads whole, they made 23 MB at 1,000 one-hour sessions. Of each session page only
-    the page entry (title, description, who and when) and its Summary section are kept.
+    browser loads whole, they made 23 MB at 1,000 one-hour sessions. Material's indexer skips
+    the transcript block (``data-search-exclude``); of each session page only the page entry
+    (title, description, who and when) and its Summary section are kept here.
     ``session_pages`` are the built pages' paths (``sessions/x/index.html``).
     """
     file = built / "search" / "search_index.json"
@@ -450,7 +463,8 @@ def _stable_pagefind_meta(bundle: Path) -> None:
 def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = True,
                  echo: Callable[[str], None] | None = None, audience: str = "public",
                  search_docs: Path | None = None, offline: bool = False,
-                 allowed_hosts: Sequence[str] = (), scan_memo: Path | None = None) -> dict[str, float]:
+                 allowed_hosts: Sequence[str] = (), scan_memo: Path | None = None,
+                 before_site: Callable[[], None] | None = None) -> dict[str, float]:
     """Build with MkDocs into a temporary folder, then swap it in as ``site_dir``.
 
     Returns the seconds spent in MkDocs, in Pagefind and in kbgen's checks of the output.
@@ -461,6 +475,11 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
     ``offline``: a site that works opened from disk (no directory URLs, Material's offline
     plugin, no Pagefind index: transcript search needs HTTP). ``scan_memo``: where the check for
     requests to other hosts remembers the pages it found clean (see :func:`.privacy.scan_site`).
+
+    MkDocs neither reads nor copies kbgen's static session files (:data:`.render.STATIC`: the
+    downloads and recordings); they are linked into the site after it (a copy across file
+    systems). ``before_site`` is called once MkDocs is done, before that: it waits for the
+    downloads made meanwhile.
     """
     import time
 
@@ -491,6 +510,8 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
     # Session, mentor and topic pages are reached from the index pages, on purpose.
     owned = "\n".join(f"/{name}/" for name in OWNED)
     overrides["not_in_nav"] = "\n".join(x for x in (str(raw.get("not_in_nav") or "").strip(), owned) if x)
+    overrides["exclude_docs"] = "\n".join(x for x in (str(raw.get("exclude_docs") or "").strip(),
+                                                       "\n".join(f"/{p}" for p in STATIC)) if x)
     overrides["extra_css"] = list(raw.get("extra_css") or []) + [f"kbgen-assets/{a}" for a in ASSETS
                                                                 if a.endswith(".css")]
     overrides["extra_javascript"] = list(raw.get("extra_javascript") or []) + [
@@ -528,7 +549,10 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
                     f"MkDocs build failed: {exc}\n{details}\nThe previous {rel(site_dir, root)}/{before} is unchanged."
                 ) from None
         timings["mkdocs"] = time.perf_counter() - started
+        if before_site is not None:
+            before_site()
         started = time.perf_counter()
+        link_static(info.docs_dir, tmp)
         material_titles_and_summaries(tmp, {p.relative_to(search_docs).as_posix()
                                              for p in search_docs.rglob("*.html")} if search_docs else set())
         if _offline_active(cfg):

@@ -82,7 +82,7 @@ def _most_about(topic, docs: Sequence[SessionDoc], find_topic: Callable, most: i
 def learning_paths(docs: Sequence[SessionDoc], topics: Mapping[str, object], find_topic: Callable, config,
                    echo: Callable[[str], None] | None = None) -> list[LearningPath]:
     """The paths of this build: configured ones (in config order), then derived ones (by topic slug)."""
-    from .render import _transcript_lines
+    from .render import line_target
 
     echo = echo or (lambda _: None)
     by_id = {d.session.id: d for d in docs}
@@ -101,6 +101,7 @@ def learning_paths(docs: Sequence[SessionDoc], topics: Mapping[str, object], fin
     if not config.derive:
         return paths
     taken = {p.id for p in config.paths}  # every configured id, rendered or not: derived URLs stay put
+    targets: dict[str, Callable[[float], str]] = {}  # per session: where a moment's line is
     for slug, topic in topics.items():
         if slug in claimed or len(topic.sessions) < config.min_sessions:
             continue
@@ -117,8 +118,10 @@ def learning_paths(docs: Sequence[SessionDoc], topics: Mapping[str, object], fin
             if evidence is None:
                 steps.append(Step(d, tagged))
                 continue
-            _, target_at = _transcript_lines(d.transcript.segments)
-            steps.append(Step(d, tagged, evidence.text, evidence.start, target_at(evidence.start)))
+            sid = d.session.id
+            if sid not in targets:
+                targets[sid] = line_target([seg.start for seg in d.transcript.segments])
+            steps.append(Step(d, tagged, evidence.text, evidence.start, targets[sid](evidence.start)))
         label = topic.label
         title = label[:1].upper() + label[1:] if label.islower() else label
         paths.append(LearningPath(pid, title, f"The sessions on {label}, from beginner to advanced.",

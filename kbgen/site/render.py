@@ -31,6 +31,12 @@ MARKED = ("paths",)
 ASSETS = ("kbgen.css", "kbgen.js", "directory.js")
 INDEX_PAGES = (("Sessions", "sessions/index.md"), ("Mentors", "mentors/index.md"), ("Topics", "topics/index.md"),
                ("Learning paths", "paths/index.md"))
+#: kbgen's static session files (gitignore patterns under the docs dir): the downloads, chapter
+#: tracks and recordings. MkDocs is told to leave them out and kbgen links them into the built
+#: site itself (:func:`kbgen.site.build.link_static`): MkDocs would copy every recording on
+#: every build, and the downloads can then be made while MkDocs runs. Pages link to them in raw
+#: HTML, which MkDocs does not check.
+STATIC = ("sessions/*.vtt", "sessions/*.srt", "sessions/*.json", "media/*")
 #: Where render_site writes one search document per session page for Pagefind (outside the
 #: owned folders: never swapped into the docs dir, never published as a file).
 SEARCH_DOCS = ".search"
@@ -219,34 +225,45 @@ def atom_feed(docs: Sequence[SessionDoc], site_name: str, site_url: str | None, 
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
-def _transcript_lines(segments):
-    """Transcript lines with unique anchors (one per second mark), and a time -> anchor finder."""
+def line_target(starts: Sequence[float]) -> Callable[[float], str]:
+    """time -> the anchor of the transcript line at that time, from the lines' start times (the
+    anchor of a line is ``t-`` and its whole second; the first of a second owns that id)."""
     import bisect
 
-    lines, starts, targets = [], [], []
+    def target_at(time: float) -> str:
+        i = bisect.bisect_right(starts, time + 1e-6) - 1
+        return f"t-{int(starts[max(i, 0)])}" if starts else "t-0"
+
+    return target_at
+
+
+def _transcript_lines(segments):
+    """Transcript lines with unique anchors (one per second mark), and a time -> anchor finder."""
+    lines, starts = [], []
     seen: set[str] = set()
     previous_speaker = None
-    for seg in segments:
+    texts = [seg.text for seg in segments]
+    # Escaped once for the page and the search document, and all at once (one call, not one per
+    # line) where no line holds the separator.
+    escaped = h("\x00".join(texts)).split("\x00")
+    if len(escaped) != len(texts):
+        escaped = [h(text) for text in texts]
+    for seg, html in zip(segments, escaped, strict=True):
         anchor = f"t-{int(seg.start)}"
         own = anchor not in seen
         seen.add(anchor)
         lines.append({
             "start": seg.start,
+            "clock": timestamp(seg.start),
             "anchor": anchor if own else "",
             "target": anchor,
             "speaker": seg.speaker if seg.speaker and seg.speaker != previous_speaker else "",
             "text": seg.text,
-            "html": h(seg.text),  # escaped once for the page and the search document
+            "html": html,
         })
         previous_speaker = seg.speaker
         starts.append(seg.start)
-        targets.append(anchor)
-
-    def target_at(time: float) -> str:
-        i = bisect.bisect_right(starts, time + 1e-6) - 1
-        return targets[max(i, 0)] if targets else "t-0"
-
-    return lines, target_at
+    return lines, line_target(starts)
 
 
 def transcript_html(lines) -> Markup:
@@ -261,7 +278,7 @@ def transcript_html(lines) -> Markup:
         own = f' id="{line["anchor"]}"' if line["anchor"] else ""
         speaker = f'<strong class="kb-speaker">{h(line["speaker"])}:</strong> ' if line["speaker"] else ""
         out.append(f'<p{own}><a class="kb-ts" href="#{line["target"]}" data-start="{line["start"]:.2f}">'
-                   f'{timestamp(line["start"])}</a> {speaker}{line["html"]}</p>\n')
+                   f'{line["clock"]}</a> {speaker}{line["html"]}</p>\n')
     return Markup("".join(out))
 
 
@@ -278,34 +295,57 @@ def make_files(groups: list[list[tuple[Path | None, Callable[[], str]]]], worker
     fork is not the platform's way (Windows, macOS) or when the process runs other threads
     (``kbgen serve``), since forking a threaded process may copy a lock held mid-use.
     """
+    start_files(groups, workers)()
+
+
+def start_files(groups: list[list[tuple[Path | str | None, Callable[[], str]]]], workers: int | None = None,
+                root: Path | None = None, least: int = 2) -> Callable[[], None]:
+    """Begin :func:`make_files`' work and return ``wait()``, which returns once every file is
+    written (raising a maker's error, or a :class:`~kbgen.errors.BuildError` when a worker died).
+
+    Paths are under ``root`` when it is given. With fewer than ``least`` workers to use (few
+    groups, one CPU, no fork), the files are written here and now and ``wait()`` does nothing.
+    ``least=1`` and ``workers=1`` make the files in one worker while this process goes on (the
+    downloads, beside MkDocs, which runs on one CPU).
+    """
     import multiprocessing
     import os
     import sys
     import threading
 
+    if root is not None:
+        groups = [[(root / p if p is not None else None, make) for p, make in group] for group in groups]
     if workers is None:
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     workers = min(workers, len(groups) // 8)  # a few sessions: not worth a process
-    if workers < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1:
+    if workers < least or not sys.platform.startswith("linux") or threading.active_count() > 1:
         for group in groups:
             _make_group(group)
-        return
+        return lambda: None
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     from ..errors import BuildError
 
     global _GROUPS
-    _GROUPS = groups  # set before the workers fork (at submit): they inherit it
+    _GROUPS = groups  # set before the workers fork (at the first submit): they inherit it
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for done in [pool.submit(_make_share, (k, workers)) for k in range(workers)]:
-                done.result()  # a maker's error is raised here, as in this process
-    except BrokenProcessPool:
-        raise BuildError("a process rendering session pages stopped without a word (out of memory?); "
-                         "nothing was published: free some memory and build again") from None
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        futures = [pool.submit(_make_share, (k, workers)) for k in range(workers)]
     finally:
         _GROUPS = []
+
+    def wait() -> None:
+        try:
+            for done in futures:
+                done.result()  # a maker's error is raised here, as in this process
+        except BrokenProcessPool:
+            raise BuildError("a process rendering session files stopped without a word (out of memory?); "
+                             "nothing was published: free some memory and build again") from None
+        finally:
+            pool.shutdown(cancel_futures=True)
+
+    return wait
 
 
 def _make_share(share: tuple[int, int]) -> None:
@@ -379,7 +419,7 @@ def search_doc(d: SessionDoc, lines, filters: Mapping[str, Sequence[str]], mento
     for line in lines:
         second = int(line["start"])
         if second != open_heading:
-            out.append(f'<h2 id="t={second}">{timestamp(line["start"])}</h2>')  # digits and ':' only
+            out.append(f'<h2 id="t={second}">{line["clock"]}</h2>')  # digits and ':' only
             open_heading = second
         out.append(f"<p>{line['html']}</p>")
     out.append("</body></html>\n")
@@ -418,6 +458,7 @@ def render_site(
     echo=None,
     offline: bool = False,
     reuse=None,
+    later: list | None = None,
 ) -> list[Path]:
     """Write every generated page, asset and media copy under ``out``; return the files.
 
@@ -426,6 +467,10 @@ def render_site(
     takes a session's files from the last render when what they are made from is unchanged:
     each session's page, search document, downloads and media copy has a key (the file's
     inputs and kbgen's code); the other pages, few at any size, are always written.
+
+    ``later``: where given, the downloads (WebVTT, SRT, JSON) are not made here but listed in it,
+    per session, as (path under ``out``, make) for :func:`start_files` to make once ``out`` is the
+    docs dir, beside MkDocs, which neither reads nor copies them (see :data:`STATIC`).
     """
     from ..fingerprint import key_of, transcript_digest
 
@@ -448,13 +493,17 @@ def render_site(
         written.append(path)
 
     pending: list[list[tuple[Path | None, Callable[[], str]]]] = [[]]  # per session: the files to make
+    after: list[list[tuple[str | None, Callable[[], str]]]] = [[]]  # per session: the files made later
 
-    def made(rel: str, key: str, make) -> None:
-        """``make()``'s text at ``rel`` (made below, with the other sessions' files), or the last
-        render's file when its key is the same."""
+    def made(rel: str, key: str, make, beside_mkdocs: bool = False) -> None:
+        """``make()``'s text at ``rel`` (made below, with the other sessions' files, or later), or
+        the last render's file when its key is the same."""
         written.append(out / rel)
         if reuse is None or not reuse.take(rel, key, out / rel):
-            pending[-1].append((out / rel, make))
+            if beside_mkdocs and later is not None:
+                after[-1].append((rel, make))
+            else:
+                pending[-1].append((out / rel, make))
 
     def topic_refs(labels: Sequence[str]) -> list[Topic]:
         return list(dict.fromkeys(t for t in map(find_topic, labels) if t is not None))
@@ -462,6 +511,7 @@ def render_site(
     # Sessions.
     page = env.get_template("session.md.j2")
     up = "../../" if directory_urls else "../"
+    here = "../" if directory_urls else ""  # a file beside sessions/x.md, from its built page
     titles = {d.session.id: d.session.title for d in docs}
 
     def url(path: str) -> str:
@@ -488,8 +538,8 @@ def render_site(
 
             texts = functools.cache(partial(download_texts, d.transcript))  # all three at once, when needed
             for ext, label in (("vtt", "WebVTT"), ("srt", "SRT"), ("json", "JSON")):
-                made(f"sessions/{s.id}.{ext}", key_of(ext, said), partial(_download, texts, ext))
-                downloads.append((label, f"{s.id}.{ext}"))
+                made(f"sessions/{s.id}.{ext}", key_of(ext, said), partial(_download, texts, ext), beside_mkdocs=True)
+                downloads.append((label, f"{here}{s.id}.{ext}"))
         # The transcript's lines, made once when a file needs them: a session whose files are all
         # taken from the last render never reads its transcript (a StoredTranscript stays unread).
         lines_of = functools.cache(partial(_lines_of, d.transcript))
@@ -551,10 +601,14 @@ def render_site(
         # shows of them.
         shown = {**context, "lines": said, "topics": [(t.slug, t.label) for t in context["topics"]]}
         made(f"sessions/{s.id}.md", key_of("page", shown), partial(_session_page, page, context, lines_of))
-        if pending[-1] and isinstance(d.transcript, StoredTranscript):
-            pending[-1].append((None, d.transcript.unload))  # once its files are made: read again if needed
+        for group in (pending[-1], after[-1]):
+            if group and isinstance(d.transcript, StoredTranscript):
+                group.append((None, d.transcript.unload))  # once its files are made: read again if needed
         pending.append([])
+        after.append([])
     make_files([group for group in pending if group])
+    if later is not None:
+        later.extend(group for group in after if group)
     _session_indexes(env, write, docs, by_id, page_size)
     write("sessions/search.md", env.get_template("search.md.j2").render(up=Markup(up), offline=offline))
     write("sessions/feed.xml", atom_feed(docs, site_name, site_url, directory_urls,
