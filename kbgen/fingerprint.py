@@ -74,6 +74,8 @@ def _canon(obj):
     if hasattr(obj, "model_dump"):  # pydantic settings
         return [type(obj).__name__, _canon(obj.model_dump(mode="json"))]
     if isinstance(obj, dict):
+        if all(type(k) is str for k in obj):  # the usual case: sorted by key, no JSON per item
+            return [[k, _canon(obj[k])] for k in sorted(obj)]
         return sorted(([_canon(k), _canon(v)] for k, v in obj.items()), key=json.dumps)
     if isinstance(obj, (set, frozenset)):
         return sorted((_canon(x) for x in obj), key=json.dumps)
@@ -93,7 +95,13 @@ def _canon(obj):
 
 
 def fingerprint(inputs: object) -> str:
-    data = json.dumps([code_digest(), _canon(inputs)], separators=(",", ":"), ensure_ascii=False)
+    """A digest of ``inputs`` and kbgen's code (another version: another fingerprint)."""
+    return content_digest([code_digest(), inputs])
+
+
+def content_digest(obj: object) -> str:
+    """A digest of ``obj``'s value alone (see :func:`_canon`), the same in every process."""
+    data = json.dumps(_canon(obj), separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(data.encode()).hexdigest()
 
 

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from .config import KbgenConfig, RedactConfig
-from .fingerprint import code_digest, fingerprint, transcript_digest
+from .fingerprint import code_digest, content_digest, transcript_digest
 from .fsutil import write_atomic
 from .models import (
     Chapter,
@@ -243,7 +243,9 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
 
     by_id = {m.id: m for m in mentors}
     taxonomy = Taxonomy.build(list(config.topics), mentors, [t for s in sessions for t in s.topics])
-    taxonomy_key = fingerprint(taxonomy)
+    # The taxonomy's value only: the cache's keys hold the knowledge code already, and all of
+    # kbgen's code here would scan every transcript again after any change to the site's code.
+    taxonomy_key = content_digest(taxonomy)
     redact_key = config.redact.model_dump(mode="json")
     ec = config.enrich
     cache = KnowledgeCache(cache_dir / "knowledge" if cache_dir is not None else None)

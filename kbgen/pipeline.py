@@ -197,8 +197,13 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
     # Everything the knowledge and render stages read (kbgen's code is in every fingerprint).
     inputs = fingerprint([audience, str(info.docs_dir), project.config, kept, transcripts, mentors, today,
                           info.directory_urls, site_name, site_url, offline])
-    later: list = []  # the downloads, made beside MkDocs (render_site's ``later``)
+    later: list = []  # the downloads and search documents, made beside MkDocs (render_site's ``later``)
     save: Callable[[], None] | None = None  # the render state, saved once they are made
+
+    def where(rel: str) -> Path:  # a stage path's file once swapped in (or as the last render left it)
+        first, _, rest = rel.partition("/")
+        return search_docs / rest if first == SEARCH_DOCS else info.docs_dir / rel
+
     if state.unchanged(inputs, owned, kind="inputs"):
         report.rendered = 0
         report.timings["enrich"] = time.perf_counter() - t
@@ -229,10 +234,6 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
             report.rendered = 0
             echo("render: nothing changed since the last build; no page rendered")
         else:
-            def where(rel: str) -> Path:  # a stage path's file as the last render left it
-                first, _, rest = rel.partition("/")
-                return search_docs / rest if first == SEARCH_DOCS else info.docs_dir / rel
-
             reuse = state.reuse(where)  # read before forget(): the session files it may take again
             state.forget()  # until the swap below is complete, the folders match no digest
             stage = tempfile.mkdtemp(dir=project.cache_dir, prefix="render-")
@@ -250,9 +251,10 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
             finally:
                 shutil.rmtree(stage, ignore_errors=True)
         save = partial(state.save, digest, owned, inputs, keys=reuse.keys if reuse is not None else state.keys())
-    # MkDocs neither reads nor copies the downloads (kbgen links them into the site after it), so
-    # they are made while it runs, in a worker of their own: MkDocs keeps to one CPU.
-    wait = start_files(later, workers=1, root=info.docs_dir, least=1)
+    # MkDocs neither reads nor copies the downloads (kbgen links them into the site after it) nor
+    # the search documents (Pagefind's, after it), so they are made while it runs, in a worker of
+    # their own: MkDocs keeps to one CPU.
+    wait = start_files(later, workers=1, place=where, least=1)
     report.timings["render"] = time.perf_counter() - t
 
     finished = False

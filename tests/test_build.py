@@ -397,7 +397,7 @@ def test_session_files_are_the_same_made_in_workers_or_here(tmp_path, monkeypatc
                 (root / "pids" / str(os.getpid())).touch()
                 return make()
             return run
-        if kw.get("root") is None:  # make_files' (pages, search documents)
+        if kw.get("place") is None:  # make_files' (pages, search documents)
             return start(groups, workers, **kw)
         return start([[(p, note(m)) for p, m in group] for group in groups], workers, **kw)
 
@@ -407,8 +407,8 @@ def test_session_files_are_the_same_made_in_workers_or_here(tmp_path, monkeypatc
     import os
 
     pids = {int(p.name) for p in (root / "pids").iterdir()}
-    assert pids and os.getpid() not in pids  # the downloads were made beside MkDocs, in a worker
-    forked, site = _tree(root / "site_src"), _tree(root / "site")
+    assert pids and os.getpid() not in pids  # the downloads and search documents: beside MkDocs, in a worker
+    forked, site, docs = _tree(root / "site_src"), _tree(root / "site"), _tree(root / ".kbgen" / "search-docs")
     downloads = {k: v for k, v in forked.items() if k.endswith((".vtt", ".srt", ".json")) and k.startswith("sessions/")}
     assert len(downloads) == 60 and all(site[k] == v for k, v in downloads.items())  # linked into the site
     (root / ".kbgen" / "render-state.json").unlink()
@@ -418,6 +418,7 @@ def test_session_files_are_the_same_made_in_workers_or_here(tmp_path, monkeypatc
     assert _build(root, FakeEngine(texts)).reused == 0
     assert _tree(root / "site_src") == forked and len(forked) > 60
     assert _tree(root / "site") == site
+    assert _tree(root / ".kbgen" / "search-docs") == docs and len(docs) == 20
 
 
 def test_a_download_that_fails_beside_mkdocs_leaves_the_previous_site(tmp_path, monkeypatch):

@@ -282,3 +282,18 @@ def test_related_sessions_come_from_the_cache_when_no_content_changed(project_di
     sidecar.write_text(sidecar.read_text().replace("Team rituals", "Team habits"))
     report = _build(project_dir, FakeEngine(texts), audience="internal")
     assert report.rendered and "Team habits" in page.read_text()
+
+
+def test_a_change_to_kbgens_site_code_computes_no_knowledge_again(project_dir, monkeypatch):
+    """Knowledge is keyed by the knowledge code (enrich, redact, knowledge.py), not all of kbgen's:
+    an upgrade that changes only the site's code renders again from the cached knowledge."""
+    import kbgen.enrich.topics as topics
+    import kbgen.fingerprint as fp
+
+    _build(project_dir)
+    monkeypatch.setitem(fp._CODE, (), "another version of kbgen's site code")
+    monkeypatch.setattr(topics, "topic_hits", lambda *a, **k: (_ for _ in ()).throw(AssertionError("scanned")))
+    lines: list[str] = []
+    report = _build(project_dir, echo=lines.append)
+    assert report.rendered  # the code changed: every page is made again
+    assert any("0 step(s) computed" in x for x in lines), lines

@@ -299,22 +299,23 @@ def make_files(groups: list[list[tuple[Path | None, Callable[[], str]]]], worker
 
 
 def start_files(groups: list[list[tuple[Path | str | None, Callable[[], str]]]], workers: int | None = None,
-                root: Path | None = None, least: int = 2) -> Callable[[], None]:
+                place: Callable[[str], Path] | None = None, least: int = 2) -> Callable[[], None]:
     """Begin :func:`make_files`' work and return ``wait()``, which returns once every file is
     written (raising a maker's error, or a :class:`~kbgen.errors.BuildError` when a worker died).
 
-    Paths are under ``root`` when it is given. With fewer than ``least`` workers to use (few
-    groups, one CPU, no fork), the files are written here and now and ``wait()`` does nothing.
-    ``least=1`` and ``workers=1`` make the files in one worker while this process goes on (the
-    downloads, beside MkDocs, which runs on one CPU).
+    ``place`` gives each (relative) path's file when the paths are relative. With fewer than
+    ``least`` workers to use (few groups, one CPU, no fork), the files are written here and now
+    and ``wait()`` does nothing. ``least=1`` and ``workers=1`` make the files in one worker
+    while this process goes on (the downloads and search documents, beside MkDocs, which runs
+    on one CPU).
     """
     import multiprocessing
     import os
     import sys
     import threading
 
-    if root is not None:
-        groups = [[(root / p if p is not None else None, make) for p, make in group] for group in groups]
+    if place is not None:
+        groups = [[(place(p) if p is not None else None, make) for p, make in group] for group in groups]
     if workers is None:
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     workers = min(workers, len(groups) // 8)  # a few sessions: not worth a process
@@ -468,9 +469,11 @@ def render_site(
     each session's page, search document, downloads and media copy has a key (the file's
     inputs and kbgen's code); the other pages, few at any size, are always written.
 
-    ``later``: where given, the downloads (WebVTT, SRT, JSON) are not made here but listed in it,
-    per session, as (path under ``out``, make) for :func:`start_files` to make once ``out`` is the
-    docs dir, beside MkDocs, which neither reads nor copies them (see :data:`STATIC`).
+    ``later``: where given, the downloads (WebVTT, SRT, JSON) and search documents are not made
+    here but listed in it, per session, as (path under ``out``, make) for :func:`start_files` to
+    make where the staged files went (the docs dir, the search documents' folder), beside
+    MkDocs, which neither reads nor copies them (see :data:`STATIC`; the search documents are
+    Pagefind's, after MkDocs).
     """
     from ..fingerprint import key_of, transcript_digest
 
@@ -555,7 +558,7 @@ def render_site(
         # session added (so every session's document would be written again).
         made(f"{SEARCH_DOCS}/{built_page}", key_of("search", s.title, s.description, d.enrichment.summary,
                                                    d.enrichment.takeaways, said, filters, names),
-             partial(_search_page, d, lines_of, filters, names))
+             partial(_search_page, d, lines_of, filters, names), beside_mkdocs=True)
         chapters = [{"start": c.start, "title": c.title} for c in d.enrichment.chapters]  # anchors: when rendered
         chapters_url = ""
         if chapters and media_rel:
