@@ -29,8 +29,10 @@ process it started: a render worker, forked on Linux, or Pagefind):
   its knowledge computed, and only the files that depend on it are rendered (the everyday build);
 - nothing changed: kbgen's knowledge and render stages should compute and render nothing.
 
-Measured: time per stage, peak memory, bytes per built page (session pages and the rest), the
-size of Material's search index (titles and summaries) and, in Debian's chromium through
+Measured: time per stage (kbgen's downloads and search documents, and Pagefind's indexing of
+the transcripts, run beside MkDocs: "render" and "pagefind" are what they add after it), peak
+memory, bytes per built page (session pages and the rest), the size of Material's search index
+(titles and summaries) and, in Debian's chromium through
 Playwright on a local server, the bytes Pagefind downloads per query (the first query loads
 its WebAssembly and metadata too; later ones only index chunks and result fragments).
 

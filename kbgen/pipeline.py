@@ -274,7 +274,7 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
                                            audience=audience, search_docs=search_docs, offline=offline,
                                            allowed_hosts=project.config.allowed_hosts,
                                            scan_memo=project.cache_dir / f"site-checks-{audience}.json",
-                                           before_site=finish_render))
+                                           before_site=finish_render, docs_ready=wait))
     except BaseException:
         if not finished:  # MkDocs failed: what was rendered is kept all the same (and saved as such)
             try:

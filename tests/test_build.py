@@ -147,6 +147,9 @@ def test_failed_build_leaves_the_previous_site_byte_for_byte(project_dir):
         _build(project_dir, _engine())
     assert _tree(project_dir / "site") == before
     assert not [p for p in project_dir.iterdir() if p.name.startswith(".site-")]
+    import threading
+
+    assert not any(t.name == "kbgen-pagefind" for t in threading.enumerate())  # Pagefind, begun beside MkDocs: closed
 
 
 def test_damaged_recording_fails_the_build_naming_the_file(project_dir):

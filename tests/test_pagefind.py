@@ -205,3 +205,63 @@ def test_the_same_pages_give_the_same_index_bytes(tmp_path):
     assert first == second
     text = _pagefind_text(tmp_path / "one")
     assert "Mentor 16" in text and "Topic 26" in text
+
+
+def test_search_documents_indexed_beside_mkdocs_give_the_same_results(tmp_path, monkeypatch):
+    """EarlyIndex (the search documents first, while MkDocs runs; the built pages after) gives the
+    same result fragments as indexing it all at once, the same bytes each time, and steps back
+    when a document has no built page."""
+    import hashlib
+
+    from kbgen.site.build import EarlyIndex, pagefind_index
+
+    def site(name: str) -> tuple[Path, Path]:
+        built, docs = tmp_path / name / "site", tmp_path / name / "docs"
+        for i in range(40):
+            rel = Path("sessions") / f"s{i:02d}" / "index.html"
+            for root, body in ((built, f"<p>The built page of session {i}.</p>"),
+                               (docs, f'<span data-pagefind-filter="topic:Topic {i % 7}"></span>'
+                                      f'<h2 id="t={i}">0:{i:02d}</h2><p>Moment {i} about salary.</p>')):
+                (root / rel).parent.mkdir(parents=True, exist_ok=True)
+                (root / rel).write_text(f'<!doctype html><html lang="en"><head><title>S{i}</title></head>'
+                                        f"<body><h1>Session {i}</h1>{body}</body></html>")
+        for i in range(10):
+            page = built / "topics" / f"t{i}" / "index.html"
+            page.parent.mkdir(parents=True)
+            page.write_text(f'<!doctype html><html lang="en"><head><title>T{i}</title></head>'
+                            f"<body><h1>Topic {i}</h1><p>Sessions on topic {i}.</p></body></html>")
+        return built, docs
+
+    def files(built: Path, under: str = "") -> dict[str, str]:
+        return {p.relative_to(built / "pagefind").as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted((built / "pagefind" / under).rglob("*")) if p.is_file()}
+
+    ready = threading.Event()
+    made = []
+    for name in ("one", "two"):
+        built, docs = site(name)
+        early = EarlyIndex(docs, ready.wait, "en")
+        ready.set()  # the documents are written
+        assert early.finish(built, "site/") == 40
+        made.append(files(built))
+    assert made[0] == made[1]  # the same bytes each time
+    built, docs = site("four")
+    pagefind_index(built, docs)  # all at once, for comparison: the same results
+    assert files(built, "fragment") == {k: v for k, v in made[0].items() if k.startswith("fragment/")}
+    assert "Moment 3 about salary" in _pagefind_text(tmp_path / "one" / "site")
+
+    built, docs = site("three")
+    (built / "sessions" / "s05" / "index.html").unlink()  # MkDocs left this page out
+    early = EarlyIndex(docs, lambda: None, "en")
+    assert early.finish(built, "site/") is None and not (built / "pagefind").exists()
+    assert not any(t.name == "kbgen-pagefind" for t in threading.enumerate())
+
+    import kbgen.site.build as site_build
+
+    def unreadable(built, shown):
+        raise BuildError("Pagefind's index is not in the expected format")
+
+    built, docs = site("five")  # an index that does not read back whole: dropped, for the one-pass way
+    monkeypatch.setattr(site_build, "_pagefind_written", unreadable)
+    assert EarlyIndex(docs, lambda: None, "en").finish(built, "site/") is None
+    assert not (built / "pagefind").exists()

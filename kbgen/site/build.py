@@ -277,16 +277,19 @@ PAGEFIND_EXCLUDE = (".md-header", ".md-tabs", ".md-sidebar", ".md-footer", ".md-
                     "nav", ".kb-player", ".headerlink")
 
 
-def _mirror(built: Path, search_docs: Path | None, scratch: Path) -> int:
+def _mirror(built: Path, search_docs: Path | None, scratch: Path, docs_too: bool = True) -> int:
     """Lay out in ``scratch`` what Pagefind indexes: the built pages, each session page replaced
-    by its search document (same path, so the same URL). Hard links, no copies, where possible."""
+    by its search document (same path, so the same URL; with ``docs_too=False`` the session
+    pages are left out, their documents indexed on their own). Hard links, no copies, where
+    possible."""
     replaced = set()
     if search_docs is not None and search_docs.is_dir():
         for doc in search_docs.rglob("*.html"):
             relp = doc.relative_to(search_docs)
             if (built / relp).is_file():  # only pages this build has
                 replaced.add(relp)
-                link_or_copy(doc, scratch / relp)
+                if docs_too:
+                    link_or_copy(doc, scratch / relp)
     for page in built.rglob("*.html"):
         relp = page.relative_to(built)
         if relp.parts[0] != "pagefind" and relp not in replaced:
@@ -355,10 +358,19 @@ def pagefind_index(built: Path, search_docs: Path | None = None, language: str =
 
         asyncio.run(run())
     except Exception as exc:  # the service reports failures as assorted exceptions
-        raise BuildError(f"Pagefind indexing failed: {type(exc).__name__}: {exc}\n"
-                         f"The previous {shown} is unchanged.") from None
+        raise _pagefind_failed(exc, shown) from None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    _pagefind_written(built, shown)
+    return sessions
+
+
+def _pagefind_failed(exc: BaseException, shown: str) -> BuildError:
+    return BuildError(f"Pagefind indexing failed: {type(exc).__name__}: {exc}\nThe previous {shown} is unchanged.")
+
+
+def _pagefind_written(built: Path, shown: str) -> None:
+    """Check Pagefind's output and make it the same for the same pages (see _stable_pagefind_meta)."""
     if not (built / "pagefind" / "pagefind.js").is_file():
         raise BuildError(f"Pagefind wrote no index; the previous {shown} is unchanged.")
     try:
@@ -366,7 +378,101 @@ def pagefind_index(built: Path, search_docs: Path | None = None, language: str =
     except (OSError, ValueError, KeyError, IndexError) as exc:
         raise BuildError(f"Pagefind's index is not in the expected format ({exc}); "
                          f"the previous {shown} is unchanged.") from None
-    return sessions
+
+
+class EarlyIndex:
+    """Pagefind indexing the session search documents while MkDocs builds the pages.
+
+    Pagefind works in a process of its own; a thread of this one feeds it: once ``ready()``
+    returns (the documents are written), it adds the search documents' folder, then waits.
+    :meth:`finish` adds the other built pages (a mirror, as :func:`pagefind_index` lays out) and
+    writes the index; :meth:`cancel` drops it. MkDocs runs on one CPU; Pagefind's work on the
+    transcripts, most of its time, is then done on another meanwhile.
+    """
+
+    def __init__(self, search_docs: Path, ready: Callable[[], None], language: str) -> None:
+        import threading
+
+        self.search_docs = search_docs
+        self.ready = ready
+        self.language = language
+        self.docs: list[Path] = []  # the search documents indexed (paths under search_docs)
+        self.error: BaseException | None = None
+        self._indexed = threading.Event()  # the documents are in Pagefind (or it failed)
+        self._go = threading.Event()
+        self._mirror: Path | None = None  # set by finish(): the other pages; None: cancelled
+        self._out: Path | None = None
+        self._thread = threading.Thread(target=self._run, name="kbgen-pagefind", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import asyncio
+
+        try:
+            asyncio.run(self._index())
+        except BaseException as exc:  # noqa: BLE001 - reported by finish()
+            self.error = exc
+        finally:
+            self._indexed.set()
+
+    async def _index(self) -> None:
+        import asyncio
+
+        from pagefind.index import IndexConfig, PagefindIndex
+
+        self.ready()
+        if self._go.is_set() and self._mirror is None:
+            return  # cancelled while the documents were made
+        self.docs = sorted(p.relative_to(self.search_docs) for p in self.search_docs.rglob("*.html")) \
+            if self.search_docs.is_dir() else []
+        index = PagefindIndex(config=IndexConfig(exclude_selectors=list(PAGEFIND_EXCLUDE),
+                                                 force_language=self.language))
+        await index.__aenter__()
+        try:
+            if self.docs:
+                await index.add_directory(str(self.search_docs))
+            self._indexed.set()
+            await asyncio.get_running_loop().run_in_executor(None, self._go.wait)
+            if self._mirror is not None:
+                await index.add_directory(str(self._mirror))
+                await index.write_files(output_path=str(self._out))
+        finally:
+            await index.__aexit__(RuntimeError, None, None)  # closes Pagefind; writes nothing itself
+
+    def finish(self, built: Path, shown: str) -> int | None:
+        """Add the built pages, write the index into ``built/pagefind/``, return the sessions
+        indexed; None where a search document has no built page (MkDocs left it out) or the
+        index does not read back whole: then it is dropped, for :func:`pagefind_index` to make
+        the one-pass way."""
+        self._indexed.wait()
+        if self.error is not None:
+            raise self.error if isinstance(self.error, BuildError) else _pagefind_failed(self.error, shown)
+        if any(not (built / d).is_file() for d in self.docs):
+            self.cancel()
+            return None
+        scratch = Path(tempfile.mkdtemp(dir=built.parent, prefix=".pagefind-"))
+        try:
+            _mirror(built, self.search_docs, scratch, docs_too=False)
+            self._mirror, self._out = scratch, built / "pagefind"
+            self._go.set()
+            self._thread.join()
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        if self.error is not None:
+            raise self.error if isinstance(self.error, BuildError) else _pagefind_failed(self.error, shown)
+        try:
+            _pagefind_written(built, shown)
+        except BuildError:
+            # Seen once, under heavy load, not reproduced since: the index read back incomplete.
+            # Indexed again the one-pass way, whose own check fails the build if it happens again.
+            shutil.rmtree(built / "pagefind", ignore_errors=True)
+            return None
+        return len(self.docs)
+
+    def cancel(self) -> None:
+        self._mirror = None
+        self._go.set()
+        self._thread.join()
 
 
 def _cbor_end(data: bytes, i: int) -> int:
@@ -464,7 +570,8 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
                  echo: Callable[[str], None] | None = None, audience: str = "public",
                  search_docs: Path | None = None, offline: bool = False,
                  allowed_hosts: Sequence[str] = (), scan_memo: Path | None = None,
-                 before_site: Callable[[], None] | None = None) -> dict[str, float]:
+                 before_site: Callable[[], None] | None = None,
+                 docs_ready: Callable[[], None] | None = None) -> dict[str, float]:
     """Build with MkDocs into a temporary folder, then swap it in as ``site_dir``.
 
     Returns the seconds spent in MkDocs, in Pagefind and in kbgen's checks of the output.
@@ -480,6 +587,10 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
     downloads and recordings); they are linked into the site after it (a copy across file
     systems). ``before_site`` is called once MkDocs is done, before that: it waits for the
     downloads made meanwhile.
+
+    Pagefind indexes the search documents while MkDocs runs (:class:`EarlyIndex`), once
+    ``docs_ready()`` returns (they are being written meanwhile too); the built pages are added
+    after MkDocs. ``timings["pagefind"]`` is what is left of its work then.
     """
     import time
 
@@ -530,6 +641,8 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
     before = f" (the {previous} build)" if previous else ""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=site_dir.parent, prefix=f".{site_dir.name}-new-"))
+    early: EarlyIndex | None = None
+    shown = rel(site_dir, root) + "/" + before
     try:
         with _mkdocs_logs(echo) as logs:
             try:
@@ -540,6 +653,8 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
                 found = privacy.blocked(privacy.config_findings(cfg, info.file.name), allowed)
                 if found:
                     raise BuildError(privacy.report(found, f"{rel(site_dir, root)}/{before}"))
+                if not offline and search_docs is not None:
+                    early = EarlyIndex(search_docs, docs_ready or (lambda: None), _language(cfg))
                 build(cfg)
             except exceptions.ConfigurationError as exc:
                 raise ConfigError(f"{rel(info.file, root)}: {exc}") from None
@@ -560,9 +675,8 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
         timings["site checks"] = time.perf_counter() - started
         if not offline:  # Pagefind's script fetches its index: no use from file://
             started = time.perf_counter()
-            pagefind_index(tmp, search_docs,
-                           language=str((cfg["theme"].get("language") if cfg["theme"] else None) or "en"),
-                           shown=rel(site_dir, root) + "/" + before)
+            if early is None or early.finish(tmp, shown) is None:
+                pagefind_index(tmp, search_docs, language=_language(cfg), shown=shown)
             timings["pagefind"] = time.perf_counter() - started
         started = time.perf_counter()
         found = privacy.blocked(privacy.scan_site(tmp, memo=scan_memo), allowed)
@@ -573,5 +687,12 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
         replace_dir(tmp, site_dir)
         timings["site checks"] += time.perf_counter() - started
     finally:
+        if early is not None:
+            early.cancel()  # after finish(): nothing left to do; after a failure: Pagefind closed
         shutil.rmtree(tmp, ignore_errors=True)
     return timings
+
+
+def _language(cfg) -> str:
+    """The site's language for Pagefind: the theme's (Material's ``theme.language``), else English."""
+    return str((cfg["theme"].get("language") if cfg["theme"] else None) or "en")

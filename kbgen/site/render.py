@@ -336,15 +336,18 @@ def start_files(groups: list[list[tuple[Path | str | None, Callable[[], str]]]],
     finally:
         _GROUPS = []
 
-    def wait() -> None:
-        try:
-            for done in futures:
-                done.result()  # a maker's error is raised here, as in this process
-        except BrokenProcessPool:
-            raise BuildError("a process rendering session files stopped without a word (out of memory?); "
-                             "nothing was published: free some memory and build again") from None
-        finally:
-            pool.shutdown(cancel_futures=True)
+    lock = threading.Lock()
+
+    def wait() -> None:  # may be called again, and from another thread: each call gives the same outcome
+        with lock:
+            try:
+                for done in futures:
+                    done.result()  # a maker's error is raised here, as in this process
+            except BrokenProcessPool:
+                raise BuildError("a process rendering session files stopped without a word (out of memory?); "
+                                 "nothing was published: free some memory and build again") from None
+            finally:
+                pool.shutdown(cancel_futures=True)
 
     return wait
 
