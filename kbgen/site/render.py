@@ -559,9 +559,13 @@ def render_site(
         names = [by_id[m].name for m in s.mentors if m in by_id]
         # Keyed by what search_doc reads: not the related sessions, whose scores move with every
         # session added (so every session's document would be written again).
+        # Made later, in another process, the search document gets a cache of its own: a page
+        # worker inherits the later files' makers, and a shared cache would keep every session's
+        # lines in it once the page is made (6 GB per worker at 3,000 sessions).
+        search_lines = lines_of if later is None else functools.cache(partial(_lines_of, d.transcript))
         made(f"{SEARCH_DOCS}/{built_page}", key_of("search", s.title, s.description, d.enrichment.summary,
                                                    d.enrichment.takeaways, said, filters, names),
-             partial(_search_page, d, lines_of, filters, names), beside_mkdocs=True)
+             partial(_search_page, d, search_lines, filters, names), beside_mkdocs=True)
         chapters = [{"start": c.start, "title": c.title} for c in d.enrichment.chapters]  # anchors: when rendered
         chapters_url = ""
         if chapters and media_rel:
