@@ -445,8 +445,7 @@ class EarlyIndex:
         index does not read back whole: then it is dropped, for :func:`pagefind_index` to make
         the one-pass way."""
         self._indexed.wait()
-        if self.error is not None:
-            raise self.error if isinstance(self.error, BuildError) else _pagefind_failed(self.error, shown)
+        self._raise_error(shown)
         if any(not (built / d).is_file() for d in self.docs):
             self.cancel()
             return None
@@ -458,8 +457,7 @@ class EarlyIndex:
             self._thread.join()
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-        if self.error is not None:
-            raise self.error if isinstance(self.error, BuildError) else _pagefind_failed(self.error, shown)
+        self._raise_error(shown)
         try:
             _pagefind_written(built, shown)
         except BuildError:
@@ -468,6 +466,10 @@ class EarlyIndex:
             shutil.rmtree(built / "pagefind", ignore_errors=True)
             return None
         return len(self.docs)
+
+    def _raise_error(self, shown: str) -> None:
+        if self.error is not None:
+            raise self.error if isinstance(self.error, BuildError) else _pagefind_failed(self.error, shown)
 
     def cancel(self) -> None:
         self._mirror = None

@@ -561,7 +561,7 @@ def render_site(
         # session added (so every session's document would be written again).
         # Made later, in another process, the search document gets a cache of its own: a page
         # worker inherits the later files' makers, and a shared cache would keep every session's
-        # lines in it once the page is made (6 GB per worker at 3,000 sessions).
+        # lines in it once the page is made (290 MiB per page worker at 1,000 sessions, not 108).
         search_lines = lines_of if later is None else functools.cache(partial(_lines_of, d.transcript))
         made(f"{SEARCH_DOCS}/{built_page}", key_of("search", s.title, s.description, d.enrichment.summary,
                                                    d.enrichment.takeaways, said, filters, names),
