@@ -64,15 +64,17 @@ def cli() -> None:
               help="Fail on MkDocs warnings such as broken links.")
 @click.option("--offline/--no-offline", default=None,
               help="Build a site that works opened from disk (file://); overrides kbgen.yml's offline.")
+@click.option("--wait/--no-wait", default=True, show_default=True,
+              help="While another build of the project runs, wait for it (or stop at once with --no-wait).")
 @transcribe_options
-def build(project_dir: Path, audience: str | None, strict: bool, offline: bool | None, jobs: int | None,
+def build(project_dir: Path, audience: str | None, strict: bool, offline: bool | None, wait: bool, jobs: int | None,
           scheduler: str | None, retranscribe: bool) -> None:
     """Transcribe what is new, then build the site for one audience into site/."""
     from .pipeline import build as run_build
 
     project = _load(project_dir, jobs, scheduler)
     report = run_build(project, audience=audience, strict=strict, echo=_err, retranscribe=retranscribe,
-                       offline=offline)
+                       offline=offline, wait=wait)
     t = report.timings
     from .errors import rel
 
@@ -119,15 +121,19 @@ def cache(project_dir: Path, prune: bool) -> None:
     project = load_project(project_dir)
     store = TranscriptCache(project.cache_dir)
     if prune:
+        from .lock import project_lock
         from .pipeline import load_inputs
 
         _, sessions = load_inputs(project)  # every visibility: a private transcript is still in use
-        result = store.prune(store.media_hashes(s.media for s in sessions if s.media is not None))
+        # A build uses the entries it read; the lock also clears what dead builds left (scratch).
+        with project_lock(project.cache_dir, "kbgen cache --prune", project.config.cache_dir, _err,
+                          site_dir=project.site_dir):
+            result = store.prune(store.media_hashes(s.media for s in sessions if s.media is not None))
+            from .knowledge import prune as prune_knowledge
+
+            knowledge = prune_knowledge(project.cache_dir)
         click.echo(f"removed {result.removed} entr{'y' if result.removed == 1 else 'ies'} and "
                    f"{result.temp_removed} temp file(s), freed {result.freed / 1e6:.1f} MB; kept {result.kept}")
-        from .knowledge import prune as prune_knowledge
-
-        knowledge = prune_knowledge(project.cache_dir)
         if knowledge is None:
             click.echo("knowledge cache: no build has recorded what it uses yet; nothing removed")
         else:

@@ -28,15 +28,16 @@ def write_atomic(target: Path, text: str, durable: bool = False) -> None:
         raise
 
 
-def replace_dir(new: Path, target: Path) -> None:
+def replace_dir(new: Path, target: Path, aside: Path | None = None) -> None:
     """Put the folder ``new`` in the place of ``target`` (which may not exist yet).
 
-    The old folder is moved aside, the new one renamed in, then the old one removed: at no
-    moment is ``target`` a mix of both. ``new`` must be on the same file system (a sibling).
+    The old folder is moved aside (into ``aside``, default beside ``target``), the new one
+    renamed in, then the old one removed: at no moment is ``target`` a mix of both. ``new`` and
+    ``aside`` must be on ``target``'s file system.
     """
     old = None
     if target.exists():
-        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        old = (aside or target.parent) / f".{target.name}-old-{os.getpid()}"
         shutil.rmtree(old, ignore_errors=True)
         os.replace(target, old)
     os.replace(new, target)

@@ -148,20 +148,33 @@ def _name_speakers(t, names: dict[str, str]):
 
 
 def build(project: Project, audience: str | None = None, strict: bool = True, echo: Echo = _quiet,
-          engine_factory=None, key=None, retranscribe: bool = False, offline: bool | None = None) -> BuildReport:
+          engine_factory=None, key=None, retranscribe: bool = False, offline: bool | None = None,
+          wait: bool = True) -> BuildReport:
     """The whole build for one audience. The previous site survives any failure.
 
     ``offline`` (default: kbgen.yml's ``offline``) builds a site that works opened from disk.
+    The project's lock (:mod:`.lock`) is held from before anything is written until the site is
+    swapped in: another build of the project waits for it (``wait=False``: refuses).
     """
+    from .lock import project_lock
+
+    audience = audience or project.config.audience
+    with project_lock(project.cache_dir, f"the {audience} build", project.config.cache_dir, echo,
+                      wait=wait, site_dir=project.site_dir):
+        return _build(project, audience, strict, echo, engine_factory, key, retranscribe, offline)
+
+
+def _build(project: Project, audience: str, strict: bool, echo: Echo, engine_factory, key, retranscribe: bool,
+           offline: bool | None) -> BuildReport:
     from .directory.match import outside_view, reciprocal_pairs, similar_mentors
     from .directory.status import build_date, mentor_status
     from .fingerprint import RenderState, fingerprint
     from .fsutil import replace_dir
     from .knowledge import build_docs
+    from .lock import scratch_dir
     from .site.build import check_layout, mkdocs_build, read_mkdocs, swap_owned
     from .site.render import OWNED, SEARCH_DOCS, render_site, start_files
 
-    audience = audience or project.config.audience
     report = BuildReport(audience)
     t0 = time.perf_counter()
     info = read_mkdocs(project.mkdocs_file, project.root)
@@ -236,7 +249,7 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
         else:
             reuse = state.reuse(where)  # read before forget(): the session files it may take again
             state.forget()  # until the swap below is complete, the folders match no digest
-            stage = tempfile.mkdtemp(dir=project.cache_dir, prefix="render-")
+            stage = tempfile.mkdtemp(dir=scratch_dir(project.cache_dir), prefix="render-")
             try:
                 files = render_site(Path(stage), echo=echo, reuse=reuse, later=later, **render_args)
                 report.rendered = len(files) - reuse.taken
@@ -245,7 +258,7 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
                     echo(f"render: {reuse.taken} session file(s) unchanged since the last build, taken again")
                 swap_owned(Path(stage), info.docs_dir, project.root)
                 if (Path(stage) / SEARCH_DOCS).is_dir():
-                    replace_dir(Path(stage) / SEARCH_DOCS, search_docs)
+                    replace_dir(Path(stage) / SEARCH_DOCS, search_docs, aside=Path(stage))
                 else:
                     shutil.rmtree(search_docs, ignore_errors=True)
             finally:
@@ -274,7 +287,8 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
                                            audience=audience, search_docs=search_docs, offline=offline,
                                            allowed_hosts=project.config.allowed_hosts,
                                            scan_memo=project.cache_dir / f"site-checks-{audience}.json",
-                                           before_site=finish_render, docs_ready=wait))
+                                           before_site=finish_render, docs_ready=wait,
+                                           scratch=scratch_dir(project.cache_dir, beside=project.site_dir)))
     except BaseException:
         if not finished:  # MkDocs failed: what was rendered is kept all the same (and saved as such)
             try:

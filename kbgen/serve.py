@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import functools
+import os
+import shutil
 import threading
 from collections.abc import Callable
 from http.server import ThreadingHTTPServer
@@ -32,37 +33,89 @@ def snapshot(project: Project, docs_dir: Path | None) -> dict[str, tuple[int, in
     return state
 
 
+def _own_copy(site_dir: Path, folder: Path) -> None:
+    """``site_dir`` as it is now, in ``folder`` (hard links: no bytes copied on one file system)."""
+    from .fsutil import link_or_copy
+
+    shutil.copytree(site_dir, folder, symlinks=True,
+                    copy_function=lambda src, dst: link_or_copy(Path(src), Path(dst)))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def _clear_dead(folder: Path) -> None:
+    """Remove the served copies of previews that are no longer running (named ``<pid>-<n>``)."""
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        pid = entry.name.partition("-")[0]
+        if not (pid.isdigit() and _alive(int(pid))):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
 def serve(project: Project, audience: str | None, host: str, port: int,
           echo: Callable[[str], None], poll: float = 1.0, stop: threading.Event | None = None,
           build_kwargs: dict | None = None) -> None:
-    """Serve until Ctrl-C (or ``stop`` is set); ``build_kwargs`` go to each build (tests)."""
+    """Serve until Ctrl-C (or ``stop`` is set); ``build_kwargs`` go to each build (tests).
+
+    The server never serves ``site_dir`` itself, which another build (another audience's) may
+    replace at any moment: after each of its own builds, holding the project's lock, it takes a
+    copy of the site (hard links) into ``<cache_dir>/serve/`` and serves that. So a public preview
+    shows a public site or nothing, whatever runs beside it.
+    """
+    from .lock import project_lock
     from .pipeline import build
     from .site.build import read_mkdocs, site_audience
 
     audience = audience or project.config.audience
+    shown = project.config.cache_dir  # as written in kbgen.yml
+    served = project.cache_dir / "serve"
+    current: list[Path] = []  # the copies this preview made, newest last
 
-    def rebuild() -> bool:
-        try:
-            report = build(project, audience=audience, strict=False, echo=echo, **(build_kwargs or {}))
-            echo(f"built {len(report.published)} session(s) in {report.timings['total']:.1f} s")
-            return True
-        except KbgenError as exc:  # keep serving the last good site
-            echo(f"build failed, still serving the previous site:\n{exc.format_message()}")
-            return False
+    def rebuild(first: bool = False) -> bool:
+        with project_lock(project.cache_dir, f"kbgen serve's {audience} build", shown, echo,
+                          site_dir=project.site_dir):
+            try:
+                report = build(project, audience=audience, strict=False, echo=echo, **(build_kwargs or {}))
+                echo(f"built {len(report.published)} session(s) in {report.timings['total']:.1f} s")
+                ok = True
+            except KbgenError as exc:  # keep serving the last good site
+                echo(f"build failed, still serving the previous site:\n{exc.format_message()}")
+                ok = False
+            # Never serve what another audience's build left (an internal site to a public preview).
+            if (ok or first) and site_audience(project.site_dir) == audience:
+                if first:
+                    _clear_dead(served)
+                folder = served / f"{os.getpid()}-{len(current)}"
+                shutil.rmtree(folder, ignore_errors=True)
+                _own_copy(project.site_dir, folder)
+                current.append(folder)
+                for old in current[:-2]:  # the one before stays a while: requests may be reading it
+                    shutil.rmtree(old, ignore_errors=True)
+        return ok
 
     try:
         docs = read_mkdocs(project.mkdocs_file, project.root).docs_dir
     except KbgenError:
         docs = None
     seen = snapshot(project, docs)
-    if not rebuild() and site_audience(project.site_dir) != audience:
-        # Never serve what another audience's build left (an internal site to a public preview).
+    rebuild(first=True)
+    if not current:
         raise KbgenError(f"the first {audience} build failed and {project.site_dir.name}/ holds no {audience} "
                          "site to fall back on; fix the problems above and run `kbgen serve` again")
-    project.site_dir.mkdir(parents=True, exist_ok=True)
     from .httpserve import RangeRequestHandler
 
-    handler = functools.partial(RangeRequestHandler, directory=str(project.site_dir))
+    def handler(*args, **kwargs):  # each request: the newest copy
+        return RangeRequestHandler(*args, directory=str(current[-1]), **kwargs)
+
     try:
         server = ThreadingHTTPServer((host, port), handler)
     except OSError as exc:
@@ -83,3 +136,5 @@ def serve(project: Project, audience: str | None, host: str, port: int,
     finally:
         server.shutdown()
         server.server_close()
+        for folder in current:
+            shutil.rmtree(folder, ignore_errors=True)

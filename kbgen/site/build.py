@@ -573,7 +573,7 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
                  search_docs: Path | None = None, offline: bool = False,
                  allowed_hosts: Sequence[str] = (), scan_memo: Path | None = None,
                  before_site: Callable[[], None] | None = None,
-                 docs_ready: Callable[[], None] | None = None) -> dict[str, float]:
+                 docs_ready: Callable[[], None] | None = None, scratch: Path | None = None) -> dict[str, float]:
     """Build with MkDocs into a temporary folder, then swap it in as ``site_dir``.
 
     Returns the seconds spent in MkDocs, in Pagefind and in kbgen's checks of the output.
@@ -593,6 +593,9 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
     Pagefind indexes the search documents while MkDocs runs (:class:`EarlyIndex`), once
     ``docs_ready()`` returns (they are being written meanwhile too); the built pages are added
     after MkDocs. ``timings["pagefind"]`` is what is left of its work then.
+
+    The site is built in ``scratch`` (default: beside ``site_dir``; it must be on the same file
+    system, for the swap), where the old site is put aside to be removed too.
     """
     import time
 
@@ -642,7 +645,8 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
                          "replaces site_dir whole, so empty it, remove it, or choose another site_dir")
     before = f" (the {previous} build)" if previous else ""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=site_dir.parent, prefix=f".{site_dir.name}-new-"))
+    scratch = scratch or site_dir.parent
+    tmp = Path(tempfile.mkdtemp(dir=scratch, prefix=f".{site_dir.name}-new-"))
     early: EarlyIndex | None = None
     shown = rel(site_dir, root) + "/" + before
     try:
@@ -686,7 +690,7 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
             raise BuildError(privacy.report(found, f"{rel(site_dir, root)}/{before}"))
         (tmp / MARKER).write_text(json.dumps({"audience": audience}) + "\n", encoding="utf-8")
         tmp.chmod(0o755)  # mkdtemp makes it 0700; a web server under another user must read it
-        replace_dir(tmp, site_dir)
+        replace_dir(tmp, site_dir, aside=scratch)
         timings["site checks"] += time.perf_counter() - started
     finally:
         if early is not None:
