@@ -214,3 +214,126 @@ def test_channels_kept_apart_for_one_speaker_per_track(rec):
     both = decode_audio(path, channels=True)
     assert both.shape[0] == 2 and abs(both.shape[1] - 16000) <= 16
     assert decode_audio(path).ndim == 1
+
+
+# ---------------------------------------------------------------------------- Ogg cut short
+
+
+def _ogg(rec, monkeypatch, name: str, seconds: float):
+    """A noise recording in Ogg: "v.ogg" Vorbis (FFmpeg's own encoder: stereo only, and
+    experimental), "o.ogg" and "o.opus" Opus."""
+    if name.startswith("v"):
+        monkeypatch.setitem(FORMATS, "ogg", ("ogg", "vorbis", None))
+        return write_media(rec / name, seconds, kind="noise", channels=2,
+                           codec_options={"options": {"strict": "experimental"}})
+    return write_media(rec / name, seconds, kind="noise")
+
+
+OGG_NAMES = ["v.ogg", "o.ogg", "o.opus"]
+OGG_CUT = re.compile(r"cut short: the Ogg stream stops at (\d+\.\d) s without its end-of-stream page")
+
+
+def _assert_ogg_cut_short(path, root) -> float:
+    with pytest.raises(MediaError) as err:
+        decode_audio(path, root)
+    m = OGG_CUT.search(err.value.message)
+    assert m, err.value.message
+    assert err.value.message == (
+        f"recordings/{path.name}: cut short: the Ogg stream stops at {m[1]} s without its end-of-stream page; "
+        "the file is damaged or was not copied completely; copy or export the recording again from its source"
+    )
+    return float(m[1])
+
+
+@pytest.mark.parametrize("name", OGG_NAMES)
+def test_whole_ogg_is_accepted(rec, monkeypatch, name):
+    path = _ogg(rec, monkeypatch, name, 20.0)
+    assert probe(path).audio_codec == ("vorbis" if name.startswith("v") else "opus")
+    assert abs(decode_audio(path).shape[0] / 16000 - 20.0) <= 0.1
+
+
+@pytest.mark.parametrize("name", OGG_NAMES)
+def test_truncated_ogg_is_cut_short(rec, tmp_path, monkeypatch, name):
+    """The first 30% of an Ogg decodes, with no error from FFmpeg, as a shorter recording
+    (the issue: 25 s of a 90 s file): its last page lacks the end-of-stream flag."""
+    path = _ogg(rec, monkeypatch, name, 20.0)
+    damage(path, "truncate", 0.3)
+    assert 4.0 < _assert_ogg_cut_short(path, tmp_path) < 8.0
+
+
+@pytest.mark.parametrize("name", ["v.ogg", "o.opus"])
+def test_ogg_cut_at_a_page_boundary_is_cut_short(rec, tmp_path, monkeypatch, name):
+    """Cut exactly before its last page: every page left is whole, none ends the stream (and
+    the decoded length may look whole: FFmpeg's last Vorbis page holds a few ms)."""
+    path = _ogg(rec, monkeypatch, name, 5.0)
+    data = path.read_bytes()
+    path.write_bytes(data[: data.rfind(b"OggS")])
+    assert 3.0 < _assert_ogg_cut_short(path, tmp_path) <= 5.0
+    # Cut a few bytes into the last page: the page before it is the last whole one.
+    path.write_bytes(data[:-10])
+    _assert_ogg_cut_short(path, tmp_path)
+
+
+def test_ogg_with_bytes_after_its_last_page_is_accepted(rec, monkeypatch):
+    """A tagger may append an ID3v1 tag (128 bytes) to any file: the stream is still whole."""
+    path = _ogg(rec, monkeypatch, "o.ogg", 3.0)
+    path.write_bytes(path.read_bytes() + b"TAG" + bytes(125))
+    assert abs(decode_audio(path).shape[0] / 16000 - 3.0) <= 0.1
+
+
+# ---------------------------------------------------------------------------- headers stripped
+
+
+def _mp3_frame_length(header: bytes) -> int:
+    """Bytes in an MPEG-1 Layer III frame, from its 4-byte header."""
+    kbps = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)[header[2] >> 4]
+    rate = (44100, 48000, 32000)[(header[2] >> 2) & 3]
+    return 144 * kbps * 1000 // rate + ((header[2] >> 1) & 1)
+
+
+def test_mp3_without_its_id3_tag_decodes_fully(rec, tmp_path):
+    """Cut up to its first frame: the Xing frame is still there, and still catches a cut."""
+    path = write_media(rec / "tagless.mp3", 20.0, kind="noise")
+    data = path.read_bytes()
+    assert data[:3] == b"ID3"
+    b = data[6:10]
+    start = 10 + ((b[0] & 0x7F) << 21 | (b[1] & 0x7F) << 14 | (b[2] & 0x7F) << 7 | (b[3] & 0x7F))
+    assert data[start] == 0xFF and data[start + 1] & 0xE0 == 0xE0
+    path.write_bytes(data[start:])
+    assert abs(probe(path).declared_duration - 20.0) < 0.1
+    assert abs(decode_audio(path).shape[0] / 16000 - 20.0) <= 0.1
+    damage(path, "truncate", 0.4)
+    _assert_cut_short(path, tmp_path, 20.0)
+
+
+def test_mp3_without_id3_or_xing_frame_decodes_fully(rec):
+    """Nothing left declares its length (so a cut could not be told): accepted because all
+    of its audio decodes."""
+    path = write_media(rec / "bare.mp3", 20.0, kind="noise")
+    data = path.read_bytes()
+    b = data[6:10]
+    start = 10 + ((b[0] & 0x7F) << 21 | (b[1] & 0x7F) << 14 | (b[2] & 0x7F) << 7 | (b[3] & 0x7F))
+    assert any(tag in data[start : start + 200] for tag in (b"Xing", b"Info"))
+    start += _mp3_frame_length(data[start : start + 4])
+    assert data[start] == 0xFF and data[start + 1] & 0xE0 == 0xE0
+    path.write_bytes(data[start:])
+    assert probe(path).declared_duration is None
+    # Without the LAME tag the encoder's delay and padding are decoded too: a few ms more.
+    assert abs(decode_audio(path).shape[0] / 16000 - 20.0) <= 0.1
+
+
+def test_flac_without_its_metadata_decodes_fully(rec):
+    """Cut up to its first frame ("fLaC" and the STREAMINFO block gone): the frames carry
+    their own rate and size, so all of the audio decodes, with no length to check it by."""
+    path = write_media(rec / "bare.flac", 20.0, kind="noise")
+    data = path.read_bytes()
+    assert data[:4] == b"fLaC"
+    i, last = 4, False
+    while not last:  # metadata blocks: 1 bit "last", 7 bits type, 24 bits length
+        last = bool(data[i] & 0x80)
+        i += 4 + int.from_bytes(data[i + 1 : i + 4], "big")
+    assert data[i] == 0xFF and data[i + 1] & 0xFE == 0xF8  # a FLAC frame's sync code
+    path.write_bytes(data[i:])
+    info = probe(path)
+    assert info.format_name == "flac" and info.declared_duration is None
+    assert abs(decode_audio(path).shape[0] / 16000 - 20.0) <= 0.1

@@ -10,6 +10,11 @@ WebM ``Duration``, FLAC ``STREAMINFO``, WAV ``data`` size, mp3 Xing/Info/VBRI). 
 in the duration of other files from their size (mp3 without a Xing header, ADTS AAC) or from
 their last page (Ogg), so those already match a truncated file and can be far off a good one
 (a VBR mp3 without a Xing header "lasts" 24 s for 10 s of audio): the check is skipped for them.
+
+An Ogg file (Vorbis, Opus) declares no duration, but a complete one ends with a page that
+carries the end-of-stream flag; one whose last page lacks it was cut short and is refused
+(:func:`_ogg_ends_complete`). Files with nothing to check against (an mp3 stripped of its
+Xing frame, a FLAC stripped of its ``STREAMINFO``) are taken as whole when they decode.
 """
 
 from __future__ import annotations
@@ -148,6 +153,76 @@ def _mp3_has_length_header(path: Path) -> bool:
     return any(tag in window for tag in (b"Xing", b"Info", b"VBRI"))
 
 
+# Ogg pages (RFC 3533 section 6): "OggS", version 0, header_type flags, granule position (8),
+# serial (4), page sequence (4), CRC (4), number of segments, then that many lacing values
+# (each a segment's size), then the segments. The flag 0x04 marks a logical stream's last page.
+_OGG_HEADER = 27
+_OGG_EOS = 0x04
+#: The largest page there can be: the header, 255 lacing values, 255 segments of 255 bytes.
+_OGG_MAX_PAGE = _OGG_HEADER + 255 + 255 * 255
+
+
+def _ogg_crc_table() -> tuple[int, ...]:
+    table = []
+    for i in range(256):
+        r = i << 24
+        for _ in range(8):
+            r = ((r << 1) ^ 0x04C11DB7) if r & 0x80000000 else r << 1
+        table.append(r & 0xFFFFFFFF)
+    return tuple(table)
+
+
+_OGG_CRC = _ogg_crc_table()
+
+
+def _ogg_page_crc(page: bytes) -> int:
+    """Ogg's CRC-32 (polynomial 0x04C11DB7, no reflection, no final xor; zlib's is reflected)."""
+    crc, table = 0, _OGG_CRC
+    for b in page:
+        crc = ((crc << 8) & 0xFFFFFFFF) ^ table[(crc >> 24) ^ b]
+    return crc
+
+
+def _ogg_ends_complete(path: Path) -> bool | None:
+    """Whether the last whole page in an Ogg file carries the end-of-stream flag.
+
+    Written by hand because no library reads the flag: FFmpeg (and so PyAV) decodes an Ogg
+    stream cut short as a shorter recording, without a word. A whole file's last page ends
+    its logical stream (in a file of several streams, the last one to end), so it carries
+    the flag; a file cut at a page boundary ends on a page without it, and one cut inside a
+    page ends on a partial page, passed over here for the whole page before it (a page is at
+    most ``_OGG_MAX_PAGE`` bytes, so reading twice that from the end finds it). A page counts
+    only when its CRC matches: "OggS" can occur inside compressed audio. Bytes after the last
+    page (a tag a tagger appended) are ignored. None when the file cannot be read.
+    """
+    try:
+        with open(path, "rb") as f:
+            f.seek(0, 2)
+            size = f.tell()
+            f.seek(max(0, size - 2 * _OGG_MAX_PAGE))
+            tail = f.read()
+    except OSError:
+        return None
+    i = len(tail)
+    while (i := tail.rfind(b"OggS", 0, i)) >= 0:
+        if tail[i + 4 : i + 5] != b"\0" or i + _OGG_HEADER > len(tail):
+            continue
+        body = i + _OGG_HEADER + tail[i + 26]
+        end = body + sum(tail[i + _OGG_HEADER : body])
+        if end > len(tail):
+            continue  # cut inside this page
+        page = tail[i:end]
+        crc = int.from_bytes(page[22:26], "little")
+        if _ogg_page_crc(page[:22] + bytes(4) + page[26:]) != crc:
+            continue
+        return bool(page[5] & _OGG_EOS)
+    return False  # not one whole page in the last 128 KiB
+
+
+def _is_ogg(format_name: str) -> bool:
+    return format_name.startswith("ogg")
+
+
 def _declared_duration(container, stream, path: Path) -> float | None:
     """The duration the file's header declares for ``stream``, or None (see module docstring)."""
     fmt = container.format.name
@@ -155,7 +230,7 @@ def _declared_duration(container, stream, path: Path) -> float | None:
         return _wav_declared_seconds(path)
     if fmt == "mp3" and not _mp3_has_length_header(path):
         return None
-    if fmt in ("ogg", "aac", "adts") or fmt.startswith("ogg"):
+    if fmt in ("aac", "adts") or _is_ogg(fmt):
         return None
     if fmt not in ("mp3", "flac") and not fmt.startswith(("mov", "matroska")):
         return None  # formats whose duration we have not checked FFmpeg's source for
@@ -204,7 +279,8 @@ def decode_audio(path: Path, root: Path | None = None, sample_rate: int = 16000,
     recordings with one track per speaker.
 
     Raises MediaError, naming the file, when it is empty, not media, has no audio stream,
-    is damaged, or decodes to less than 90% of the duration its header declares.
+    is damaged, decodes to less than 90% of the duration its header declares, or (Ogg) stops
+    without its end-of-stream page.
     """
     import av
 
@@ -220,6 +296,7 @@ def decode_audio(path: Path, root: Path | None = None, sample_rate: int = 16000,
             raise MediaError(f"{shown}: has no audio stream ({what}); export the recording with its sound")
         stream = container.streams.audio[0]
         declared = _declared_duration(container, stream, path)
+        is_ogg = _is_ogg(container.format.name)
         resampler = None
         setup = None
 
@@ -278,6 +355,11 @@ def decode_audio(path: Path, root: Path | None = None, sample_rate: int = 16000,
     if declared is not None and decoded < MIN_DECODED_FRACTION * declared:
         raise MediaError(
             f"{shown}: cut short: decoded {decoded:.1f} s of {declared:.1f} s ({decoded / declared:.0%}); "
+            f"the file is damaged or was not copied completely; {_REDO}"
+        )
+    if is_ogg and _ogg_ends_complete(path) is False:
+        raise MediaError(
+            f"{shown}: cut short: the Ogg stream stops at {decoded:.1f} s without its end-of-stream page; "
             f"the file is damaged or was not copied completely; {_REDO}"
         )
     if not chunks:
