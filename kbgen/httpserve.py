@@ -3,6 +3,11 @@
 Why by hand: the standard library's SimpleHTTPRequestHandler ignores `Range`, and browsers
 cannot seek an <audio> or <video> served without it (clicking a timestamp would restart the
 recording). This adds single-range `bytes=` support and nothing else.
+
+It also answers what the standard library's handler would crash on, printing a traceback and
+dropping the connection: a path the OS cannot be asked about (`/%00`) and a Range position too
+long for int() (over 4300 digits) get 400 Bad Request; a client that goes away mid-answer (a
+browser does whenever the user seeks) is let go quietly.
 """
 
 from __future__ import annotations
@@ -12,44 +17,80 @@ import re
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler
 
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
+_RANGE = re.compile(r"bytes=([0-9]*)-([0-9]*)$")
+
+
+def _askable(path: str) -> bool:
+    """Whether the OS can be asked about ``path``: with a NUL in it (``/%00``), or a lone
+    surrogate (``/%ed%a0%80``, which the base class's unquote lets through), open() raises
+    ValueError or UnicodeEncodeError where the base class only expects OSError."""
+    if "\0" in path:
+        return False
+    try:
+        os.fsencode(path)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class RangeRequestHandler(SimpleHTTPRequestHandler):
     """SimpleHTTPRequestHandler plus `Range: bytes=a-b` (one range) for seeking media."""
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's signature
-        pass
+        pass  # log_error too: send_error's 400/404/414/431 print nothing
+
+    def handle_one_request(self):
+        try:
+            super().handle_one_request()
+        except ConnectionError:  # reset, broken pipe: the client left, there is no one to answer
+            self.close_connection = True
 
     def send_head(self):
         self._range = None
-        header = self.headers.get("Range")
         path = self.translate_path(self.path)
-        if not header or os.path.isdir(path) or not os.path.isfile(path):
+        if not _askable(path):
+            self.send_error(HTTPStatus.BAD_REQUEST, explain="The path names no file there can be.")
+            return None
+        header = self.headers.get("Range")
+        if not header or not os.path.isfile(path):
             return super().send_head()
         match = _RANGE.match(header.strip())
-        size = os.path.getsize(path)
         if not match or (not match.group(1) and not match.group(2)):
             return super().send_head()
-        if match.group(1):
-            start = int(match.group(1))
-            end = min(int(match.group(2)), size - 1) if match.group(2) else size - 1
-        else:  # "bytes=-N": the last N bytes
-            start, end = max(0, size - int(match.group(2))), size - 1
-        if start >= size or start > end:
-            self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
-            self.send_header("Content-Range", f"bytes */{size}")
-            self.end_headers()
+        try:
+            first, last = (int(g) if g else None for g in match.groups())
+        except ValueError:  # more digits than int() converts: no file is that long
+            self.send_error(HTTPStatus.BAD_REQUEST, explain="A Range position is too long.")
             return None
-        f = open(path, "rb")  # noqa: SIM115 - closed by copyfile's caller (the base class)
-        f.seek(start)
-        self._range = (start, end)
-        self.send_response(HTTPStatus.PARTIAL_CONTENT)
-        self.send_header("Content-Type", self.guess_type(path))
-        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
-        self.send_header("Content-Length", str(end - start + 1))
-        self.send_header("Accept-Ranges", "bytes")
-        self.end_headers()
+        try:
+            f = open(path, "rb")  # noqa: SIM115 - closed by the base class after copyfile
+        except OSError:  # removed since isfile(): a rebuild replaced the site
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return None
+        try:
+            size = os.fstat(f.fileno()).st_size
+            if first is not None:
+                start = first
+                end = min(last, size - 1) if last is not None else size - 1
+            else:  # "bytes=-N": the last N bytes
+                start, end = max(0, size - last), size - 1
+            if start >= size or start > end:
+                f.close()
+                self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                self.send_header("Content-Range", f"bytes */{size}")
+                self.end_headers()
+                return None
+            f.seek(start)
+            self._range = (start, end)
+            self.send_response(HTTPStatus.PARTIAL_CONTENT)
+            self.send_header("Content-Type", self.guess_type(path))
+            self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+            self.send_header("Content-Length", str(end - start + 1))
+            self.send_header("Accept-Ranges", "bytes")
+            self.end_headers()
+        except BaseException:
+            f.close()
+            raise
         return f
 
     def end_headers(self):
