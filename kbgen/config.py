@@ -5,17 +5,22 @@ A project works without kbgen.yml; each field's default is what a new project ne
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .errors import ConfigError, Problem
 from .yamlio import YamlProblem, load_yaml
 
 CONFIG_FILE = "kbgen.yml"
+TOPIC_ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+TAXONOMY_ERROR = "topic_taxonomy"
 
 
 class _Strict(BaseModel):
@@ -75,6 +80,73 @@ class TopicDef(_Strict):
     label: str = Field(description="The topic's name as shown.")
     synonyms: list[str] = Field(default_factory=list, description="Other words and phrases for it.")
     parent: str | None = Field(None, description="id of a broader topic.")
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not TOPIC_ID_RE.fullmatch(value):
+            raise ValueError(f"topic id '{value}' is not a slug; use lower-case letters, digits and hyphens, "
+                             "e.g. career-growth")
+        return value
+
+
+Keys = tuple[str | int, ...]
+
+
+def taxonomy_problems(topics: list[tuple[object, object]],
+                      line: Callable[[Keys], int | None] = lambda keys: None) -> list[tuple[Keys, str]]:
+    """Problems between the items of the ``topics:`` list: repeated ids, unknown parents, parent cycles.
+
+    ``topics`` holds each item's (id, parent) as written (anything not a string is ignored here:
+    the field's own validation reports it); ``line`` gives the line of a field, to name the other
+    end of a problem. Returns (field keys, message) pairs, one per problem, in list order.
+    """
+    def at(i: int, key: str) -> str:
+        n = line(("topics", i, key))
+        return f"topics.{i}.{key}" + (f" on line {n}" if n else "")
+
+    ids = [t if isinstance(t, str) else None for t, _ in topics]
+    parents = [p if isinstance(p, str) else None for _, p in topics]
+    first: dict[str, int] = {}
+    for i, tid in enumerate(ids):
+        if tid is not None:
+            first.setdefault(tid, i)
+    out: list[tuple[Keys, str]] = []
+    for i, (tid, parent) in enumerate(zip(ids, parents, strict=True)):
+        if tid is not None and first[tid] != i:
+            out.append((("topics", i, "id"), f"topic id '{tid}' is already used by {at(first[tid], 'id')}; "
+                        "give each topic its own id"))
+        if parent is None:
+            continue
+        if parent == tid:
+            out.append((("topics", i, "parent"), f"topic '{tid}' is its own parent; remove 'parent:' or set it "
+                        "to the id of a broader topic"))
+        elif parent not in first:
+            close = difflib.get_close_matches(parent, [t for t in first if t != tid], n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            out.append((("topics", i, "parent"), f"unknown topic '{parent}'; {hint}set parent to the id of "
+                        "another topic in the topics: list, or remove it"))
+    # Parent cycles longer than one topic, each reported once, at the member listed first.
+    parent_of = {tid: parents[i] for tid, i in first.items()}
+    done: set[str] = set()
+    for tid in first:
+        path: list[str] = []
+        node: str | None = tid
+        while node in first and node not in done and node not in path and parent_of[node] != node:
+            path.append(node)
+            node = parent_of[node]
+        done.update(path)
+        if node is None or node not in path:
+            continue
+        cycle = path[path.index(node):]
+        start = min(range(len(cycle)), key=lambda k: first[cycle[k]])
+        cycle = cycle[start:] + cycle[:start]
+        shown = " -> ".join([*cycle, cycle[0]])
+        others = ", ".join(at(first[c], "parent") for c in cycle[1:])
+        out.append((("topics", first[cycle[0]], "parent"), f"parent cycle {shown}; a topic cannot be inside "
+                    f"itself: remove or change one of these parents (this one, {others})"))
+    out.sort(key=lambda item: item[0][1])
+    return out
 
 
 class RedactConfig(_Strict):
@@ -214,14 +286,12 @@ class KbgenConfig(_Strict):
 
     @model_validator(mode="after")
     def _taxonomy(self) -> KbgenConfig:
-        ids = [t.id for t in self.topics]
-        for t in self.topics:
-            if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", t.id):
-                raise ValueError(f"topic id '{t.id}' is not a slug (lower-case letters, digits, hyphens)")
-            if ids.count(t.id) > 1:
-                raise ValueError(f"topic id '{t.id}' appears more than once")
-            if t.parent is not None and t.parent not in ids:
-                raise ValueError(f"topic '{t.id}': parent '{t.parent}' is not a topic id")
+        # load_project reports these itself, each at its line (from the file, even when other
+        # fields are wrong and this never runs); this is for configurations built in code.
+        problems = taxonomy_problems([(t.id, t.parent) for t in self.topics])
+        if problems:
+            text = "; ".join(f"field '{'.'.join(map(str, keys))}': {msg}" for keys, msg in problems)
+            raise PydanticCustomError(TAXONOMY_ERROR, "{problems}", {"problems": text})
         return self
 
 
@@ -271,17 +341,26 @@ def load_project(root: Path) -> Project:
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):
         raise ConfigError(f"{doc.shown}: expected a mapping of settings at the top level")
+    topics = data.get("topics")
+    problems = [doc.problem(keys, msg) for keys, msg in taxonomy_problems(
+        [(t.get("id"), t.get("parent")) if isinstance(t, dict) else (None, None) for t in topics],
+        lambda keys: doc.line(*keys))] if isinstance(topics, list) else []
+    located = bool(problems)
     try:
         config = KbgenConfig.model_validate(data)
     except ValidationError as exc:
-        problems = []
         for err in exc.errors():
             keys = tuple(err["loc"])
+            if err["type"] == TAXONOMY_ERROR:
+                if not located:  # else found in the file's own values above, and located there
+                    problems.append(doc.problem(("topics",), err["msg"]))
+                continue
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 msg = "unknown setting; see the README's kbgen.yml table for the valid keys"
             problems.append(doc.problem(keys, msg))
-        problems.sort(key=Problem.sort_key)
+    if problems:
+        problems = sorted(dict.fromkeys(problems), key=Problem.sort_key)
         lines = [f"{len(problems)} problem(s) in {doc.shown}:"] + [f"  - {p}" for p in problems]
         raise ConfigError("\n".join(lines)) from None
     return _checked(Project(root, config), doc)
