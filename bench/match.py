@@ -1,6 +1,7 @@
-"""Benchmark: cohort matching at scale, optimal and stable against a greedy baseline.
+"""Benchmark: cohort matching at scale, optimal and stable against a greedy baseline; mentor hints.
 
 Run: .venv/bin/python bench/match.py [--mentors 5000] [--mentees 5000] [--seed 7] [--candidates 100]
+     .venv/bin/python bench/match.py --hints [--sizes 500 5000] [--repeat 3] [--seed 7]
 
 A synthetic roster and cohort (seeded): about 60 topics, 8 languages, 20 time zones, mentor
 capacities 0-5, half the people with availability windows, some named conflicts and
@@ -8,12 +9,22 @@ organisation wishes. Each method runs in a fresh process so its time and peak me
 (ru_maxrss) are its own; the greedy baseline runs beside them on the same input, and the
 optimal and stable totals are printed as ratios to it. The stable result is checked for
 blocking pairs and every result for capacities. Targets (2 cores): 60 s and 2 GB a method.
+
+With --hints: the mentor hints of kbgen.directory.match (similar_mentors and outside_view with
+k = 3, as kbgen.yml's default, and reciprocal_pairs) on synthetic rosters of each size (seeded):
+a vocabulary of 300 expertise terms drawn Zipf-like (the most common one is held by about 60%
+of the roster), 3-8 terms a mentor, some spelled differently ("Salary-Negotiations"), 50
+organizations, a third of the mentors wanting to learn 1-3 terms. Best of --repeat runs. The
+smallest size is the baseline: target (defect 10) the three together at most 12x its time at
+10x the mentors (5,000 against 500). The ratio of each function is printed too: the number of
+reciprocal pairs (the output) itself grows with the square of the roster.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import resource
 import subprocess
@@ -123,6 +134,100 @@ def make_cohort(n_mentors: int, n_mentees: int, seed: int):
     return mentees, mentors, inactive
 
 
+# Expertise beyond TOPICS, so the vocabulary has a few hundred terms with a long tail.
+FIELDS = [
+    "python", "rust", "go", "java", "typescript", "react", "android", "ios", "postgres", "spark",
+    "terraform", "graphql", "embedded", "robotics", "computer vision", "nlp", "llm", "recommender",
+    "payments", "healthcare", "fintech", "edtech", "climate", "gaming", "e-commerce", "logistics",
+    "supply chain", "biotech", "hardware", "semiconductor",
+]
+ANGLES = ["", " architecture", " hiring", " careers", " performance", " testing", " leadership", " startups"]
+VOCABULARY = TOPICS + [f"{field}{angle}" for field in FIELDS for angle in ANGLES]  # 60 + 240 terms
+
+
+def _spelled(rng: random.Random, term: str) -> str:
+    # One term in ten written differently; term_key makes them meet again.
+    r = rng.random()
+    if r < 0.04:
+        return term.title()
+    if r < 0.07:
+        return term.replace(" ", "-")
+    if r < 0.10 and not term.endswith("s"):
+        return term + "s"
+    return term
+
+
+def make_roster(n_mentors: int, seed: int):
+    """Mentors for the hint benchmark: the same for the same arguments."""
+    from kbgen.models import Mentor
+
+    rng = random.Random(seed)
+    weights = [1.0 / (i + 1) for i in range(len(VOCABULARY))]  # Zipf, exponent 1
+    orgs = [f"Org {i:02d}" for i in range(50)]
+    org_weights = [1.0 / (i + 1) ** 0.5 for i in range(len(orgs))]
+
+    def draw(k: int) -> tuple[str, ...]:
+        out: list[str] = []
+        while len(out) < k:
+            t = rng.choices(VOCABULARY, weights)[0]
+            if t not in out:
+                out.append(t)
+        return tuple(_spelled(rng, t) for t in out)
+
+    mentors = []
+    for j in range(n_mentors):
+        mentors.append(Mentor(
+            id=f"mentor-{j:05d}", name=f"Mentor {j}",
+            organization=rng.choices(orgs, org_weights)[0] if rng.random() < 0.95 else "",
+            expertise=draw(rng.randint(3, 8)),
+            wants_to_learn=draw(rng.randint(1, 3)) if rng.random() < 0.33 else (),
+        ))
+    rng.shuffle(mentors)  # the functions must not depend on the roster's order
+    return mentors
+
+
+def time_hints(n_mentors: int, seed: int, repeat: int) -> dict[str, float]:
+    """Best seconds of each hint function (and of all three) over ``repeat`` runs."""
+    from kbgen.directory.match import outside_view, reciprocal_pairs, similar_mentors
+
+    mentors = make_roster(n_mentors, seed)
+    best = {"similar_mentors": math.inf, "outside_view": math.inf, "reciprocal_pairs": math.inf}
+    best_total = math.inf
+    for _ in range(repeat):
+        total = 0.0
+        for name, call in (("similar_mentors", lambda: similar_mentors(mentors, 3)),
+                           ("outside_view", lambda: outside_view(mentors, 3)),
+                           ("reciprocal_pairs", lambda: reciprocal_pairs(mentors))):
+            t0 = time.perf_counter()
+            call()
+            seconds = time.perf_counter() - t0
+            best[name] = min(best[name], seconds)
+            total += seconds
+        best_total = min(best_total, total)
+    pairs = len(reciprocal_pairs(mentors))
+    return {**best, "total": best_total, "pairs": pairs}
+
+
+def hints_main(sizes: list[int], seed: int, repeat: int) -> None:
+    rows = {n: time_hints(n, seed, repeat) for n in sizes}
+    print(f"mentor hints, seed {seed}, best of {repeat}")  # noqa: T201
+    print(f"{'mentors':>8} {'similar s':>10} {'outside s':>10} {'reciprocal s':>13} {'total s':>9} "  # noqa: T201
+          f"{'pairs':>7}")
+    for n, r in rows.items():
+        print(f"{n:8d} {r['similar_mentors']:10.3f} {r['outside_view']:10.3f} {r['reciprocal_pairs']:13.3f} "  # noqa: T201
+              f"{r['total']:9.3f} {r['pairs']:7d}")
+    small, large = min(sizes), max(sizes)
+    if small != large:
+        r, b = rows[large], rows[small]
+        print(f"{'ratio':>8} {r['similar_mentors'] / b['similar_mentors']:9.1f}x "  # noqa: T201
+              f"{r['outside_view'] / b['outside_view']:9.1f}x {r['reciprocal_pairs'] / b['reciprocal_pairs']:12.1f}x "
+              f"{r['total'] / b['total']:8.1f}x {r['pairs'] / max(b['pairs'], 1):6.1f}x")
+        ratio = r["total"] / b["total"]
+        target = 12.0 * (large / small) / 10.0  # defect 10: 12x for 10x the mentors
+        verdict = "PASS" if ratio <= target else "FAIL"
+        print(f"{large}/{small} time ratio: {ratio:.1f}x (target at most {target:.1f}x): {verdict}")  # noqa: T201
+
+
 def run_one(method: str, n_mentors: int, n_mentees: int, seed: int, candidates: int, check: bool) -> dict:
     """One method in this process: time, peak memory, totals, checks."""
     from collections import Counter
@@ -157,8 +262,14 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--candidates", type=int, default=100, help="best feasible mentors kept per mentee")
     ap.add_argument("--no-check", action="store_true", help="skip the blocking-pair check of the stable result")
+    ap.add_argument("--hints", action="store_true", help="benchmark the mentor hints instead (defect 10)")
+    ap.add_argument("--sizes", type=int, nargs="+", default=[500, 5000], help="roster sizes for --hints")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per size for --hints (the best counts)")
     ap.add_argument("--child", choices=["optimal", "stable", "greedy"], help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.hints:
+        hints_main(args.sizes, args.seed, args.repeat)
+        return
     if args.child:
         print(json.dumps(run_one(args.child, args.mentors, args.mentees, args.seed, args.candidates,  # noqa: T201
                                  not args.no_check)))
