@@ -6,6 +6,7 @@ non-zero, with no traceback. A traceback always means a bug in kbgen.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from dataclasses import dataclass
@@ -79,3 +80,21 @@ def rel(path: Path, root: Path | None) -> str:
             except ValueError:
                 pass
     return str(path)
+
+
+_DISK_HINTS = {
+    errno.ENOSPC: "the disk is full: free some space and build again",
+    errno.EDQUOT: "the disk quota is used up: free some space and build again",
+    errno.EROFS: "the file system is read-only: build where kbgen may write, or remount it",
+    errno.EACCES: "kbgen may not write there: check the folder's owner and permissions",
+    errno.EPERM: "kbgen may not write there: check the folder's owner and permissions",
+    errno.EFBIG: "the file is larger than this system allows (ulimit -f?)",
+}
+
+
+def disk_error(exc: OSError, root: Path | None) -> BuildError:
+    """A build stopped by the file system (full disk, read-only folder, permissions), named."""
+    name = rel(Path(os.fsdecode(exc.filename)), root) if exc.filename else "a file of the build"
+    hint = _DISK_HINTS.get(exc.errno or 0, "fix it and build again")
+    return BuildError(f"{name}: {exc.strerror or exc}; {hint}. Nothing was published: the previous site is "
+                      "unchanged.")

@@ -16,7 +16,7 @@ from functools import partial
 
 from .audience import select
 from .config import Project
-from .errors import BuildError, IngestError, Problem
+from .errors import BuildError, IngestError, Problem, disk_error
 from .models import Exclusion, Mentor, Session
 
 Echo = Callable[[str], None]
@@ -159,9 +159,12 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
     from .lock import project_lock
 
     audience = audience or project.config.audience
-    with project_lock(project.cache_dir, f"the {audience} build", project.config.cache_dir, echo,
-                      wait=wait, site_dir=project.site_dir):
-        return _build(project, audience, strict, echo, engine_factory, key, retranscribe, offline)
+    try:
+        with project_lock(project.cache_dir, f"the {audience} build", project.config.cache_dir, echo,
+                          wait=wait, site_dir=project.site_dir):
+            return _build(project, audience, strict, echo, engine_factory, key, retranscribe, offline)
+    except OSError as exc:  # the site is swapped in last: until then, nothing was published
+        raise disk_error(exc, project.root) from None
 
 
 def _build(project: Project, audience: str, strict: bool, echo: Echo, engine_factory, key, retranscribe: bool,

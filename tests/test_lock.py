@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -205,3 +206,86 @@ def test_serve_removes_copies_left_by_a_dead_preview(project_dir):
     (served / f"{os.getpid()}-7").mkdir()
     _clear_dead(served)
     assert sorted(p.name for p in served.iterdir()) == [f"{os.getpid()}-7"]
+
+
+def _vtt_project(root: Path, sessions: int = 12) -> Path:
+    """A project of imported transcripts (no Whisper), enough pages to keep MkDocs and Pagefind busy."""
+    from tests.conftest import MKDOCS, ROSTER, make_files, sidecar
+
+    files = {"mkdocs.yml": MKDOCS, "mentors.yaml": ROSTER, "site_src/index.md": "# Home\n"}
+    for i in range(sessions):
+        cues = "".join(f"{k + 1}\n00:00:{k:02d}.000 --> 00:00:{k:02d}.900\nAna Lopez: Point {k} of talk {i} on "
+                       f"negotiation and salary.\n\n" for k in range(40))
+        files[f"recordings/s{i:02d}.yml"] = sidecar(f"Talk {i}")
+        files[f"recordings/s{i:02d}.vtt"] = "WEBVTT\n\n" + cues
+    return make_files(root, files)
+
+
+def _children(pid: int) -> set[int]:
+    """Every process started by ``pid`` or its children (Linux /proc)."""
+    found, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            try:
+                kids = {int(k) for k in (task / "children").read_text().split()}
+            except OSError:
+                continue
+            todo += list(kids - found)
+            found |= kids
+    return found
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; children die with the build on Linux")
+def test_a_killed_build_leaves_no_process_and_the_next_build_removes_its_scratch(tmp_path):
+    """kill -9 while Pagefind runs: Pagefind dies too, site/ is as it was, nothing of the dead
+    build lies beside site/ (where a web server serves), and the next build removes its scratch."""
+    root = _vtt_project(tmp_path / "kb")
+    kbgen = [sys.executable, "-m", "kbgen", "build", "-p", str(root)]
+    subprocess.run(kbgen, check=True, capture_output=True, cwd=ROOT)
+    before = {p.relative_to(root / "site"): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    (root / "recordings" / "s00.yml").write_text((root / "recordings" / "s00.yml").read_text()
+                                                 .replace("Talk 0", "Talk zero"))
+    build = subprocess.Popen(kbgen, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    pagefind: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        while not pagefind and build.poll() is None and time.monotonic() < deadline:
+            pagefind = {c for c in _children(build.pid)
+                        if b"pagefind" in _cmdline(c)}
+            time.sleep(0.01)
+        assert pagefind, "the build ended before Pagefind was seen"
+        children = _children(build.pid) | pagefind  # Pagefind, and the worker making downloads meanwhile
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+        deadline = time.monotonic() + 10
+        while any(_alive(p) for p in children) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [_cmdline(p) for p in children if _alive(p)], "processes outlived the killed build"
+    finally:
+        build.kill()
+        for p in _children(build.pid) | pagefind:
+            if _alive(p):
+                os.kill(p, signal.SIGKILL)
+    after = {p.relative_to(root / "site"): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".")) == [".kbgen"]  # nothing beside site/
+    assert list((root / ".kbgen" / "scratch").iterdir())  # the dead build's site, in the scratch space
+    subprocess.run(kbgen, check=True, capture_output=True, cwd=ROOT)
+    assert list((root / ".kbgen" / "scratch").iterdir()) == []
+    assert "Talk zero" in (root / "site" / "sessions" / "s00" / "index.html").read_text()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import gzip
 import json
+import shutil
 import threading
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -261,7 +262,43 @@ def test_search_documents_indexed_beside_mkdocs_give_the_same_results(tmp_path, 
     def unreadable(built, shown):
         raise BuildError("Pagefind's index is not in the expected format")
 
-    built, docs = site("five")  # an index that does not read back whole: dropped, for the one-pass way
+    built, docs = site("five")  # an index that does not read back whole fails the build
     monkeypatch.setattr(site_build, "_pagefind_written", unreadable)
-    assert EarlyIndex(docs, lambda: None, "en").finish(built, "site/") is None
-    assert not (built / "pagefind").exists()
+    with pytest.raises(BuildError, match="not in the expected format"):
+        EarlyIndex(docs, lambda: None, "en").finish(built, "site/")
+
+
+def test_pagefind_files_are_written_whole_by_kbgen_and_checked(tmp_path, monkeypatch):
+    """Pagefind answered "written" before its last writes reached the disk, and its process was
+    then stopped: files were published cut short or empty. kbgen writes what Pagefind sends back,
+    and checks each file whole on disk before the site is swapped in."""
+    import asyncio
+
+    from kbgen.site.build import _Pagefind, pagefind_index
+
+    built = tmp_path / "site"
+    page = built / "sessions" / "a" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text('<!doctype html><html lang="en"><head><title>A</title></head><body><h1>A</h1>'
+                    "<p>Salary negotiation moments.</p></body></html>")
+
+    async def reported() -> dict[str, bytes]:
+        async with _Pagefind("en") as index:
+            await index.add_directory(str(built))
+            return {f["path"]: f["content"] for f in await index.get_files()}
+
+    want = asyncio.run(reported())
+    pagefind_index(built)
+    for name in ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-highlight.js",
+                 "pagefind-modular-ui.js", "pagefind-modular-ui.css", "wasm.en.pagefind"):
+        assert (built / "pagefind" / name).read_bytes() == want[name], name
+
+    real = Path.write_bytes
+
+    def short(self, data):  # a disk that takes only part of a file, silently
+        return real(self, data[: len(data) // 2] if self.name == "pagefind-ui.css" else data)
+
+    monkeypatch.setattr(Path, "write_bytes", short)
+    shutil.rmtree(built / "pagefind")
+    with pytest.raises(BuildError, match="pagefind-ui.css is not whole on disk"):
+        pagefind_index(built)

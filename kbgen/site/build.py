@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import BuildError, ConfigError, rel
+from ..errors import BuildError, ConfigError, disk_error, rel
 from ..fsutil import link_or_copy, replace_dir
 from .render import ASSETS, INDEX_PAGES, MARKED, OWNED, OWNED_MARKER, STATIC
 
@@ -349,12 +349,9 @@ def pagefind_index(built: Path, search_docs: Path | None = None, language: str =
         sessions = _mirror(built, search_docs, scratch)
 
         async def run() -> None:
-            from pagefind.index import IndexConfig, PagefindIndex
-
-            config = IndexConfig(exclude_selectors=list(PAGEFIND_EXCLUDE), output_path=str(built / "pagefind"),
-                                 force_language=language)
-            async with PagefindIndex(config=config) as index:
+            async with _Pagefind(language) as index:
                 await index.add_directory(str(scratch))
+                await _write_index(index, built / "pagefind")
 
         asyncio.run(run())
     except Exception as exc:  # the service reports failures as assorted exceptions
@@ -365,7 +362,69 @@ def pagefind_index(built: Path, search_docs: Path | None = None, language: str =
     return sessions
 
 
+class _Pagefind:
+    """A Pagefind index in a ``pagefind --service`` process of its own (``async with``).
+
+    Started by kbgen rather than by the ``pagefind`` package's own service class, which (1.5)
+    reads no answer over 2 MiB (the whole index, sent back by ``get_files``) and starts a process
+    that outlives a killed build. Its ``write_files`` is not used: Pagefind answers it before its
+    last writes reach the disk, and the package then stops the process, so files were published
+    cut short or empty (``pagefind-highlight.js`` at 32,768 bytes). kbgen writes the files itself
+    (:func:`_write_index`).
+    """
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    async def __aenter__(self):
+        import asyncio
+
+        from pagefind.index import IndexConfig
+        from pagefind.service import PagefindService
+
+        from ..lock import die_with_parent
+
+        class Service(PagefindService):
+            async def launch(self) -> PagefindService:
+                self._backend = await asyncio.create_subprocess_exec(
+                    self._bin, "--service", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                    stderr=asyncio.subprocess.STDOUT, limit=1 << 40, preexec_fn=die_with_parent)
+                self._poll_task = self._loop.create_task(self._wait_for_responses())
+                return self
+
+        self.service = await Service().launch()
+        try:
+            return await self.service.create_index(IndexConfig(exclude_selectors=list(PAGEFIND_EXCLUDE),
+                                                               force_language=self.language))
+        except BaseException:
+            await self.service.close()
+            raise
+
+    async def __aexit__(self, *exc) -> None:
+        await self.service.close()  # stops the process; it has written nothing
+
+
+async def _write_index(index, out: Path) -> None:
+    """Write the files of Pagefind's ``index`` into ``out``, each checked whole on disk."""
+    files = await index.get_files()
+    out.mkdir(parents=True, exist_ok=True)
+    root = out.resolve()
+    for file in files:
+        target = (out / file["path"]).resolve()
+        if not target.is_relative_to(root):
+            raise ValueError(f"Pagefind named a file outside its folder: {file['path']!r}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(file["content"])
+    for file in files:  # what is on disk is what Pagefind made
+        if (out / file["path"]).stat().st_size != len(file["content"]):
+            raise ValueError(f"{file['path']} is not whole on disk")
+    if not any(file["path"] == "pagefind-entry.json" for file in files):
+        raise ValueError("Pagefind made no pagefind-entry.json")
+
+
 def _pagefind_failed(exc: BaseException, shown: str) -> BuildError:
+    if isinstance(exc, OSError):  # the disk, not Pagefind: said as the build says it
+        return disk_error(exc, None)
     return BuildError(f"Pagefind indexing failed: {type(exc).__name__}: {exc}\nThe previous {shown} is unchanged.")
 
 
@@ -418,32 +477,24 @@ class EarlyIndex:
     async def _index(self) -> None:
         import asyncio
 
-        from pagefind.index import IndexConfig, PagefindIndex
-
         self.ready()
         if self._go.is_set() and self._mirror is None:
             return  # cancelled while the documents were made
         self.docs = sorted(p.relative_to(self.search_docs) for p in self.search_docs.rglob("*.html")) \
             if self.search_docs.is_dir() else []
-        index = PagefindIndex(config=IndexConfig(exclude_selectors=list(PAGEFIND_EXCLUDE),
-                                                 force_language=self.language))
-        await index.__aenter__()
-        try:
+        async with _Pagefind(self.language) as index:
             if self.docs:
                 await index.add_directory(str(self.search_docs))
             self._indexed.set()
             await asyncio.get_running_loop().run_in_executor(None, self._go.wait)
             if self._mirror is not None:
                 await index.add_directory(str(self._mirror))
-                await index.write_files(output_path=str(self._out))
-        finally:
-            await index.__aexit__(RuntimeError, None, None)  # closes Pagefind; writes nothing itself
+                await _write_index(index, self._out)
 
     def finish(self, built: Path, shown: str) -> int | None:
         """Add the built pages, write the index into ``built/pagefind/``, return the sessions
-        indexed; None where a search document has no built page (MkDocs left it out) or the
-        index does not read back whole: then it is dropped, for :func:`pagefind_index` to make
-        the one-pass way."""
+        indexed; None where a search document has no built page (MkDocs left it out): then it is
+        dropped, for :func:`pagefind_index` to make the one-pass way."""
         self._indexed.wait()
         self._raise_error(shown)
         if any(not (built / d).is_file() for d in self.docs):
@@ -458,13 +509,7 @@ class EarlyIndex:
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         self._raise_error(shown)
-        try:
-            _pagefind_written(built, shown)
-        except BuildError:
-            # Seen once, under heavy load, not reproduced since: the index read back incomplete.
-            # Indexed again the one-pass way, whose own check fails the build if it happens again.
-            shutil.rmtree(built / "pagefind", ignore_errors=True)
-            return None
+        _pagefind_written(built, shown)
         return len(self.docs)
 
     def _raise_error(self, shown: str) -> None:

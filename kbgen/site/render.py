@@ -331,7 +331,10 @@ def start_files(groups: list[list[tuple[Path | str | None, Callable[[], str]]]],
     global _GROUPS
     _GROUPS = groups  # set before the workers fork (at the first submit): they inherit it
     try:
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        from ..lock import die_with_parent
+
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=die_with_parent)  # a killed build leaves no worker
         futures = [pool.submit(_make_share, (k, workers)) for k in range(workers)]
     finally:
         _GROUPS = []

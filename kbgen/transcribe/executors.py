@@ -201,10 +201,14 @@ def _host() -> str:
 
 
 def _ignore_sigint() -> None:
-    """Worker initializer: Ctrl-C goes to the main process, which stops the workers itself."""
+    """Worker initializer: Ctrl-C goes to the main process, which stops the workers itself; a
+    killed main process takes its workers with it."""
     import signal
 
+    from ..lock import die_with_parent
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
 
 
 # ----------------------------------------------------------------------------- executors
