@@ -169,7 +169,7 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
 
 def _build(project: Project, audience: str, strict: bool, echo: Echo, engine_factory, key, retranscribe: bool,
            offline: bool | None) -> BuildReport:
-    from .directory.match import outside_view, reciprocal_pairs, similar_mentors
+    from .directory.match import RECIPROCAL_SHOWN, outside_view, reciprocal_pairs, similar_mentors
     from .directory.status import build_date, mentor_status
     from .fingerprint import RenderState, fingerprint
     from .fsutil import replace_dir
@@ -231,7 +231,7 @@ def _build(project: Project, audience: str, strict: bool, echo: Echo, engine_fac
         dc = project.config.directory
         hints = similar_mentors(mentors, dc.similar_mentors)
         outside = outside_view(mentors, dc.similar_mentors)
-        pairs = reciprocal_pairs(mentors)
+        pairs = reciprocal_pairs(mentors, per_mentor=RECIPROCAL_SHOWN)  # all the site shows
         last: dict[str, object] = {}
         for s in kept:  # only this audience's sessions: a private date never shows through
             for mid in s.mentors:

@@ -9,7 +9,15 @@ from collections import Counter
 import pytest
 
 from kbgen.directory import match
-from kbgen.directory.match import Hint, Reciprocal, outside_view, reciprocal_pairs, similar_mentors, term_key
+from kbgen.directory.match import (
+    RECIPROCAL_SHOWN,
+    Hint,
+    Reciprocal,
+    outside_view,
+    reciprocal_pairs,
+    similar_mentors,
+    term_key,
+)
 from kbgen.directory.roster import load_roster
 from kbgen.models import Mentor
 from tests.conftest import ROOT
@@ -221,3 +229,39 @@ def test_rounding_ties_go_by_id_even_against_a_higher_estimate():
     hints = similar_mentors(mentors, 2)
     assert [(h.mentor_id, h.score) for h in hints["m19"]] == [("m16", 0.2071), ("m15", 0.1344)]
     assert hints == _reference_ranked(mentors, 2, outside=False)
+
+
+def _first_pairs(pairs: list[Reciprocal], k: int) -> dict[str, list[Reciprocal]]:
+    """Each mentor's first ``k`` pairs in the list's order: what its page shows (see render_site)."""
+    of: dict[str, list[Reciprocal]] = {}
+    for pair in pairs:
+        of.setdefault(pair.a, []).append(pair)
+        of.setdefault(pair.b, []).append(pair)
+    return {mentor_id: found[:k] for mentor_id, found in of.items()}
+
+
+def test_reciprocal_pairs_per_mentor_keeps_what_each_mentor_shows():
+    # Many wishes over a small vocabulary: most mentors have far more than 5 pairs, some fewer,
+    # some none; one wants what it knows itself (never its own pair), and an id repeats.
+    rng = random.Random(12)
+    vocabulary = ["python", "Python", "rust", "go", "sql", "data science", "leadership", "feedback",
+                  "Salary Negotiations", "equity", "public speaking", "gardening"]
+    mentors = [
+        Mentor(id=f"m{rng.randrange(290):03d}", name="x", expertise=tuple(rng.sample(vocabulary, rng.randint(0, 4))),
+               wants_to_learn=tuple(rng.sample(vocabulary, rng.choice([0, 1, 1, 2, 3]))))
+        for _ in range(300)
+    ]
+    mentors.append(Mentor(id="m999", name="x", expertise=("go",), wants_to_learn=("go",)))
+    everything = reciprocal_pairs(mentors)
+    assert everything == _reference_pairs(mentors)
+    assert reciprocal_pairs(mentors, per_mentor=None) == everything
+    assert reciprocal_pairs(mentors, per_mentor=10_000) == everything
+    counts = Counter(x for pair in everything for x in pair[:2])
+    assert max(counts.values()) > 20 and min(counts.values()) < RECIPROCAL_SHOWN  # both kinds tested
+    for k in (1, RECIPROCAL_SHOWN):
+        capped = reciprocal_pairs(mentors, per_mentor=k)
+        assert _first_pairs(capped, k) == _first_pairs(everything, k)  # the site shows the same
+        assert capped == [pair for pair in everything if pair in set(capped)]  # a part, in the same order
+        assert len(capped) <= k * len(counts) < len(everything)
+    assert reciprocal_pairs(mentors, per_mentor=0) == []
+    assert reciprocal_pairs([], per_mentor=RECIPROCAL_SHOWN) == []

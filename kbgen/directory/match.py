@@ -164,14 +164,22 @@ class Reciprocal(NamedTuple):
     b_teaches_a: tuple[str, ...]
 
 
-def reciprocal_pairs(mentors: list[Mentor]) -> list[Reciprocal]:
+# Reciprocal pairs a mentor's page shows: its first ones, by the other mentor's id. The site
+# asks reciprocal_pairs for no more (per_mentor), so both use this number.
+RECIPROCAL_SHOWN = 5
+
+
+def reciprocal_pairs(mentors: list[Mentor], per_mentor: int | None = None) -> list[Reciprocal]:
     """Pairs where each mentor has expertise the other wants to learn (reverse mentoring).
 
     Terms match as in :func:`similar_mentors` (normalised). Sorted by the pair's ids; each
     pair once, with ``a`` the smaller id. Same input (in any order), same output.
-    """
-    from scipy import sparse
 
+    ``per_mentor``: keep a pair only when it is among the first ``per_mentor`` pairs of ``a`` or
+    of ``b`` in that order (a mentor's pairs go by the other mentor's id), so each mentor's first
+    ``per_mentor`` pairs are exactly those of the full list, and the list grows with the roster,
+    not with its square. ``None``: every pair.
+    """
     people = {}
     for mentor in sorted(mentors, key=lambda m: m.id):
         people.setdefault(mentor.id, (_keyed(mentor.expertise), set(_keyed(mentor.wants_to_learn))))
@@ -185,9 +193,23 @@ def reciprocal_pairs(mentors: list[Mentor]) -> list[Reciprocal]:
     wants = _matrix([people[i][1] for i in ids], column)
     knows = _matrix([people[i][0] for i in ids], column)
     learns = wants @ knows.T  # (i, j) > 0: mentor i wants something mentor j knows
-    both = sparse.triu(learns.multiply(learns.T), k=1).tocsr()  # and the other way round; i < j
-    both.sort_indices()
-    rows = np.repeat(np.arange(len(ids)), np.diff(both.indptr))  # by a, then by b: by the pair's ids
+    mutual = learns.multiply(learns.T).tocsr()  # and the other way round: symmetric
+    mutual.eliminate_zeros()
+    mutual.sort_indices()
+    row = np.repeat(np.arange(len(ids)), np.diff(mutual.indptr))  # by row, then by column
+    col = mutual.indices
+    if per_mentor is None:
+        upper = row < col  # each pair once, with a < b (and never oneself)
+        row, col = row[upper], col[upper]
+    else:
+        # Row i lists mentor i's partners by id, the order its pairs come in the output: keep its
+        # first per_mentor (oneself aside), then each pair kept by either side, once.
+        other = row != col
+        row, col = row[other], col[other]
+        first = np.arange(len(row)) - np.searchsorted(row, row) < per_mentor  # place in its row
+        row, col = row[first], col[first]
+        pair = np.unique(np.minimum(row, col) * len(ids) + np.maximum(row, col))  # sorted: by a, then b
+        row, col = np.divmod(pair, max(len(ids), 1))
     known = [people[i][0] for i in ids]
     wishes = [people[i][1] for i in ids]
 
@@ -195,7 +217,7 @@ def reciprocal_pairs(mentors: list[Mentor]) -> list[Reciprocal]:
         return tuple(sorted(known[teacher][key] for key in wishes[learner] & known[teacher].keys()))
 
     return [Reciprocal(ids[i], ids[j], teaches(i, j), teaches(j, i))
-            for i, j in zip(rows.tolist(), both.indices.tolist(), strict=True)]
+            for i, j in zip(row.tolist(), col.tolist(), strict=True)]
 
 
 def _matrix(key_sets: list, column: dict[str, int]):
@@ -218,4 +240,4 @@ def _keyed(terms: tuple[str, ...]) -> dict[str, str]:
     return keyed
 
 
-__all__ = ["Hint", "Reciprocal", "outside_view", "reciprocal_pairs", "similar_mentors", "term_key"]
+__all__ = ["RECIPROCAL_SHOWN", "Hint", "Reciprocal", "outside_view", "reciprocal_pairs", "similar_mentors", "term_key"]

@@ -628,6 +628,7 @@ def render_site(
                                          names={m.id: m.name for m in mentors}))
 
     # Mentors.
+    from ..directory.match import RECIPROCAL_SHOWN
     page = env.get_template("mentor.md.j2")
     pairs_of: dict[str, list] = {}
     for a, b, a_teaches_b, b_teaches_a in reciprocal:
@@ -671,7 +672,7 @@ def render_site(
                 talks_about=talks,
                 availability_text=availability_text,
                 outside=views,
-                reciprocal=pairs_of.get(m.id, [])[:5],
+                reciprocal=pairs_of.get(m.id, [])[:RECIPROCAL_SHOWN],
             ),
         )
     orgs: dict[str, list[Mentor]] = {}
