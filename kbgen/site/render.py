@@ -400,6 +400,18 @@ def _search_page(d: SessionDoc, lines_of, filters, mentor_names) -> str:
     return search_doc(d, lines_of()[0], filters, mentor_names)
 
 
+#: Pagefind decodes a filter value's character references (twice: escaping it twice does not
+#: help) and its UI inserts filter values as HTML, so a mentor or topic named
+#: "<img src=x onerror=...>" would run on the search page. Filter values reach Pagefind with no
+#: character that can start a tag or a reference: look-alikes, shown as the same text.
+_FILTER_INERT = str.maketrans({"<": "\u2039", ">": "\u203a", "&": "\uff06", ",": " "})
+
+
+def _filter_value(value: str) -> str:
+    """A filter value as Pagefind's UI may show it (see ``_FILTER_INERT``; a comma splits values)."""
+    return value.translate(_FILTER_INERT)
+
+
 def search_doc(d: SessionDoc, lines, filters: Mapping[str, Sequence[str]], mentor_names: Sequence[str],
                language: str = "en") -> str:
     """The page Pagefind indexes for a session in place of its built page.
@@ -413,7 +425,7 @@ def search_doc(d: SessionDoc, lines, filters: Mapping[str, Sequence[str]], mento
     s = d.session
     out = [f'<!doctype html><html lang="{h(language)}"><head><meta charset="utf-8"><title>{h(s.title)}</title>'
            f'</head><body><h1>{h(s.title)}</h1>']
-    out += [f'<span data-pagefind-filter="{h(k)}:{h(v.replace(",", " "))}"></span>'
+    out += [f'<span data-pagefind-filter="{h(k)}:{h(_filter_value(v))}"></span>'
             for k, values in sorted(filters.items()) for v in values]
     if s.description:
         out.append(f"<p>{h(s.description)}</p>")
