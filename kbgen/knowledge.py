@@ -208,6 +208,16 @@ def _redacted(session: Session, raw: Transcript, redact_key, by_id: Mapping[str,
     return fresh, t
 
 
+def _published_fields(session: Session, redactor) -> Session:
+    """The session as its fields are published, through its transcript's redactor (the same
+    pseudonyms): title, description, a named mentee; a topic the redactor would change names
+    someone, and is left out (it would get a topic page, a filter and a tag of its own)."""
+    anonymous = session.mentee.lower() == "anonymous"
+    return replace(session, title=redactor.text(session.title), description=redactor.text(session.description),
+                   mentee=session.mentee if anonymous else redactor.text(session.mentee),
+                   topics=tuple(t for t in session.topics if redactor.text(t) == t))
+
+
 def _speakers(t: Transcript, session: Session, mentors: Mapping[str, Mentor], redactor) -> Transcript:
     """Speaker labels as published: mentors by name; an anonymous mentee as "Mentee"."""
     mentor_names = {mentors[m].name for m in session.mentors if m in mentors}
@@ -242,21 +252,20 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
     from .enrich.topics import Taxonomy, score_topics, topic_hits, topic_idf
 
     by_id = {m.id: m for m in mentors}
-    taxonomy = Taxonomy.build(list(config.topics), mentors, [t for s in sessions for t in s.topics])
-    # The taxonomy's value only: the cache's keys hold the knowledge code already, and all of
-    # kbgen's code here would scan every transcript again after any change to the site's code.
-    taxonomy_key = content_digest(taxonomy)
     redact_key = config.redact.model_dump(mode="json")
     ec = config.enrich
     cache = KnowledgeCache(cache_dir / "knowledge" if cache_dir is not None else None)
     staged = []
-    found = {}
     for s in sessions:
         redactor, t = _redacted(s, transcripts[s.id], redact_key, by_id, config.redact, cache)
-        shown = replace(s, title=redactor.text(s.title), description=redactor.text(s.description))
-        staged.append((shown, t, redactor))
-        found[s.id] = cache.get("topic-hits", [transcript_digest(t), taxonomy_key, list(s.topics)],
-                                partial(topic_hits, t, taxonomy, s.topics))
+        staged.append((_published_fields(s, redactor), t, redactor))
+    # Built from the sessions' topics as published: a topic that names a redacted person is not one.
+    taxonomy = Taxonomy.build(list(config.topics), mentors, [t for s, _, _ in staged for t in s.topics])
+    # The taxonomy's value only: the cache's keys hold the knowledge code already, and all of
+    # kbgen's code here would scan every transcript again after any change to the site's code.
+    taxonomy_key = content_digest(taxonomy)
+    found = {s.id: cache.get("topic-hits", [transcript_digest(t), taxonomy_key, list(s.topics)],
+                             partial(topic_hits, t, taxonomy, s.topics)) for s, t, _ in staged}
     tags = {s.id: score_topics(found[s.id], taxonomy, k=5) for s, _, _ in staged}
     idf = topic_idf([tag.id for tag in tags[s.id]] for s, _, _ in staged) if len(staged) > 2 else None
     if idf is not None:
