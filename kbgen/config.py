@@ -405,6 +405,15 @@ def _checked(project: Project, doc) -> Project:
         loc = where("site_dir")
         prefix = f"{loc.path}: {loc.where}: " if loc is not None else f"{shown}: "
         raise ConfigError(prefix + "; ".join(dict.fromkeys(errors)))
+    # The cache holds kbgen's own files (transcripts, scratch, site copies): inside an input folder
+    # they would be read back as inputs by the next build.
+    cache, recordings = project.cache_dir, project.recordings_dir
+    if cache == recordings or recordings in cache.parents or cache in recordings.parents:
+        loc = where("cache_dir")
+        prefix = f"{loc.path}: {loc.where}: " if loc is not None else f"{shown}: "
+        raise ConfigError(f"{prefix}'{cfg.cache_dir}' is the recordings folder or shares a folder with it; kbgen "
+                          "would read its own cache files as recordings and sidecars: give the cache a folder of "
+                          "its own (the default is '.kbgen')")
     return project
 
 

@@ -289,3 +289,20 @@ def test_a_killed_build_leaves_no_process_and_the_next_build_removes_its_scratch
     subprocess.run(kbgen, check=True, capture_output=True, cwd=ROOT)
     assert list((root / ".kbgen" / "scratch").iterdir()) == []
     assert "Talk zero" in (root / "site" / "sessions" / "s00" / "index.html").read_text()
+
+
+@pytest.mark.parametrize("setting", ["recordings", "recordings/cache"])
+def test_a_cache_dir_in_an_input_folder_is_refused(project_dir, setting):
+    from click.testing import CliRunner
+
+    from kbgen.cli import cli
+
+    (project_dir / "kbgen.yml").write_text(f"cache_dir: {setting}\n")
+    for command in ("build", "validate"):
+        result = CliRunner().invoke(cli, [command, "-p", str(project_dir)])
+        assert result.exit_code == 1, result.output
+        assert f"kbgen.yml: line 1, field 'cache_dir': '{setting}' is the recordings folder or shares " \
+            f"a folder with it" in result.output, result.output
+        assert "give the cache a folder of its own" in result.output
+    assert not (project_dir / "recordings" / "transcripts").exists()
+    assert not (project_dir / "site").exists()
