@@ -94,7 +94,8 @@ _DISK_HINTS = {
 
 def disk_error(exc: OSError, root: Path | None) -> BuildError:
     """A build stopped by the file system (full disk, read-only folder, permissions), named."""
-    name = rel(Path(os.fsdecode(exc.filename)), root) if exc.filename else "a file of the build"
+    target = exc.filename2 or exc.filename  # a copy names its source first, the file it writes second
+    name = rel(Path(os.fsdecode(target)), root) if target else "a file of the build"
     hint = _DISK_HINTS.get(exc.errno or 0, "fix it and build again")
     return BuildError(f"{name}: {exc.strerror or exc}; {hint}. Nothing was published: the previous site is "
                       "unchanged.")
