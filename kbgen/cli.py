@@ -243,7 +243,13 @@ def init(directory: Path) -> None:
 
 
 def main() -> None:
-    cli(prog_name="kbgen")
+    try:
+        cli(prog_name="kbgen")
+    except OSError as exc:  # a disk full or read-only under a command that does not say it itself
+        from .errors import disk_error
+
+        disk_error(exc, Path.cwd(), after="").show()
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

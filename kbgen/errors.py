@@ -92,10 +92,10 @@ _DISK_HINTS = {
 }
 
 
-def disk_error(exc: OSError, root: Path | None) -> BuildError:
-    """A build stopped by the file system (full disk, read-only folder, permissions), named."""
+def disk_error(exc: OSError, root: Path | None,
+               after: str = " Nothing was published: the previous site is unchanged.") -> BuildError:
+    """A command stopped by the file system (full disk, read-only folder, permissions), named."""
     target = exc.filename2 or exc.filename  # a copy names its source first, the file it writes second
-    name = rel(Path(os.fsdecode(target)), root) if target else "a file of the build"
-    hint = _DISK_HINTS.get(exc.errno or 0, "fix it and build again")
-    return BuildError(f"{name}: {exc.strerror or exc}; {hint}. Nothing was published: the previous site is "
-                      "unchanged.")
+    name = rel(Path(os.fsdecode(target)), root) if target else "a file kbgen writes"
+    hint = _DISK_HINTS.get(exc.errno or 0, "fix it and run the command again")
+    return BuildError(f"{name}: {exc.strerror or exc}; {hint}.{after}")
