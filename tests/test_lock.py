@@ -306,3 +306,22 @@ def test_a_cache_dir_in_an_input_folder_is_refused(project_dir, setting):
         assert "give the cache a folder of its own" in result.output
     assert not (project_dir / "recordings" / "transcripts").exists()
     assert not (project_dir / "site").exists()
+
+
+def test_cache_prune_removes_what_dead_builds_left(project_dir):
+    from click.testing import CliRunner
+
+    from kbgen.cli import cli
+
+    left = [project_dir / ".kbgen" / "scratch" / ".site-new-abc" / "index.html",
+            project_dir / ".kbgen" / "scratch" / "render-xyz" / "sessions" / "a.md",
+            project_dir / ".site-new-old1" / "index.html", project_dir / ".site-old-123" / "index.html"]
+    for f in left:
+        f.parent.mkdir(parents=True)
+        f.write_text("left by a killed build\n")
+    other = project_dir / ".www-new-keep"  # another site's, not this project's
+    other.mkdir()
+    result = CliRunner().invoke(cli, ["cache", "-p", str(project_dir), "--prune"])
+    assert result.exit_code == 0, result.output
+    assert not any(f.parent.exists() for f in left)
+    assert other.is_dir()
