@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -28,11 +29,43 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+def _undecodable(name: str) -> bool:
+    """True when ``name`` (as the file system gave it) holds bytes that are not UTF-8.
+
+    Python hands such bytes over as lone surrogates (``caf\\udce9``): they cannot be written
+    into a page, a slug or a JSON file, so the name must be fixed before anything is built.
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def shown_name(name: str) -> str:
+    """``name`` as it can be printed: a byte that is not UTF-8 is written ``\\xe9``."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def _files(folder: Path, root: Path, problems: list[Problem]) -> Iterable[Path]:
-    """Every regular file under ``folder``, sorted; refuse symlinks and escapes from the root."""
+    """Every regular file under ``folder``, sorted; refuse symlinks, escapes from the root and
+    names that are not UTF-8 (a folder with such a name is reported once, not its files)."""
     top = folder.resolve()
+    named: set[Path] = set()  # names already reported as not UTF-8
     for path in sorted(folder.rglob("*")):
-        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+        parts = path.relative_to(folder).parts
+        if any(part.startswith(".") for part in parts):
+            continue
+        bad = next((i for i, part in enumerate(parts) if _undecodable(part)), None)
+        if bad is not None:
+            first = folder.joinpath(*parts[:bad + 1])
+            if first not in named:
+                named.add(first)
+                is_folder = bad < len(parts) - 1 or (path.is_dir() and not path.is_symlink())
+                what = "folder" if is_folder else "file"
+                problems.append(Problem(shown_name(rel(first, root)) + ("/" if is_folder else ""), "",
+                                        f"the {what} name is not valid UTF-8 text; rename it using UTF-8 "
+                                        "characters"))
             continue
         if path.is_symlink():
             problems.append(Problem(rel(path, root), "", "is a symbolic link; copy the file in instead"))

@@ -337,9 +337,48 @@ def _parse_srt(text: str, fail: Fail) -> tuple[list[Segment], str]:
 # --- Whisper JSON ------------------------------------------------------------------------
 
 
+class _Literal:
+    """A number in the file that cannot be a time (NaN, Infinity, 1e999, or an integer too
+    long to convert), kept as written so that an error can quote it. Neither a number nor
+    a string: every check of a field's type refuses it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        if len(self.text) <= 40:
+            return self.text
+        return f"a number {sum(c.isdigit() for c in self.text)} digits long"
+
+
+_MAX_DIGITS = 20  # longer integers are no time in seconds (and past 4300 digits int() refuses them)
+
+
+def _int(text: str) -> int | _Literal:
+    return _Literal(text) if len(text) > _MAX_DIGITS else int(text)
+
+
+def _float(text: str) -> float | _Literal:
+    value = float(text)
+    return value if math.isfinite(value) else _Literal(text)
+
+
+def _shown(value: object) -> str:
+    """``value`` as an error may quote it: short, whatever the file holds."""
+    if isinstance(value, _Literal):
+        return str(value)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, str) and len(value) > 40:
+        return json.dumps(value[:40])[:-1] + '..."'
+    return json.dumps(value)
+
+
 def _seconds(value: object, fail: Fail, where: str, key: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-        raise fail(where, f"{key!r} must be a number of seconds, not {json.dumps(value)}: "
+        raise fail(where, f"{key!r} must be a number of seconds, not {_shown(value)}: "
                           "export the transcript again with Whisper's JSON output.")
     return float(value)
 
@@ -365,10 +404,13 @@ def _words(raw: object) -> tuple[Word, ...]:
 
 def _parse_json(text: str, fail: Fail) -> tuple[list[Segment], str]:
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_Literal)
     except json.JSONDecodeError as e:
         raise fail(f"line {e.lineno}", f"not valid JSON ({e.msg}, column {e.colno}): fix it or export "
                                        "the transcript again with Whisper's JSON output.") from None
+    except RecursionError:  # [[[[... : Whisper writes 4 levels, not thousands
+        raise fail("", "nested too deep to be a Whisper transcript: export the transcript again with "
+                       "Whisper's JSON output.") from None
     language = ""
     if isinstance(data, dict):
         raw = data.get("segments")
