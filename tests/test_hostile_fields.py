@@ -1,0 +1,31 @@
+"""Roster text in a Markdown context stays text: a contact URL carrying Markdown link syntax
+made a live link (and, inside the href, event-handler attributes) on the mentor's page."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from kbgen.config import load_project
+from kbgen.pipeline import build
+from kbgen.transcribe.engine import EngineKey
+from tests.conftest import FakeEngine
+
+CONTACTS = {
+    "ana": "https://ok.example/[x](/autofocus/onfocus=window.__x=33//)",
+    "ben": "https://ok.example/[clickme](javascript:window.__x=11)",
+}
+
+
+def test_a_contact_url_with_markdown_syntax_stays_one_inert_link(project_dir):
+    roster = project_dir / "mentors.yaml"
+    text = roster.read_text().replace("contact: mailto:ana@example.org", f"contact: '{CONTACTS['ana']}'")
+    roster.write_text(text.replace("contact: https://example.org/ben", f"contact: '{CONTACTS['ben']}'"))
+    build(load_project(project_dir), engine_factory=FakeEngine, key=EngineKey("fake", "fake-1", {}))
+    for mentor, url in CONTACTS.items():
+        page = lxml.html.fromstring((project_dir / "site" / "mentors" / mentor / "index.html").read_bytes())
+        live = [(el.tag, name, value) for el in page.iter() if isinstance(el.tag, str)
+                for name, value in el.attrib.items()
+                if name.startswith("on") or name == "autofocus" or value.strip().lower().startswith("javascript:")]
+        assert live == []
+        links = [a for a in page.iter("a") if a.get("rel") == "nofollow noopener"]
+        assert [(a.get("href"), a.text_content()) for a in links] == [(url, url)]
