@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -28,13 +29,39 @@ def write_atomic(target: Path, text: str, durable: bool = False) -> None:
         raise
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where the system
+    or its file system cannot. No library wraps this call: ctypes, as for ``prctl``."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
 def replace_dir(new: Path, target: Path, aside: Path | None = None) -> None:
     """Put the folder ``new`` in the place of ``target`` (which may not exist yet).
 
-    The old folder is moved aside (into ``aside``, default beside ``target``), the new one
-    renamed in, then the old one removed: at no moment is ``target`` a mix of both. ``new`` and
-    ``aside`` must be on ``target``'s file system.
+    The two are exchanged in one step where the system can (Linux): ``target`` is never missing,
+    not even for a moment, and a build killed then leaves it whole. Elsewhere the old folder is
+    moved aside (into ``aside``, default beside ``target``), the new one renamed in: never a mix
+    of both. Then the old one is removed. ``new`` and ``aside`` must be on ``target``'s file
+    system.
     """
+    if target.exists() and _exchange(new, target):
+        shutil.rmtree(new, ignore_errors=True)  # the old folder, now under the new one's name
+        return
     old = None
     if target.exists():
         old = (aside or target.parent) / f".{target.name}-old-{os.getpid()}"

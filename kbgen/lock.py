@@ -139,6 +139,11 @@ def clear_scratch(cache_dir: Path, site_dir: Path | None = None) -> int:
     if site_dir is not None and site_dir.parent.is_dir():
         entries += [p for pattern in (f".{site_dir.name}-new-*", f".{site_dir.name}-old-*")
                     for p in site_dir.parent.glob(pattern)]
+        old = sorted((p for p in entries if p.name.startswith(f".{site_dir.name}-old-") and p.is_dir()),
+                     key=lambda p: p.stat().st_mtime)
+        if old and not site_dir.exists():  # killed between the two renames of a swap: put it back
+            os.replace(old[-1], site_dir)
+            entries.remove(old[-1])
     n = 0
     for entry in entries:
         if entry.is_dir() and not entry.is_symlink():

@@ -325,3 +325,50 @@ def test_cache_prune_removes_what_dead_builds_left(project_dir):
     assert result.exit_code == 0, result.output
     assert not any(f.parent.exists() for f in left)
     assert other.is_dir()
+
+
+_POLL = """
+import os, sys, time
+path, end, misses = sys.argv[1], time.monotonic() + float(sys.argv[2]), 0
+print("polling", flush=True)
+while time.monotonic() < end:
+    if not os.path.exists(path):
+        misses += 1
+print(misses)
+"""
+
+
+def test_the_site_is_never_missing_while_it_is_swapped(tmp_path):
+    """Another process (a web server) looking at site/ during swaps always finds it."""
+    from kbgen.fsutil import replace_dir
+
+    site = tmp_path / "site"
+    (site / "index.html").parent.mkdir(parents=True)
+    (site / "index.html").write_text("0")
+    poller = subprocess.Popen([sys.executable, "-c", _POLL, str(site / "index.html"), "4"],
+                              stdout=subprocess.PIPE, text=True)
+    assert poller.stdout.readline().strip() == "polling"
+    end = time.monotonic() + 3.5
+    n = 0
+    while time.monotonic() < end:
+        new = tmp_path / f"new-{n}"
+        new.mkdir()
+        (new / "index.html").write_text(str(n))
+        replace_dir(new, site, aside=tmp_path)
+        n += 1
+    misses = int(poller.communicate()[0])
+    assert n > 100 and misses == 0, (n, misses)
+
+
+def test_a_build_killed_between_the_renames_of_a_swap_gets_its_site_back(project_dir):
+    """Where the swap takes two renames (no renameat2), a build killed between them leaves the
+    old site in the scratch folder and no site/: the next lock holder puts it back, even when
+    that build then fails."""
+    build(load_project(project_dir), **FAKE)
+    site = project_dir / "site"
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    os.replace(site, project_dir / ".kbgen" / "scratch" / ".site-old-4242")
+    (project_dir / "recordings" / "pub.yml").write_text("title: [broken\n")
+    with pytest.raises(Exception, match="problem"):
+        build(load_project(project_dir), **FAKE)
+    assert {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
