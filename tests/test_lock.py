@@ -372,3 +372,20 @@ def test_a_build_killed_between_the_renames_of_a_swap_gets_its_site_back(project
     with pytest.raises(Exception, match="problem"):
         build(load_project(project_dir), **FAKE)
     assert {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("link, to", [("site_src/notes", "../recordings"), ("site_src/deep/c", "../../.kbgen"),
+                                      ("site_src/r.yaml", "../mentors.yaml")])
+def test_a_link_in_the_docs_folder_to_an_input_is_refused(project_dir, link, to):
+    from click.testing import CliRunner
+
+    from kbgen.cli import cli
+
+    (project_dir / ".kbgen").mkdir(exist_ok=True)
+    (project_dir / link).parent.mkdir(parents=True, exist_ok=True)
+    (project_dir / link).symlink_to(to)
+    for command in ("build", "validate"):
+        result = CliRunner().invoke(cli, [command, "-p", str(project_dir)])
+        assert result.exit_code == 1, result.output
+        assert f"{link}: a link to " in result.output and "inside the docs folder would publish it" in result.output
+    assert not (project_dir / "site").exists()

@@ -179,6 +179,22 @@ def check_layout(info: MkdocsInfo, inputs: dict[str, Path], site_dir: Path, root
     if site_dir == info.docs_dir or site_dir in info.docs_dir.parents or info.docs_dir in site_dir.parents:
         raise ConfigError(f"site_dir {rel(site_dir, root)} and docs_dir {rel(info.docs_dir, root)} must not "
                           "contain each other; give each a folder of its own")
+    # MkDocs follows links: a link in the docs folder to an input would publish it as it is
+    # (every sidecar and transcript, private ones too).
+    targets = {name: path.resolve() for name, path in inputs.items()}
+    for folder, dirs, files in os.walk(info.docs_dir):
+        here = Path(folder)
+        if here == info.docs_dir:
+            dirs[:] = [d for d in dirs if d not in OWNED]  # kbgen's own folders: written by it, no links
+        for name in sorted(dirs + files):
+            path = here / name
+            if not path.is_symlink():
+                continue
+            real = path.resolve()
+            for what, target in targets.items():
+                if real == target or target in real.parents or real in target.parents:
+                    raise ConfigError(f"{rel(path, root)}: a link to {what} ({rel(target, root)}) inside the docs "
+                                      "folder would publish it as it is; remove the link")
 
 
 MARKER = ".kbgen-site"
