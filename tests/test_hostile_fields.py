@@ -29,3 +29,14 @@ def test_a_contact_url_with_markdown_syntax_stays_one_inert_link(project_dir):
         assert live == []
         links = [a for a in page.iter("a") if a.get("rel") == "nofollow noopener"]
         assert [(a.get("href"), a.text_content()) for a in links] == [(url, url)]
+
+
+def test_control_characters_in_a_roster_name_leave_the_feed_valid_xml(project_dir):
+    import xml.etree.ElementTree as ET
+
+    roster = project_dir / "mentors.yaml"
+    roster.write_text(roster.read_text().replace("name: Ana Lopez", 'name: "Ana\\x07\\x1b[31m Lopez"'))
+    build(load_project(project_dir), engine_factory=FakeEngine, key=EngineKey("fake", "fake-1", {}))
+    feed = ET.fromstring((project_dir / "site" / "sessions" / "feed.xml").read_bytes())
+    names = [el.text for el in feed.iter() if el.tag.endswith("}name")]
+    assert "Ana[31m Lopez" in names

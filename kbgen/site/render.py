@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -222,7 +223,12 @@ def atom_feed(docs: Sequence[SessionDoc], site_name: str, site_url: str | None, 
         for m in s.mentors:
             ET.SubElement(ET.SubElement(entry, f"{{{ns}}}author"), f"{{{ns}}}name").text = (names or {}).get(m, m)
     ET.indent(feed)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+    # XML 1.0 has no form for most control characters (a roster name may hold one): left out.
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + _XML_INVALID.sub("", ET.tostring(feed, encoding="unicode")) \
+        + "\n"
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def line_target(starts: Sequence[float]) -> Callable[[float], str]:
