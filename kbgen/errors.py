@@ -93,9 +93,11 @@ _DISK_HINTS = {
 
 
 def disk_error(exc: OSError, root: Path | None,
-               after: str = " Nothing was published: the previous site is unchanged.") -> BuildError:
-    """A command stopped by the file system (full disk, read-only folder, permissions), named."""
+               after: str = " Nothing was published: the previous site is unchanged.",
+               unnamed: str = "a file kbgen writes") -> BuildError:
+    """A command stopped by the file system (full disk, read-only folder, permissions), named
+    (``unnamed``: what to name where the error does not say which file)."""
     target = exc.filename2 or exc.filename  # a copy names its source first, the file it writes second
-    name = rel(Path(os.fsdecode(target)), root) if target else "a file kbgen writes"
+    name = rel(Path(os.fsdecode(target)), root) if target else unnamed
     hint = _DISK_HINTS.get(exc.errno or 0, "fix it and run the command again")
     return BuildError(f"{name}: {exc.strerror or exc}; {hint}.{after}")

@@ -16,7 +16,7 @@ from functools import partial
 
 from .audience import select
 from .config import Project
-from .errors import BuildError, IngestError, Problem, disk_error
+from .errors import BuildError, IngestError, Problem, disk_error, rel
 from .models import Exclusion, Mentor, Session
 
 Echo = Callable[[str], None]
@@ -164,7 +164,8 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
                           wait=wait, site_dir=project.site_dir):
             return _build(project, audience, strict, echo, engine_factory, key, retranscribe, offline)
     except OSError as exc:  # the site is swapped in last: until then, nothing was published
-        raise disk_error(exc, project.root) from None
+        raise disk_error(exc, project.root, unnamed=f"writing {rel(project.site_dir, project.root)}/ or "
+                         f"{rel(project.cache_dir, project.root)}/") from None
 
 
 def _build(project: Project, audience: str, strict: bool, echo: Echo, engine_factory, key, retranscribe: bool,

@@ -118,3 +118,17 @@ def _fake_transcripts(project_dir: Path) -> dict:
     mentors, sessions = load_inputs(project)
     kept, _ = select(sessions, "public")
     return _REAL_TRANSCRIBE(project, kept, engine_factory=FakeEngine, key=FAKE["key"], mentors=mentors)
+
+
+def test_a_disk_error_that_names_no_file_names_the_folders_written(project_dir, monkeypatch):
+    import errno
+
+    def full(*args, **kwargs):  # MkDocs reports some write errors without the file's name
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("kbgen.site.build.mkdocs_build", full)
+    with pytest.raises(Exception) as caught:
+        build(load_project(project_dir), **FAKE)
+    assert str(caught.value.format_message()) == (
+        "writing site/ or .kbgen/: No space left on device; the disk is full: free some space and build "
+        "again. Nothing was published: the previous site is unchanged.")
