@@ -128,6 +128,9 @@ def cache(project_dir: Path, prune: bool) -> None:
         # A build uses the entries it read; the lock also clears what dead builds left (scratch).
         with project_lock(project.cache_dir, "kbgen cache --prune", project.config.cache_dir, _err,
                           site_dir=project.site_dir):
+            from .serve import clear_dead
+
+            clear_dead(project.cache_dir / "serve")  # copies served by previews no longer running
             result = store.prune(store.media_hashes(s.media for s in sessions if s.media is not None))
             from .knowledge import prune as prune_knowledge
 

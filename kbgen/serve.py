@@ -51,7 +51,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _clear_dead(folder: Path) -> None:
+def clear_dead(folder: Path) -> None:
     """Remove the served copies of previews that are no longer running (named ``<pid>-<n>``)."""
     if not folder.is_dir():
         return
@@ -93,7 +93,7 @@ def serve(project: Project, audience: str | None, host: str, port: int,
             # Never serve what another audience's build left (an internal site to a public preview).
             if (ok or first) and site_audience(project.site_dir) == audience:
                 if first:
-                    _clear_dead(served)
+                    clear_dead(served)
                 folder = served / f"{os.getpid()}-{len(current)}"
                 shutil.rmtree(folder, ignore_errors=True)
                 _own_copy(project.site_dir, folder)

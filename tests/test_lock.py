@@ -197,14 +197,14 @@ def test_serve_takes_the_lock_and_serves_only_its_own_audience(project_dir):
 
 
 def test_serve_removes_copies_left_by_a_dead_preview(project_dir):
-    from kbgen.serve import _clear_dead
+    from kbgen.serve import clear_dead
 
     served = project_dir / ".kbgen" / "serve"
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     (served / f"{dead.pid}-0").mkdir(parents=True)
     (served / f"{os.getpid()}-7").mkdir()
-    _clear_dead(served)
+    clear_dead(served)
     assert sorted(p.name for p in served.iterdir()) == [f"{os.getpid()}-7"]
 
 
@@ -321,6 +321,11 @@ def test_cache_prune_removes_what_dead_builds_left(project_dir):
         f.write_text("left by a killed build\n")
     other = project_dir / ".www-new-keep"  # another site's, not this project's
     other.mkdir()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    left.append(project_dir / ".kbgen" / "serve" / f"{dead.pid}-0" / "index.html")  # a dead preview's copy
+    left[-1].parent.mkdir(parents=True)
+    left[-1].write_text("served once\n")
     result = CliRunner().invoke(cli, ["cache", "-p", str(project_dir), "--prune"])
     assert result.exit_code == 0, result.output
     assert not any(f.parent.exists() for f in left)
