@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from ..ingest.discover import slugify
 from ..models import Mentor, SessionDoc, StoredTranscript
-from .text import h, md, safe_url, timestamp
+from .text import h, md, safe_url, timestamp, url_md
 
 #: Folders of the docs dir that kbgen owns: rewritten on every build, stale files removed.
 OWNED = ("sessions", "mentors", "topics", "media", "kbgen-assets", "paths")
@@ -61,6 +61,7 @@ def _env() -> Environment:
         finalize=lambda v: v if isinstance(v, Markup) else md(v),
     )
     env.filters["h"] = h
+    env.filters["url_md"] = url_md
     env.globals["ts"] = timestamp
     env.globals["transcript_html"] = transcript_html
     return env

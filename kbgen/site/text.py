@@ -45,6 +45,18 @@ def h(text: object) -> Markup:
     return Markup(s)
 
 
+#: What Markdown or HTML could read in a URL written where Markdown runs (an inline <a> in a
+#: table cell): link and emphasis syntax, code, escapes, template syntax, attribute quotes.
+_URL_MARKUP = re.compile(r"""[\[\]()*_`\\!{}|<>&"']""")
+
+
+def url_md(url: str) -> Markup:
+    """A URL for an attribute or text in a Markdown context: the characters Markdown or HTML
+    would read (``[x](...)`` made a live link inside an href) as character references, the rest
+    (``https://``, ``mailto:a@b``) as written."""
+    return Markup(_URL_MARKUP.sub(lambda m: f"&#{ord(m.group())};", _WS.sub(" ", url)))
+
+
 def safe_url(url: str) -> str | None:
     """The URL if it may be made a live link (https or mailto only), else None."""
     url = (url or "").strip()
