@@ -170,7 +170,7 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
 
 def _build(project: Project, audience: str, strict: bool, echo: Echo, engine_factory, key, retranscribe: bool,
            offline: bool | None) -> BuildReport:
-    from .directory.match import RECIPROCAL_SHOWN, outside_view, reciprocal_pairs, similar_mentors
+    from .directory.match import RECIPROCAL_SHOWN, mentor_hints, reciprocal_pairs
     from .directory.status import build_date, mentor_status
     from .fingerprint import RenderState, fingerprint
     from .fsutil import replace_dir
@@ -230,8 +230,7 @@ def _build(project: Project, audience: str, strict: bool, echo: Echo, engine_fac
         docs, taxonomy = build_docs(project.config, kept, transcripts, mentors, echo, cache_dir=project.cache_dir,
                                     audience=audience)
         dc = project.config.directory
-        hints = similar_mentors(mentors, dc.similar_mentors)
-        outside = outside_view(mentors, dc.similar_mentors)
+        hints, outside = mentor_hints(mentors, dc.similar_mentors)  # similar mentors, outside view
         pairs = reciprocal_pairs(mentors, per_mentor=RECIPROCAL_SHOWN)  # all the site shows
         last: dict[str, object] = {}
         for s in kept:  # only this audience's sessions: a private date never shows through
