@@ -246,6 +246,53 @@ def hints_main(sizes: list[int], seed: int, repeat: int) -> None:
         print(f"{large}/{small} time ratio: {ratio:.1f}x (target at most {target:.1f}x): {verdict}")  # noqa: T201
 
 
+def build_main(sizes: list[int], seed: int) -> None:
+    """The issue's own measurement: a whole ``kbgen build`` of one session (an imported
+    transcript: no Whisper) and N mentors, each size in a fresh process, best of two."""
+    import json
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    times: dict[int, float] = {}
+    with tempfile.TemporaryDirectory(prefix="kbgen-bench-match-") as tmp:
+        for n in sizes:
+            project = Path(tmp) / f"p{n}"
+            (project / "recordings").mkdir(parents=True)
+            (project / "site_src").mkdir()
+            (project / "site_src" / "index.md").write_text("# Home\n")
+            (project / "mkdocs.yml").write_text("site_name: Bench\ndocs_dir: site_src\ntheme:\n  name: material\n")
+            mentors = sorted(make_roster(n, seed), key=lambda m: m.id)
+            roster = {"mentors": [{"id": m.id, "name": m.name, "expertise": list(m.expertise),
+                                   **({"organization": m.organization} if m.organization else {}),
+                                   **({"wants_to_learn": list(m.wants_to_learn)} if m.wants_to_learn else {})}
+                                  for m in mentors]}
+            (project / "mentors.yaml").write_text(json.dumps(roster))  # JSON is YAML
+            (project / "recordings" / "talk.yml").write_text(
+                f"title: One talk\ndate: 2026-01-15\nmentors: [{mentors[0].id}]\nmentee: anonymous\n"
+                "topics: [negotiation]\nvisibility: public\nconsent: true\nlanguage: en\n")
+            cues = "".join(f"{k + 1}\n00:00:{k:02d}.000 --> 00:00:{k:02d}.900\nPoint {k} on negotiation.\n\n"
+                           for k in range(30))
+            (project / "recordings" / "talk.vtt").write_text("WEBVTT\n\n" + cues)
+            best = math.inf
+            for _ in range(2):
+                (project / ".kbgen" / "render-state.json").unlink(missing_ok=True)  # render it all again
+                t0 = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "kbgen", "build", "-p", str(project)], check=True,
+                               capture_output=True, cwd=root)
+                best = min(best, time.perf_counter() - t0)
+            times[n] = best
+            print(f"{n:6d} mentors, one session: kbgen build {best:.1f} s")  # noqa: T201
+    small, large = min(sizes), max(sizes)
+    if small != large:
+        ratio = times[large] / times[small]
+        target = 12.0 * (large / small) / 10.0
+        print(f"{large}/{small} build time ratio: {ratio:.1f}x (target at most {target:.1f}x): "  # noqa: T201
+              f"{'PASS' if ratio <= target else 'FAIL'}")
+
+
 def run_one(method: str, n_mentors: int, n_mentees: int, seed: int, candidates: int, check: bool) -> dict:
     """One method in this process: time, peak memory, totals, checks."""
     from collections import Counter
@@ -281,12 +328,17 @@ def main() -> None:
     ap.add_argument("--candidates", type=int, default=100, help="best feasible mentors kept per mentee")
     ap.add_argument("--no-check", action="store_true", help="skip the blocking-pair check of the stable result")
     ap.add_argument("--hints", action="store_true", help="benchmark the mentor hints instead (defect 10)")
+    ap.add_argument("--build", action="store_true",
+                    help="time whole builds of one session and --sizes mentors (defect 10 as reported)")
     ap.add_argument("--sizes", type=int, nargs="+", default=[500, 5000], help="roster sizes for --hints")
     ap.add_argument("--repeat", type=int, default=3, help="runs per size for --hints (the best counts)")
     ap.add_argument("--child", choices=["optimal", "stable", "greedy"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.hints:
         hints_main(args.sizes, args.seed, args.repeat)
+        return
+    if args.build:
+        build_main(args.sizes, args.seed)
         return
     if args.child:
         print(json.dumps(run_one(args.child, args.mentors, args.mentees, args.seed, args.candidates,  # noqa: T201
