@@ -360,7 +360,7 @@ def pagefind_index(built: Path, search_docs: Path | None = None, language: str =
     """
     import asyncio
 
-    scratch = Path(tempfile.mkdtemp(dir=built.parent, prefix=".pagefind-"))
+    scratch = Path(tempfile.mkdtemp(dir=built.parent, prefix=f"{built.name}-pagefind-"))
     try:
         sessions = _mirror(built, search_docs, scratch)
 
@@ -516,7 +516,7 @@ class EarlyIndex:
         if any(not (built / d).is_file() for d in self.docs):
             self.cancel()
             return None
-        scratch = Path(tempfile.mkdtemp(dir=built.parent, prefix=".pagefind-"))
+        scratch = Path(tempfile.mkdtemp(dir=built.parent, prefix=f"{built.name}-pagefind-"))
         try:
             _mirror(built, self.search_docs, scratch, docs_too=False)
             self._mirror, self._out = scratch, built / "pagefind"
