@@ -42,19 +42,18 @@ def _depth() -> dict[str, int]:
     return _held.depth
 
 
-def cache_folder(cache_dir: Path, shown: str) -> Path:
-    """``cache_dir``, made if missing; a clear error where it cannot be a folder of kbgen's."""
+def _open_lock(cache_dir: Path, shown: str) -> int:
+    """The lock file's descriptor, ``cache_dir`` made if missing; a clear error where it cannot
+    be a folder of kbgen's (a file, /dev/null, /proc/self)."""
     if cache_dir.exists() and not cache_dir.is_dir():
         raise ConfigError(f"cache_dir {shown}: is not a folder; set `cache_dir:` in kbgen.yml to a folder of "
                           "its own (the default is .kbgen)")
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        probe = cache_dir / LOCK_FILE
-        os.close(os.open(probe, os.O_RDWR | os.O_CREAT, 0o644))
+        return os.open(cache_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as exc:
         raise ConfigError(f"cache_dir {shown}: cannot be written ({exc.strerror}); set `cache_dir:` in kbgen.yml "
                           "to a folder kbgen can write (the default is .kbgen)") from None
-    return cache_dir
 
 
 def _holder(fd: int) -> str:
@@ -80,9 +79,7 @@ def project_lock(cache_dir: Path, what: str, shown: str, echo: Callable[[str], N
     """
     import fcntl
 
-    cache_folder(cache_dir, shown)
-    path = cache_dir / LOCK_FILE
-    key = str(path.resolve())
+    key = str((cache_dir / LOCK_FILE).resolve())
     held = _depth()
     if held.get(key):  # this thread holds it already (serve's rebuild around the build)
         held[key] += 1
@@ -91,7 +88,7 @@ def project_lock(cache_dir: Path, what: str, shown: str, echo: Callable[[str], N
         finally:
             held[key] -= 1
         return
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    fd = _open_lock(cache_dir, shown)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -130,10 +127,10 @@ def scratch_dir(cache_dir: Path, beside: Path | None = None) -> Path:
     return path
 
 
-def clear_scratch(cache_dir: Path, site_dir: Path | None = None) -> int:
+def clear_scratch(cache_dir: Path, site_dir: Path | None = None) -> None:
     """Remove what dead builds left in the scratch folder, and their site copies beside
     ``site_dir`` (``.site-new-*``, ``.site-old-*``); the caller holds the lock, so no live build
-    of this project has anything there. Returns how many entries were removed."""
+    of this project has anything there."""
     path = cache_dir / SCRATCH
     entries = list(path.iterdir()) if path.is_dir() else []
     if site_dir is not None and site_dir.parent.is_dir():
@@ -144,14 +141,11 @@ def clear_scratch(cache_dir: Path, site_dir: Path | None = None) -> int:
         if old and not site_dir.exists():  # killed between the two renames of a swap: put it back
             os.replace(old[-1], site_dir)
             entries.remove(old[-1])
-    n = 0
     for entry in entries:
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry, ignore_errors=True)
         else:
             entry.unlink(missing_ok=True)
-        n += 1
-    return n
 
 
 def die_with_parent() -> None:

@@ -14,15 +14,19 @@ from kbgen.models import Segment, Transcript
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path_factory, monkeypatch):
-    """Every cache and user folder points at a temp dir; nothing reaches the network."""
-    home = tmp_path_factory.mktemp("home")
+def isolate(monkeypatch, home: Path) -> None:
+    """Point every cache and user folder at ``home``; nothing reaches the network."""
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("HF_HOME", str(home / ".cache" / "hf"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path_factory, monkeypatch):
+    """Every cache and user folder points at a temp dir; nothing reaches the network."""
+    isolate(monkeypatch, tmp_path_factory.mktemp("home"))
 
 
 def write_wav(path: Path, seconds: float = 1.0, freq: float = 440.0, rate: int = 16000) -> Path:

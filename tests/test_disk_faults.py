@@ -11,12 +11,11 @@ from click.testing import CliRunner
 
 from kbgen.cli import cli
 from kbgen.config import load_project
-from kbgen.pipeline import build, transcribe
+from kbgen.pipeline import build
 from kbgen.transcribe.engine import EngineKey
 from tests.conftest import FakeEngine
 
 FAKE = {"engine_factory": FakeEngine, "key": EngineKey("fake", "fake-1", {})}
-_REAL_TRANSCRIBE = transcribe
 
 
 @pytest.fixture
@@ -53,14 +52,20 @@ def _snapshot(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
 
-def _rebuild(project_dir: Path) -> object:
-    (project_dir / "recordings" / "pub.yml").write_text(
-        (project_dir / "recordings" / "pub.yml").read_text().replace("Negotiating an offer", "Renamed"))
-    return CliRunner().invoke(cli, ["build", "-p", str(project_dir), "--no-wait"],
-                              obj=None, catch_exceptions=True, standalone_mode=True)
-
-
-def _check_failed(result, project_dir: Path, before: dict[str, bytes], site: Path, words: str) -> None:
+def _fails_after_a_good_build(project_dir: Path, settings: str, site: Path, spoil, words: str) -> None:
+    """Build, ``spoil()`` the disk, change a sidecar and build again through the CLI: it fails
+    with ``words`` and the message kbgen gives for a disk, and the previous site is kept."""
+    # An imported transcript: the CLI needs no Whisper.
+    (project_dir / "recordings" / "pub.wav").unlink()
+    (project_dir / "recordings" / "pub.vtt").write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nHello there, this is about negotiation.\n")
+    (project_dir / "kbgen.yml").write_text(settings)
+    build(load_project(project_dir), **FAKE)
+    before = _snapshot(site)
+    spoil()
+    sidecar = project_dir / "recordings" / "pub.yml"
+    sidecar.write_text(sidecar.read_text().replace("Negotiating an offer", "Renamed"))
+    result = CliRunner().invoke(cli, ["build", "-p", str(project_dir), "--no-wait"])
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert words in result.output, result.output
@@ -68,56 +73,29 @@ def _check_failed(result, project_dir: Path, before: dict[str, bytes], site: Pat
     assert _snapshot(site) == before
 
 
-def test_a_full_disk_under_the_site_keeps_the_previous_site(project_dir, small_disk, monkeypatch):
+FULL = "No space left on device; the disk is full: free some space"
+
+
+def test_a_full_disk_under_the_site_keeps_the_previous_site(project_dir, small_disk):
     www = small_disk(project_dir / "www")
-    (project_dir / "kbgen.yml").write_text("site_dir: www/site\n")
-    build(load_project(project_dir), **FAKE)
-    site = www / "site"
-    before = _snapshot(site)
-    _fill(www)
-    monkeypatch.setattr("kbgen.pipeline.transcribe", lambda *a, **k: _fake_transcripts(project_dir))
-    result = _rebuild(project_dir)
-    _check_failed(result, project_dir, before, site, "No space left on device; the disk is full: free some space")
+    _fails_after_a_good_build(project_dir, "site_dir: www/site\n", www / "site", lambda: _fill(www), FULL)
     (www / "filler").unlink()
     (www / "filler-small").unlink()
-    assert sorted(p.name for p in www.iterdir()) == ["site"]  # the next build cleans what this one left
+    assert sorted(p.name for p in www.iterdir()) == ["site"]  # nothing of the failed build beside the site
     build(load_project(project_dir), **FAKE)
     assert sorted(p.name for p in www.iterdir()) == ["site"]
 
 
-def test_a_full_disk_under_the_cache_keeps_the_previous_site(project_dir, small_disk, monkeypatch):
+def test_a_full_disk_under_the_cache_keeps_the_previous_site(project_dir, small_disk):
     cache = small_disk(project_dir / "cache")
-    (project_dir / "kbgen.yml").write_text("cache_dir: cache\n")
-    build(load_project(project_dir), **FAKE)
-    site = project_dir / "site"
-    before = _snapshot(site)
-    _fill(cache)
-    monkeypatch.setattr("kbgen.pipeline.transcribe", lambda *a, **k: _fake_transcripts(project_dir))
-    result = _rebuild(project_dir)
-    _check_failed(result, project_dir, before, site, "No space left on device; the disk is full: free some space")
+    _fails_after_a_good_build(project_dir, "cache_dir: cache\n", project_dir / "site", lambda: _fill(cache), FULL)
 
 
-def test_a_read_only_site_folder_keeps_the_previous_site(project_dir, small_disk, monkeypatch):
+def test_a_read_only_site_folder_keeps_the_previous_site(project_dir, small_disk):
     www = small_disk(project_dir / "www")
-    (project_dir / "kbgen.yml").write_text("site_dir: www/site\n")
-    build(load_project(project_dir), **FAKE)
-    site = www / "site"
-    before = _snapshot(site)
-    subprocess.run(["mount", "-o", "remount,ro", str(www)], check=True)
-    monkeypatch.setattr("kbgen.pipeline.transcribe", lambda *a, **k: _fake_transcripts(project_dir))
-    result = _rebuild(project_dir)
-    _check_failed(result, project_dir, before, site, "Read-only file system; the file system is read-only")
-
-
-def _fake_transcripts(project_dir: Path) -> dict:
-    """The transcripts a FakeEngine gives (the CLI would load Whisper)."""
-    from kbgen.audience import select
-    from kbgen.pipeline import load_inputs
-
-    project = load_project(project_dir)
-    mentors, sessions = load_inputs(project)
-    kept, _ = select(sessions, "public")
-    return _REAL_TRANSCRIBE(project, kept, engine_factory=FakeEngine, key=FAKE["key"], mentors=mentors)
+    _fails_after_a_good_build(project_dir, "site_dir: www/site\n", www / "site",
+                              lambda: subprocess.run(["mount", "-o", "remount,ro", str(www)], check=True),
+                              "Read-only file system; the file system is read-only")
 
 
 def test_a_disk_error_that_names_no_file_names_the_folders_written(project_dir, monkeypatch):

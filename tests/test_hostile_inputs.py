@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from kbgen.cli import cli
 from kbgen.ingest.importers import TranscriptError, import_transcript
-from tests.conftest import MKDOCS, ROSTER, make_files, sidecar
+from tests.conftest import MKDOCS, ROSTER, isolate, make_files, sidecar
 
 VTT = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nHello there, this is about negotiation.\n"
 JSON_TAIL = "export the transcript again with Whisper's JSON output."
@@ -35,12 +35,7 @@ def built_once(tmp_path_factory) -> Path:
         "recordings/pub.vtt": VTT,
     })
     with pytest.MonkeyPatch.context() as mp:  # as conftest's autouse fixture, for this module-wide build
-        home = tmp_path_factory.mktemp("home")
-        mp.setenv("HOME", str(home))
-        mp.setenv("XDG_CACHE_HOME", str(home / ".cache"))
-        mp.setenv("HF_HOME", str(home / ".cache" / "hf"))
-        mp.setenv("HF_HUB_OFFLINE", "1")
-        mp.setenv("NO_MKDOCS_2_WARNING", "1")
+        isolate(mp, tmp_path_factory.mktemp("home"))
         result = CliRunner().invoke(cli, ["build", "-p", str(root)])
     assert result.exit_code == 0, result.output
     return root
