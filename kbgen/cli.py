@@ -176,8 +176,9 @@ def match(mentees_file: Path, project_dir: Path, method: str, out_dir: Path | No
     from .site.build import read_mkdocs
 
     project = load_project(project_dir)
-    mentors = load_roster(project.roster_file, project.root)
-    mentees = load_mentees(mentees_file.resolve(), project.root, mentors)
+    formats = project.config.directory.formats
+    mentors = load_roster(project.roster_file, project.root, formats)
+    mentees = load_mentees(mentees_file.resolve(), project.root, mentors, formats)
     last: dict = {}
     try:
         from .pipeline import load_inputs
@@ -217,6 +218,11 @@ def validate(project_dir: Path) -> None:
                         "cache_dir": project.cache_dir}, project.site_dir, project.root)
     mentors, sessions = load_inputs(project)
     click.echo(f"ok: {len(mentors)} mentor(s), {len(sessions)} session(s)")
+    from .directory.roster import photo_note
+
+    note = photo_note(mentors, project.config.allowed_hosts)
+    if note:
+        click.echo(f"note: {note}")
     for audience in ("public", "internal"):
         kept, _ = select(sessions, audience)
         click.echo(f"  {audience} build: {len(kept)} session(s)")

@@ -49,7 +49,7 @@ class TranscribeConfig(_Strict):
     scheduler: str | None = Field(
         None, description="Dask scheduler address (e.g. tcp://10.0.0.5:8786): transcribe on that cluster."
     )
-    hotwords: bool = Field(True, description="Give roster names and topic terms to the model as hotwords.")
+    hotwords: bool = Field(True, description="Give the session's names and terms to the model as one punctuated hint.")
 
 
 class LLMConfig(_Strict):
@@ -168,6 +168,26 @@ class DirectoryConfig(_Strict):
     inactive_after_days: int = Field(
         365, ge=1, description="A mentor with no session and no roster update for this long shows as not active."
     )
+    formats: dict[str, str] = Field(
+        default_factory=dict,
+        description="More session formats the roster may name (besides video, phone, chat, in-person, async, "
+        "email, group), each with how it reads after 'meets', e.g. {walk-and-talk: on a walk}.")
+
+    @field_validator("formats")
+    @classmethod
+    def _formats(cls, value: dict[str, str]) -> dict[str, str]:
+        from .directory.checks import format_id
+
+        out = {}
+        for name, words in value.items():
+            key = format_id(name)
+            if not PATH_ID_RE.fullmatch(key):
+                raise ValueError(f"format '{name}' is not a name of lower-case letters, digits and hyphens, "
+                                 "e.g. walk-and-talk")
+            if not words.strip():
+                raise ValueError(f"format '{name}' has no words; say how it reads after 'meets', e.g. 'on a walk'")
+            out[key] = " ".join(words.split())
+        return out
 
 
 PATH_ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")

@@ -29,7 +29,8 @@ class Mentor:
     languages: tuple[str, ...] = ()
     expertise: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()
-    capacity: int = 0  # open mentee slots; 0 = full
+    capacity: int | None = None  # mentees at a time; None: not stated (taking mentees); 0: full
+    mentees: int = 0  # mentees the mentor has now: all slots used (mentees >= capacity) is full
     bio: str = ""
     contact: str = ""
     wants_to_learn: tuple[str, ...] = ()  # for reverse mentoring
@@ -40,7 +41,15 @@ class Mentor:
     updated: dt.date | None = None  # when the entry was last confirmed (for "not active")
     industry: str = ""
     pronouns: str = ""
-    photo: str = ""  # https URL
+    photo: str = ""  # an https URL, or the absolute path of a checked image file in the project
+    photo_file: str = ""  # a local photo's name in the site (mentors/photos/): id, content digest, suffix
+    country: str = ""  # ISO 3166-1 alpha-2 code
+    location: str = ""  # a city or region, as written
+
+    @property
+    def open_slots(self) -> int | None:
+        """Mentees the mentor can still take; None when the roster states no capacity."""
+        return None if self.capacity is None else max(self.capacity - self.mentees, 0)
 
 
 @dataclass(frozen=True)

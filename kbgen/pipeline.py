@@ -38,20 +38,15 @@ class BuildReport:
 
 def load_inputs(project: Project) -> tuple[list[Mentor], list[Session]]:
     """Validate the roster and every sidecar, reporting all problems of both at once."""
-    from .directory.roster import load_roster
+    from .directory.roster import read_roster
     from .ingest import discover_sessions
 
-    problems: list[Problem] = []
-    mentors: list[Mentor] = []
-    try:
-        mentors = load_roster(project.roster_file, project.root)
-        known: list[str] | None = [m.id for m in mentors]
-    except IngestError as exc:
-        problems += exc.problems
-        known = None  # cannot check mentor ids against a broken roster
+    roster = read_roster(project.roster_file, project.root, project.config.directory.formats)
+    problems: list[Problem] = list(roster.problems)
+    mentors = roster.mentors
     sessions: list[Session] = []
-    try:
-        sessions = discover_sessions(project.recordings_dir, project.root, known)
+    try:  # sidecars are checked against every id the roster names, even while an entry has a problem
+        sessions = discover_sessions(project.recordings_dir, project.root, roster.ids)
     except IngestError as exc:
         problems += exc.problems
     if not problems:  # learning paths name sessions and topics: checked once those are known
@@ -101,8 +96,10 @@ def transcribe(project: Project, sessions: list[Session], echo: Echo = _quiet, e
     for s in sessions:
         if s.transcript is not None and not (retranscribe and s.media is not None):
             try:
-                transcripts[s.id] = import_transcript(s.transcript, project.root, s.speaker_map)
+                transcripts[s.id] = imported = import_transcript(s.transcript, project.root, s.speaker_map)
                 on_event("imported", s.id, f"imported {s.transcript.suffix[1:]} transcript")
+                for note in imported.notes:  # encoding assumed, rolling captions, loops: as transcribe_sessions
+                    on_event("note", s.id, note)
             except KbgenError as exc:
                 failures[s.id] = exc.format_message()
                 on_event("failed", s.id, exc.format_message())
@@ -190,6 +187,11 @@ def _build(project: Project, audience: str, strict: bool, echo: Echo, engine_fac
 
         info = replace(info, directory_urls=False)
     mentors, sessions = load_inputs(project)
+    from .directory.roster import photo_note
+
+    note = photo_note(mentors, project.config.allowed_hosts)
+    if note:
+        echo(f"note: {note}")
     kept, report.excluded = select(sessions, audience)
     report.published = [s.id for s in kept]
     for ex in report.excluded:
@@ -243,7 +245,8 @@ def _build(project: Project, audience: str, strict: bool, echo: Echo, engine_fac
         render_args = dict(
             docs=docs, mentors=mentors, hints=hints, directory_urls=info.directory_urls, taxonomy=taxonomy,
             statuses=statuses, outside=outside, reciprocal=pairs, page_size=project.config.sessions_per_page,
-            site_name=site_name, site_url=site_url, learning_paths=project.config.learning_paths, offline=offline)
+            site_name=site_name, site_url=site_url, learning_paths=project.config.learning_paths, offline=offline,
+            allowed_hosts=tuple(project.config.allowed_hosts), format_words=project.config.directory.formats)
         digest = fingerprint([audience, str(info.docs_dir), render_args])
         reuse = None
         if state.unchanged(digest, owned):

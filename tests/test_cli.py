@@ -41,14 +41,19 @@ def test_init_scaffolds_a_project_that_builds(tmp_path):
 
 def test_validate_reports_roster_and_sidecar_problems_together(project_dir):
     make_files(project_dir, {
-        "recordings/pub.yml": "title: X\ndate: 2026-02-30\nmentors: [ana]\nvisibility: public\nconsent: true\n",
+        "recordings/pub.yml": "title: X\ndate: 2026-04-31\nmentors: [ana, bem]\nvisibility: public\nconsent: true\n",
         "mentors.yaml": (project_dir / "mentors.yaml").read_text().replace("timezone: Africa/Lagos",
                                                                           "timezone: Mars/Olympus"),
     })
     result = run("validate", "--project", str(project_dir))
     assert result.exit_code == 1
-    assert "recordings/pub.yml: line 2, field 'date': '2026-02-30' is not a date" in result.output
+    # Written as YYYY-MM-DD, but April has 30 days: said so, not "write it as YYYY-MM-DD".
+    assert ("recordings/pub.yml: line 2, field 'date': '2026-04-31' is not a real date; check the month and the "
+            "day") in result.output
     assert "mentors.yaml" in result.output and "Mars/Olympus" in result.output
+    # The broken roster entry (ben) still names its id: the sidecar's typo is found now, with a suggestion.
+    assert ("recordings/pub.yml: line 3, field 'mentors.1': unknown mentor 'bem'; did you mean 'ben'? add it to the "
+            "roster or use one of its ids") in result.output
     assert "Traceback" not in result.output
 
 

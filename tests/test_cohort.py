@@ -132,7 +132,7 @@ def test_every_problem_at_once_with_line_and_field(tmp_path):
         "c.yaml: line 6, mentee 'Lena F', field 'timezone': unknown time zone 'Europe/Berlim'; did you mean "
         "'Europe/Berlin'? use an IANA name such as 'Europe/Berlin' or 'UTC'",
         "c.yaml: line 7, mentee 'Lena F', field 'format': unknown format 'fax'; use any of video, phone, chat, "
-        "in-person",
+        "in-person, async, email, group (kbgen.yml's directory.formats can add more)",
         "c.yaml: line 8, mentee 'Lena F', field 'availability': item 1: 'mon 10:00-09:00' ends before it starts; "
         "a window ends on its day (24:00 at the latest), so split one past midnight in two",
         "c.yaml: line 8, mentee 'Lena F', field 'availability': item 2: 'someday' is not a window; write a day "
@@ -141,7 +141,8 @@ def test_every_problem_at_once_with_line_and_field(tmp_path):
         "c.yaml: line 10, mentee 'Lena F', field 'avoid': no mentor 'anna' in the roster; did you mean 'ana'? "
         "use a mentor id from mentors.yaml",
         "c.yaml: line 12, mentee 'Lena F', field 'goal': unknown key 'goal'; did you mean 'goals'? valid keys: "
-        "id, name, organization, timezone, languages, needs, format, availability, outside_org, avoid, prefer, goals",
+        "id, name, organization, timezone, languages, needs, format, country, availability, outside_org, avoid, "
+        "prefer, goals",
         "c.yaml: line 13, mentee 'al', field 'languages': missing required field 'languages': add the languages "
         "spoken, e.g. [en, es] or [English, Spanish]",
         "c.yaml: line 16, mentee 'al', field 'outside_org': outside_org needs the mentee's 'organization' to tell "
@@ -507,3 +508,31 @@ def test_report_refuses_a_linked_folder(tmp_path):
     (tmp_path / "link").symlink_to(tmp_path / "real")
     with pytest.raises(MatchError, match="link: is a link"):
         write_report(match_cohort([], []), [], [], tmp_path / "link", root=tmp_path, today=DAY)
+
+
+# -- rosters as associations write them (issue 14) ----------------------------------------
+
+
+def test_country_is_a_reason_and_new_formats_read_in_words():
+    same = score(mentee("a", country="DE", formats=("async",)), mentor("b", country="DE", formats=("async",)))[1]
+    assert "same country" in same and "meets asynchronously (messages answered later)" in same
+    other = score(mentee("a", country="DE"), mentor("b", country="NG"))[1]
+    assert "another country: outside view" in other
+    assert not any("country" in r for r in score(mentee("a"), mentor("b", country="NG"))[1])  # mentee says none
+
+
+def test_a_mentor_with_no_capacity_stated_takes_one_and_slots_in_use_count():
+    cohort = [mentee("a"), mentee("b"), mentee("c")]
+    unstated = match_cohort(cohort, [mentor("m", capacity=None)])
+    assert len(unstated.pairs) == 1  # not stated: one mentee in a cohort (the directory shows "taking")
+    busy = match_cohort(cohort, [mentor("m", capacity=3, mentees=2)])
+    assert len(busy.pairs) == 1  # one slot of three left
+    full = match_cohort(cohort, [mentor("m", capacity=2, mentees=2)])
+    assert not full.pairs and blocker(cohort[0], mentor("m", capacity=2, mentees=2)) == "mentor is full"
+
+
+def test_mentee_languages_and_country_as_written(tmp_path):
+    make_files(tmp_path, {"c.yaml": "mentees:\n  - {id: a, name: A, languages: [Deutsch, english], needs: [x], "
+                                    "country: Deutschland, format: [E-mail]}\n"})
+    (a,) = load_mentees(tmp_path / "c.yaml")
+    assert (a.languages, a.country, a.formats) == (("de", "en"), "DE", ("email",))

@@ -29,7 +29,8 @@ mentors:
     title: Engineering Manager
     organization: Northwind
     timezone: Europe/Madrid
-    languages: [en, es]
+    languages: [English, español]
+    country: Spain
     expertise: [negotiation, feedback]
     formats: [video]
     capacity: 2
@@ -54,10 +55,10 @@ mentors:
     name: Dana Silva
     organization: Southwind
     timezone: America/Sao_Paulo
-    languages: [es, pt]
+    languages: [es, pt-BR]
+    location: "São Paulo, Brasil"
     expertise: [negotiation]
-    formats: [video]
-    capacity: 1
+    formats: [video, async]
   - id: evil
     name: "{PAYLOAD}"
     title: "{PAYLOAD}"
@@ -180,9 +181,20 @@ def test_filters_narrow_the_list(page):
     page.get_by_label("Time zone", exact=True).select_option(label="UTC-5 to -1")
     assert _names(page, ".kb-dir-list") == ["Dana Silva"]
     page.get_by_label("Time zone", exact=True).select_option(label="Any time zone")
-    page.get_by_label("Format", exact=True).select_option(label="video")
+    page.get_by_label("Format", exact=True).select_option(label="By video")
     assert _names(page, ".kb-dir-list") == ["Ana Lopez", "Dana Silva"]
+    page.get_by_label("Format", exact=True).select_option(label="Asynchronously (messages answered later)")
+    assert _names(page, ".kb-dir-list") == ["Dana Silva"]  # a roster format beyond the first four
     page.get_by_label("Format", exact=True).select_option(label="Any format")
+    # Countries written as names in any language ("Spain", "Brasil" in a location) are one filter each.
+    assert page.get_by_label("Country", exact=True).locator("option").all_text_contents() == [
+        "Any country", "Brazil", "Spain"]
+    page.get_by_label("Country", exact=True).select_option(label="Brazil")
+    assert _names(page, ".kb-dir-list") == ["Dana Silva"]
+    page.get_by_label("Country", exact=True).select_option(label="Any country")
+    # "English" and "en", "español" and "es", "pt-BR": one language filter each, by name.
+    assert page.get_by_label("Language", exact=True).locator("option").all_text_contents() == [
+        "Any language", "English", "Portuguese", "Spanish"]
     assert len(_names(page, ".kb-dir-list")) == 5
     page.get_by_label("Only mentors taking mentees").check()
     assert PAYLOAD not in _names(page, ".kb-dir-list") and count.text_content() == "4 of 5 mentors"
@@ -197,12 +209,14 @@ def test_find_a_mentor_ranks_with_reasons(page):
     page.get_by_label("Topics I need help with (comma-separated)").fill("negotiation")
     page.locator(".kb-dir-find").get_by_label("Spanish").check()
     page.get_by_label("My organisation", exact=True).fill("Harbor Health")
+    page.get_by_label("My country", exact=True).select_option(label="Spain")
     page.get_by_role("button", name="Find mentors").click()
     results = page.locator(".kb-find-results > li")
     assert _names(page, ".kb-find-results") == ["Ana Lopez", "Dana Silva"]
     first = results.nth(0).locator(".kb-reasons").text_content()
     assert first == ("negotiation; 2 recorded sessions on negotiation; 15 h of shared working hours; "
-                     "speaks Spanish; another organisation")
+                     "speaks Spanish; same country; another organisation")
+    assert "another country: outside view" in results.nth(1).locator(".kb-reasons").text_content()
     assert "Score 93 of 100" in results.nth(0).text_content()  # 84 of 90 points: 2 sessions of 5
     assert "Score" in results.nth(1).text_content() and "speaks Spanish" in results.nth(1).text_content()
     assert page.locator(".kb-dir-find .kb-count").text_content() == "2 mentors match."

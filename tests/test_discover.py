@@ -36,7 +36,7 @@ def test_every_problem_is_reported_with_file_and_line(tmp_path):
     with pytest.raises(IngestError) as info:
         discover_sessions(root / "recordings", root, ["ana"])
     msg = info.value.format_message()
-    assert "recordings/a.yml: line 2, field 'date': '2026-13-01' is not a date; write it as YYYY-MM-DD" in msg
+    assert "recordings/a.yml: line 2, field 'date': '2026-13-01' is not a real date; check the month and the day" in msg
     assert ("recordings/a.yml: line 3, field 'mentors.0': unknown mentor 'ghost'; add it to the roster "
             "or use one of its ids") in msg
     assert "recordings/a.yml: line 4, field 'visibility': 'secret' is not one of public, internal, private" in msg

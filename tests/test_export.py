@@ -28,19 +28,23 @@ def _load(text: str) -> dict:
 
 
 def test_format_tables_and_mentor_fields():
-    ben = Mentor(id="ben", name="Ben", organization="Harbor", timezone="Asia/Tokyo", languages=("en",),
-                 expertise=("feedback",), wants_to_learn=("rust",), offers=(Offer("salary", 20),), weekly_hours=2.0)
+    ben = Mentor(id="ben", name="Ben", organization="Harbor", timezone="Asia/Tokyo", languages=("en-GB",),
+                 expertise=("feedback",), wants_to_learn=("rust",), offers=(Offer("salary", 20),), weekly_hours=2.0,
+                 capacity=2, mentees=2, formats=("async",), country="JP")
     sessions = {"ana": [("s1", "Offer talk", ("negotiation",)), ("s2", "Pay", ("negotiation", "feedback"))]}
     data = _load(directory_json([ben, _ana()], sessions, {}, TOPICS))
-    assert data["v"] == 1 and data["url"] == "{}/" and data["week"] == "2026-01-05"
+    assert data["v"] == 2 and data["url"] == "{}/" and data["week"] == "2026-01-05"
     assert [m["i"] for m in data["m"]] == ["ana", "ben"]
     ana, ben_row = data["m"]
     topic = {label: i for i, (label, _) in enumerate(data["topics"])}
     assert data["topics"][topic["negotiation"]] == ["negotiation", "negotiation"]
     assert data["topics"][topic["rust"]] == ["rust", ""]  # no page for a term the caller did not map
     assert data["orgs"][ana["o"]] == "Northwind" and data["tzs"][ana["z"]] == "Europe/Madrid"
-    assert [data["langs"][i] for i in ana["l"]] == ["en", "es"]
-    assert [data["formats"][i] for i in ana["f"]] == ["video"]
+    assert [data["langs"][i] for i in ana["l"]] == [["en", "English"], ["es", "Spanish"]]
+    assert [data["langs"][i] for i in ben_row["l"]] == [["en", "English"]]  # en-GB is filtered as English
+    assert [data["formats"][i] for i in ana["f"]] == [["video", "by video"]]
+    assert [data["formats"][i] for i in ben_row["f"]] == [["async", "asynchronously (messages answered later)"]]
+    assert data["countries"] == [["JP", "Japan"]] and ben_row["y"] == 0 and "y" not in ana
     assert ana["e"] == [topic["negotiation"], topic["feedback"]]
     assert ana["u"] == 60 and BANDS[ana["b"]][2] == "UTC+0 to +3"
     assert ana["a"] == [8 * 60, 9 * 60]  # Monday 09:00-10:00 in Madrid (winter) is 08:00-09:00 UTC
@@ -50,7 +54,15 @@ def test_format_tables_and_mentor_fields():
     assert ben_row["x"] == [[topic["negotiation"], 20]] and ben_row["w"] == [topic["rust"]]
     assert ben_row["h"] == 2.0 and "a" not in ben_row and "k" not in ben_row and "r" not in ben_row
     assert ben_row["u"] == 540 and BANDS[ben_row["b"]][2] == "UTC+8 to +14"
-    assert data["status"][ben_row["s"]] == ["full", "Full"]  # capacity 0, no status given
+    assert data["status"][ben_row["s"]] == ["full", "Full"] and ben_row["c"] == 0  # all slots taken, no status
+
+
+def test_capacity_not_stated_is_taking_and_declared_formats_have_words():
+    cai = Mentor(id="cai", name="Cai", formats=("walk-and-talk",))
+    data = _load(directory_json([cai], {}, {}, TOPICS, format_words={"walk-and-talk": "on a walk"}))
+    row = data["m"][0]
+    assert data["status"][row["s"]] == ["taking", "Taking mentees"] and "c" not in row
+    assert data["formats"] == [["walk-and-talk", "on a walk"]]
 
 
 def test_windows_wrap_the_week_and_status_objects():

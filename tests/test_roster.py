@@ -11,8 +11,9 @@ from kbgen.errors import IngestError
 from kbgen.models import Mentor, Offer, Window
 from tests.conftest import ROOT, ROSTER, make_files
 
-KEYS = ("id, name, title, organization, timezone, languages, expertise, formats, capacity, bio, contact, "
-        "wants_to_learn, offers, availability, available_until, updated, industry, pronouns, photo")
+KEYS = ("id, name, title, organization, timezone, languages, country, location, expertise, formats, capacity, "
+        "mentees, bio, contact, wants_to_learn, offers, availability, available_until, updated, industry, pronouns, "
+        "photo")
 
 
 def problems_of(tmp_path, text: str, name: str = "mentors.yaml") -> list[str]:
@@ -57,7 +58,7 @@ def test_bare_list_lenient_strings_and_defaults(tmp_path):
     assert zoe.expertise == ("salary negotiation",)
     assert zoe.formats == ("in-person", "video")
     assert al == Mentor(id="al", name="Al")
-    assert al.timezone == "UTC" and al.capacity == 0
+    assert al.timezone == "UTC" and al.capacity is None  # not stated: taking mentees
 
 
 @pytest.mark.parametrize("text", ["", "mentors:\n", "mentors: []\n", "[]\n"])
@@ -96,7 +97,7 @@ owner: me
         f"{f}: line 4, mentor 'ada', field 'timezone': unknown time zone 'Europe/Londn'; "
         "did you mean 'Europe/London'? use an IANA name such as 'Europe/Berlin' or 'UTC'",
         f"{f}: line 5, mentor 'ada', field 'formats': unknown format 'fax'; "
-        "use any of video, phone, chat, in-person",
+        "use any of video, phone, chat, in-person, async, email, group (kbgen.yml's directory.formats can add more)",
         f"{f}: line 6, mentor 'ada', field 'capacity': must be 0 or more, got -1",
         f"{f}: line 7, mentor 'ada', field 'contact': contact 'javascript:alert(1)' "
         "must be an https:// URL or a mailto: address",
@@ -334,7 +335,8 @@ mentors:
         b.format(20) + "'availability': weekly hours must be more than 0 and at most 168, got 0; "
         "to pause mentoring set capacity: 0 or available_until",
         b.format(21) + "'updated': 'yesterday' is not a date; write it as YYYY-MM-DD, e.g. 2026-06-30",
-        b.format(22) + "'photo': photo 'mailto:ben@example.org' must be an https:// URL of an image",
+        b.format(22) + "'photo': photo 'mailto:ben@example.org' must be an image file in the project (such as "
+        "photos/ada.jpg) or an https:// URL",
         b.format(23) + "'industry': expected text, got a number (42); put it in quotes",
         c.format(26) + "'availability': expected hours a week (a number such as 2) or a list of windows such as "
         "['mon 09:00-11:00'], got a mapping",

@@ -31,7 +31,7 @@ def test_taking_full_and_labels():
         "taking", "Taking mentees", "2 open mentee slots")
     assert mentor_status(mentor(capacity=1), dt.date(2026, 5, 1), TODAY, 365).reason == "1 open mentee slot"
     assert mentor_status(mentor(capacity=0, updated=dt.date(2026, 10, 1)), None, TODAY, 365) == Status(
-        "full", "Full", "no open mentee slots")
+        "full", "Full", "not taking mentees (capacity 0)")
     assert LABELS == {"taking": "Taking mentees", "full": "Full", "inactive": "Not active"}
 
 

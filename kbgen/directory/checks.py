@@ -11,18 +11,25 @@ from __future__ import annotations
 import difflib
 import re
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from ..errors import Problem
 from ..models import Window
 from ..yamlio import LocatedYaml
+from .places import country_code, language_tag
 
 Keys = tuple[str | int, ...]
 T = TypeVar("T")
 
-FORMATS = ("video", "phone", "chat", "in-person")
+#: The session formats every roster may name, with how each reads after "meets" (kbgen.yml's
+#: ``directory.formats`` adds more). ``async``: messages or e-mail answered later.
+FORMAT_WORDS: dict[str, str] = {
+    "video": "by video", "phone": "by phone", "chat": "by chat", "in-person": "in person",
+    "async": "asynchronously (messages answered later)", "email": "by e-mail", "group": "in a group",
+}
+FORMATS = tuple(FORMAT_WORDS)
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_NAMES = {name: day for day in DAYS for name in (day, {
     "mon": "monday", "tue": "tuesday", "wed": "wednesday", "thu": "thursday", "fri": "friday",
@@ -59,9 +66,11 @@ class FieldChecker(Generic[T]):
     #: Whether an empty availability list is called "an empty list" (else "a list").
     SAY_EMPTY_LIST = False
 
-    def __init__(self, doc: LocatedYaml):
+    def __init__(self, doc: LocatedYaml, formats: Mapping[str, str] | None = None):
         self.doc = doc
         self.problems: list[Problem] = []
+        #: The formats an entry may name (id -> words after "meets"): the built-in ones and kbgen.yml's.
+        self.known_formats = {**FORMAT_WORDS, **(formats or {})}
 
     def add(self, keys: Keys, message: str, label: str = "", field: str = "") -> None:
         line = self.doc.line(*keys)
@@ -195,11 +204,43 @@ class FieldChecker(Generic[T]):
         key = self.FORMAT_KEY
         out = []
         for i, item in enumerate(value):
-            norm = re.sub(r"[\s_]+", "-", item.lower())
-            if norm not in FORMATS:
-                self.add((*keys, key, i), f"unknown format '{item}'; use any of {', '.join(FORMATS)}", label, key)
+            norm = format_id(item)
+            if norm not in self.known_formats:
+                close = difflib.get_close_matches(norm, self.known_formats, n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                self.add((*keys, key, i), f"unknown format '{item}'; {hint}use any of {', '.join(self.known_formats)}"
+                         " (kbgen.yml's directory.formats can add more)", label, key)
             out.append(norm)
         return _unique(out)
+
+    def languages(self, keys: Keys, key: str, value: tuple[str, ...] | None, label: str) -> tuple[str, ...] | None:
+        """Languages as BCP 47 tags ('English', 'english', 'en' -> 'en'); what cannot be read is reported."""
+        if value is None:
+            return None
+        out = []
+        for i, item in enumerate(value):
+            tag, close = language_tag(item)
+            if tag is None:
+                hint = f"did you mean '{close}'? " if close else ""
+                self.add((*keys, key, i), f"unknown language '{item}'; {hint}write a language name such as "
+                         "'English' or a code such as 'en' or 'pt-BR'", label, key)
+                continue
+            out.append(tag)
+        return _unique(out)
+
+    def country(self, keys: Keys, value: str | None, location: str | None, label: str) -> str | None:
+        """An ISO 3166-1 alpha-2 code; without one, a country at the end of ``location`` ('Lagos, Nigeria')."""
+        if not value:
+            if location and "," in location:
+                code, _ = country_code(location.rsplit(",", 1)[1])
+                return code
+            return None
+        code, close = country_code(value)
+        if code is None:
+            hint = f"did you mean '{close}'? " if close else ""
+            self.add((*keys, "country"), f"unknown country '{value}'; {hint}write an ISO code such as 'DE' or a "
+                     "name such as 'Germany' (a city or region goes in 'location')", label, "country")
+        return code
 
     def availability(self, keys: Keys, value: Any, label: str) -> tuple[tuple[Window, ...] | None, float | None]:
         """Weekly hours (a number) or weekly windows ('mon 09:00-11:00', 'mon-fri 17:00-18:00')."""
@@ -263,6 +304,12 @@ def parse_window(text: str) -> tuple[tuple[Window, ...], str | None]:
     return tuple(Window(DAYS[d], start, end) for d in range(i, j + 1)), None
 
 
+def format_id(text: str) -> str:
+    """A format as written -> its id: lower case, 'in person' and 'in_person' -> 'in-person', 'e-mail' -> 'email'."""
+    norm = "-".join(re.split(r"[\s_-]+", text.strip().lower()))
+    return {"e-mail": "email", "asynchronous": "async", "in-group": "group"}.get(norm, norm)
+
+
 def _hhmm(t: str) -> str:
     hour, minute = t.split(":")
     return f"{int(hour):02d}:{minute}"
@@ -298,4 +345,5 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
-__all__ = ["DAYS", "FORMATS", "MAX_WEEKLY_HOURS", "FieldChecker", "Keys", "parse_window", "slugify"]
+__all__ = ["DAYS", "FORMAT_WORDS", "FORMATS", "MAX_WEEKLY_HOURS", "FieldChecker", "Keys", "format_id", "parse_window",
+           "slugify"]

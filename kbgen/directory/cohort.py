@@ -9,7 +9,8 @@ The cohort file is a mapping with a ``mentees:`` list (or a bare list of entries
         timezone: Europe/Berlin       # IANA name; default UTC
         languages: [de, en]           # required; codes or names ("Spanish")
         needs: [negotiation, public speaking]   # required; most important first
-        format: [video]               # optional: video, phone, chat, in-person
+        format: [video]               # optional: video, phone, chat, in-person, async, email, group
+        country: DE                   # optional: ISO code or name; a reason when the mentor states one too
         availability: ["mon-fri 08:00-10:00"]   # optional: windows, or hours a week (2)
         outside_org: true             # wants a mentor from another organization
         avoid: [ana-garcia]           # mentor ids never to pair with (named conflicts)
@@ -42,7 +43,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -52,8 +53,9 @@ import numpy as np
 from ..errors import Problem, ValidationError, rel
 from ..models import Mentor, Window
 from ..yamlio import LocatedYaml, YamlProblem, load_yaml
-from .checks import _SLUG, DAYS, FORMATS, FieldChecker, Keys, _kind, _unique
+from .checks import _SLUG, DAYS, FORMAT_WORDS, FieldChecker, Keys, _kind, _unique
 from .match import term_key
+from .places import base_language, language_name, language_tag
 from .status import utc_week
 
 #: Every key a mentee entry may have, with what it holds (used in error messages and docs).
@@ -64,7 +66,9 @@ FIELDS: dict[str, str] = {
     "timezone": "IANA time zone such as 'Europe/Berlin' (default UTC)",
     "languages": "languages spoken, e.g. [en, es] or [English, Spanish]",
     "needs": "topics to work on, most important first, e.g. [negotiation, feedback]",
-    "format": "how sessions may happen: any of video, phone, chat, in-person",
+    "format": "how sessions may happen: any of video, phone, chat, in-person, async, email, group "
+    "(and those kbgen.yml's directory.formats adds)",
+    "country": "the country the mentee lives in: an ISO code or a name (a reason in matching)",
     "availability": "weekly hours as a number (e.g. 2), or windows in the mentee's time zone "
     "such as ['mon 09:00-11:00', 'mon-fri 17:00-18:00']",
     "outside_org": "true to be paired only with a mentor from another organization",
@@ -86,38 +90,15 @@ WORKING_HOURS = tuple(Window(day, "09:00", "17:00") for day in DAYS[:5])
 CANDIDATES = 100
 FULL_PAIRS = 4_000_000
 METHODS = ("optimal", "stable", "greedy")
-#: How each format reads after "meets".
-FORMAT_WORDS = {"video": "by video", "phone": "by phone", "chat": "by chat", "in-person": "in person"}
-
 Method = Literal["optimal", "stable", "greedy"]
-
-#: ISO 639-1 codes and English names, so "Spanish" meets "es" and reasons say "speaks Spanish".
-LANGUAGES: dict[str, str] = {
-    "af": "Afrikaans", "am": "Amharic", "ar": "Arabic", "bg": "Bulgarian", "bn": "Bengali",
-    "ca": "Catalan", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek", "en": "English",
-    "es": "Spanish", "et": "Estonian", "fa": "Persian", "fi": "Finnish", "fil": "Filipino",
-    "fr": "French", "ga": "Irish", "gu": "Gujarati", "ha": "Hausa", "he": "Hebrew", "hi": "Hindi",
-    "hr": "Croatian", "hu": "Hungarian", "id": "Indonesian", "ig": "Igbo", "is": "Icelandic",
-    "it": "Italian", "ja": "Japanese", "kn": "Kannada", "ko": "Korean", "lt": "Lithuanian",
-    "lv": "Latvian", "ml": "Malayalam", "mr": "Marathi", "ms": "Malay", "nl": "Dutch",
-    "no": "Norwegian", "pa": "Punjabi", "pl": "Polish", "pt": "Portuguese", "qu": "Quechua",
-    "ro": "Romanian", "ru": "Russian", "sk": "Slovak", "sl": "Slovenian", "sr": "Serbian",
-    "sv": "Swedish", "sw": "Swahili", "ta": "Tamil", "te": "Telugu", "th": "Thai", "tl": "Tagalog",
-    "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese", "xh": "Xhosa",
-    "yo": "Yoruba", "zh": "Chinese", "zu": "Zulu",
-}
-_LANGUAGE_CODES = {name.lower(): code for code, name in LANGUAGES.items()}
+#: Open slots assumed for a mentor whose roster entry states no capacity.
+UNSTATED_SLOTS = 1
 
 
 def language_code(text: str) -> str:
-    """'Spanish', 'es', ' ES ' -> 'es'; an unknown language stays as written, lower-cased."""
-    key = " ".join(text.split()).lower()
-    return _LANGUAGE_CODES.get(key, key)
-
-
-def language_name(code: str) -> str:
-    """'es' -> 'Spanish'; unknown codes are shown as they are."""
-    return LANGUAGES.get(code, code)
+    """'Spanish', 'es', 'es-MX' -> 'es' (languages meet by their base language); unknown: as written, lower-case."""
+    tag, _ = language_tag(text)
+    return base_language(tag) if tag else " ".join(text.split()).lower()
 
 
 # -- the cohort file -------------------------------------------------------------------
@@ -131,7 +112,7 @@ class Mentee:
     name: str
     organization: str = ""
     timezone: str = "UTC"
-    languages: tuple[str, ...] = ()  # codes where known ('es'), else as written, lower-case
+    languages: tuple[str, ...] = ()  # BCP 47 tags ('es', 'pt-BR')
     needs: tuple[str, ...] = ()  # most important first
     formats: tuple[str, ...] = ()  # the file's `format` key; empty = any
     availability: tuple[Window, ...] = ()  # weekly windows in the mentee's time zone
@@ -140,9 +121,11 @@ class Mentee:
     avoid: tuple[str, ...] = ()
     prefer: tuple[str, ...] = ()
     goals: str = ""
+    country: str = ""  # ISO 3166-1 alpha-2 code
 
 
-def load_mentees(path: Path, root: Path | None = None, mentors: Sequence[Mentor] | None = None) -> list[Mentee]:
+def load_mentees(path: Path, root: Path | None = None, mentors: Sequence[Mentor] | None = None,
+                 formats: Mapping[str, str] | None = None) -> list[Mentee]:
     """Read and validate the cohort file at ``path``; mentees sorted by id.
 
     Raises :class:`~kbgen.errors.ValidationError` listing every problem (file, line, field).
@@ -158,7 +141,7 @@ def load_mentees(path: Path, root: Path | None = None, mentors: Sequence[Mentor]
         doc = load_yaml(path, root)
     except YamlProblem as exc:
         raise ValidationError([exc.problem], what="cohort") from None
-    checker = _Checker(doc, None if mentors is None else {m.id for m in mentors})
+    checker = _Checker(doc, None if mentors is None else {m.id for m in mentors}, formats)
     mentees = checker.run()
     if checker.problems:
         raise ValidationError(checker.problems, what="cohort")
@@ -176,8 +159,8 @@ class _Checker(FieldChecker[Mentee]):
     TOP_FIELD = True
     FORMAT_KEY = "format"
 
-    def __init__(self, doc: LocatedYaml, mentor_ids: set[str] | None):
-        super().__init__(doc)
+    def __init__(self, doc: LocatedYaml, mentor_ids: set[str] | None, formats: Mapping[str, str] | None = None):
+        super().__init__(doc, formats)
         self.mentor_ids = mentor_ids
 
     def entry(self, keys: Keys, index: int, entry: Any) -> Mentee | None:
@@ -188,7 +171,7 @@ class _Checker(FieldChecker[Mentee]):
         self.check_keys(keys, entry, label)
 
         values: dict[str, Any] = {}
-        for key in ("id", "name", "organization", "timezone", "goals"):
+        for key in ("id", "name", "organization", "timezone", "goals", "country"):
             if entry.get(key) is not None:
                 values[key] = self.text(keys, key, entry[key], label)
         for key in ("languages", "needs", "format", "avoid", "prefer"):
@@ -217,8 +200,8 @@ class _Checker(FieldChecker[Mentee]):
         both = sorted(set(values.get("avoid") or ()) & set(values.get("prefer") or ()))
         if both:
             self.add((*keys, "prefer"), f"{', '.join(both)} is both avoided and preferred; keep one", label, "prefer")
-        if values.get("languages"):
-            values["languages"] = _unique(language_code(x) for x in values["languages"])
+        values["languages"] = self.languages(keys, "languages", values.get("languages"), label)
+        values["country"] = self.country(keys, values.get("country"), None, label)
         if values.get("needs"):
             values["needs"] = _unique(" ".join(x.split()).lower() for x in values["needs"])
         if len(self.problems) > before:
@@ -366,9 +349,10 @@ class _Model:
             self.speaks_m[j, [langs[c] for c in group]] = 1
 
         # Formats: compatible unless both state formats and none is shared.
-        nf = len(FORMATS)
-        self.fmt_e = np.array([[f in x.formats for f in FORMATS] for x in self.mentees], np.float32).reshape(n, nf)
-        self.fmt_m = np.array([[f in y.formats for f in FORMATS] for y in self.mentors], np.float32).reshape(m, nf)
+        kinds = sorted({f for x in (*self.mentees, *self.mentors) for f in x.formats})
+        nf = len(kinds)
+        self.fmt_e = np.array([[f in x.formats for f in kinds] for x in self.mentees], np.float32).reshape(n, nf)
+        self.fmt_m = np.array([[f in y.formats for f in kinds] for y in self.mentors], np.float32).reshape(m, nf)
         self.any_fmt_e = self.fmt_e.sum(axis=1) == 0
         self.any_fmt_m = self.fmt_m.sum(axis=1) == 0
 
@@ -386,8 +370,8 @@ class _Model:
         self.shared_minutes = (a * lengths) @ b.T  # unique profiles x unique profiles
 
         # Hard constraints that are not about content.
-        self.open = np.array([y.capacity > 0 and y.id not in inactive for y in self.mentors], dtype=bool)
-        self.capacity = np.array([max(y.capacity, 0) for y in self.mentors], dtype=np.int64)
+        self.capacity = np.array([_slots(y) for y in self.mentors], dtype=np.int64)
+        self.open = np.array([_slots(y) > 0 and y.id not in inactive for y in self.mentors], dtype=bool)
         orgs: dict[str, int] = {}
         self.org_e = np.array([orgs.setdefault(_org(x.organization), len(orgs)) if _org(x.organization) else -1
                                for x in self.mentees], dtype=np.int64)
@@ -478,9 +462,9 @@ class _Model:
             out.append(f"{_num(hours)} h a week of shared hours")
         both = [f for f in x.formats if f in y.formats]
         if both:
-            remote = [f for f in both if f != "in-person"]
-            ways = (["in person"] if "in-person" in both else []) + (["by " + _or(remote)] if remote else [])
-            out.append("meets " + " or ".join(ways))
+            out.append("meets " + _or([FORMAT_WORDS.get(f, f) for f in both]))
+        if x.country and y.country:
+            out.append("same country" if x.country == y.country else "another country: outside view")
         if x.outside_org and _org(x.organization) != _org(y.organization):
             out.append("another organisation")
         if y.id in x.prefer:
@@ -573,6 +557,12 @@ def score(mentee: Mentee, mentor: Mentor) -> tuple[float, list[str]]:
     return float(b["score"][0, 0]), list(model.reasons(0, 0, float(b["hours"][0, 0])))
 
 
+def _slots(mentor: Mentor) -> int:
+    """The mentor's open slots for this cohort (:data:`UNSTATED_SLOTS` when the roster states none)."""
+    slots = mentor.open_slots
+    return UNSTATED_SLOTS if slots is None else slots
+
+
 def blocker(mentee: Mentee, mentor: Mentor, inactive: Iterable[str] = ()) -> str | None:
     """Why the pair may not be made (the first hard constraint it breaks), or None."""
     inactive = set(inactive)
@@ -580,7 +570,7 @@ def blocker(mentee: Mentee, mentor: Mentor, inactive: Iterable[str] = ()) -> str
         return "on the mentee's avoid list"
     if mentor.id in inactive:
         return "mentor is not active"
-    if mentor.capacity <= 0:
+    if _slots(mentor) <= 0:
         return "mentor is full"
     if mentee.outside_org and _org(mentee.organization) and _org(mentee.organization) == _org(mentor.organization):
         return "same organization, and the mentee asked for another one"
@@ -791,6 +781,6 @@ def total_score(assigned: dict[int, int], rows: np.ndarray, cols: np.ndarray, sc
 
 
 __all__ = [
-    "CANDIDATES", "FIELDS", "LANGUAGES", "METHODS", "Demand", "MatchResult", "Mentee", "Pair", "Unmatched",
+    "CANDIDATES", "FIELDS", "METHODS", "Demand", "MatchResult", "Mentee", "Pair", "Unmatched",
     "blocker", "blocking_pairs", "load_mentees", "match_cohort", "mentor_topics", "need_weights", "score",
 ]

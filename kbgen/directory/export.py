@@ -4,25 +4,28 @@ The directory page's script (``kbgen-assets/directory.js``) filters and ranks me
 this file alone, with no server. Only published data goes in: the caller passes the
 audience's sessions, and no bio or contact (they are on each mentor's page).
 
-Format (version 1). Repeated strings are interned into lookup tables, and a mentor is an
+Format (version 2). Repeated strings are interned into lookup tables, and a mentor is an
 object with one- or two-letter keys; empty fields are left out::
 
     {
-      "v": 1,
+      "v": 2,
       "url": "{}/",                      # a mentor's page relative to the directory page ("{}" = id)
       "week": "2026-01-05",              # the reference Monday the windows were placed on (status.py)
       "topics": [["negotiation", "negotiation"], ["mentoring", ""]],  # [label, page slug or ""]
-      "orgs": ["Harbor Health", ...], "langs": ["en", "es"], "tzs": ["Europe/Madrid", ...],
-      "formats": ["chat", "video"], "status": [["taking", "taking mentees"], ["full", "full"]],
+      "orgs": ["Harbor Health", ...], "tzs": ["Europe/Madrid", ...],
+      "langs": [["en", "English"], ["es", "Spanish"]],     # base languages (BCP 47) and their names
+      "countries": [["DE", "Germany"], ...],               # ISO 3166-1 alpha-2 codes and names
+      "formats": [["chat", "by chat"], ["video", "by video"]],  # [id, how it reads after "meets"]
+      "status": [["taking", "taking mentees"], ["full", "full"]],
       "bands": [[-720, -360, "UTC-12 to -6"], ...],   # [lowest, highest offset in minutes, label]
       "m": [{
         "i": "ana", "n": "Ana Lopez", "t": "Engineering Manager",
         "o": 0, "z": 1, "u": 60, "b": 2,             # org, time zone, UTC offset (minutes), band
-        "l": [0, 1], "f": [1],                       # languages, formats
+        "l": [0, 1], "f": [1], "y": 0,               # languages, formats, country
         "e": [0, 2], "w": [5], "x": [[0, 20]],       # expertise, wants to learn, offers [topic, minutes]
         "a": [480, 960, ...],                        # availability: UTC minute-of-week ranges [start, end)
         "h": 4.0,                                    # weekly hours (only when no windows)
-        "c": 2, "s": 0,                              # capacity, status
+        "c": 2, "s": 0,                              # open slots (only when the roster states a capacity), status
         "k": [[0, 3]], "r": 3                        # recorded sessions per topic, and in all
       }, ...]
     }
@@ -44,9 +47,11 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
 from ..models import Mentor
+from .checks import FORMAT_WORDS
+from .places import base_language, country_name, language_name
 from .status import LABELS, REFERENCE_MONDAY, utc_week
 
-VERSION = 1
+VERSION = 2
 #: Time zone bands for the filter: (lowest, highest UTC offset in minutes, label).
 BANDS = (
     (-720, -360, "UTC-12 to -6"),
@@ -105,18 +110,21 @@ def directory_json(
     status: Mapping[str, object] | None,
     topics: Mapping[str, TopicRef | str],
     directory_urls: bool = True,
+    format_words: Mapping[str, str] | None = None,
 ) -> str:
     """The directory file's text (see the module docstring for the format).
 
     ``sessions_by_mentor`` holds only the audience's published sessions; ``status`` maps a
     mentor id to a :class:`~kbgen.directory.status.Status` or a (kind, label) pair, kind one of
     taking / full / inactive (a mentor missing from it is 'taking' with open capacity, else
-    'full'); ``topics`` maps every term (expertise, wants,
+    'full'); ``format_words``: how each format reads after "meets" (the built-in formats' words
+    and kbgen.yml's ``directory.formats``); ``topics`` maps every term (expertise, wants,
     offers, session topic labels) to its topic's (label, slug). Terms it lacks stay as written,
     with no page. Mentors and every table come out in a stable order.
     """
     status = status or {}
-    topic_table, orgs, langs, tzs, formats, kinds = (_Table() for _ in range(6))
+    words = {**FORMAT_WORDS, **(format_words or {})}
+    topic_table, orgs, langs, tzs, formats, kinds, countries = (_Table() for _ in range(7))
 
     def topic(term: str) -> int:
         ref = topics.get(term)
@@ -136,16 +144,18 @@ def directory_json(
         topic(term)
     for value in sorted({m.organization for m in mentors}):
         orgs(value)
-    for value in sorted({x for m in mentors for x in m.languages}):
-        langs(value)
+    for value in sorted({base_language(x) for m in mentors for x in m.languages}):
+        langs((value, language_name(value)))
     for value in sorted({m.timezone for m in mentors}):
         tzs(value)
     for value in sorted({x for m in mentors for x in m.formats}):
-        formats(value)
+        formats((value, words.get(value, value)))
+    for value in sorted({m.country for m in mentors if m.country}):
+        countries((value, country_name(value)))
 
     rows = []
     for m in sorted(mentors, key=lambda m: m.id):
-        st = status.get(m.id) or (("taking", LABELS["taking"]) if m.capacity > 0 else ("full", LABELS["full"]))
+        st = status.get(m.id) or (("full", LABELS["full"]) if m.open_slots == 0 else ("taking", LABELS["taking"]))
         kind, label = (st.kind, st.label) if hasattr(st, "kind") else st
         offset = utc_offset(m.timezone)
         row: dict[str, object] = {"i": m.id, "n": m.name}
@@ -153,9 +163,12 @@ def directory_json(
             row["t"] = m.title
         row.update(o=orgs(m.organization), z=tzs(m.timezone), u=offset, b=band_of(offset))
         if m.languages:
-            row["l"] = [langs(x) for x in m.languages]
+            row["l"] = list(dict.fromkeys(langs.index[(b, language_name(b))]
+                                          for b in (base_language(x) for x in m.languages)))
         if m.formats:
-            row["f"] = [formats(x) for x in m.formats]
+            row["f"] = [formats.index[(x, words.get(x, x))] for x in m.formats]
+        if m.country:
+            row["y"] = countries.index[(m.country, country_name(m.country))]
         if m.expertise:
             row["e"] = list(dict.fromkeys(topic(x) for x in m.expertise))
         if m.wants_to_learn:
@@ -166,7 +179,8 @@ def directory_json(
             row["a"] = [x for r in utc_week(m.timezone, m.availability) for x in r]
         elif m.weekly_hours:
             row["h"] = m.weekly_hours
-        row["c"] = m.capacity
+        if m.open_slots is not None:
+            row["c"] = m.open_slots
         row["s"] = kinds((kind, label))
         refs = sessions_by_mentor.get(m.id, ())
         counts = Counter(i for _, _, labels in refs for i in {topic(x) for x in labels})
@@ -182,9 +196,10 @@ def directory_json(
         "week": REFERENCE_MONDAY.isoformat(),
         "topics": [list(t) for t in topic_table.items],
         "orgs": orgs.items,
-        "langs": langs.items,
+        "langs": [list(x) for x in langs.items],
+        "countries": [list(x) for x in countries.items],
         "tzs": tzs.items,
-        "formats": formats.items,
+        "formats": [list(x) for x in formats.items],
         "status": [list(s) for s in kinds.items],
         "bands": [list(b) for b in BANDS],
         "m": rows,

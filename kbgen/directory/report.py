@@ -185,8 +185,12 @@ def agreement(pair: Pair, mentee: Mentee, mentor: Mentor, today: dt.date) -> str
     goals = [n for n in mentee.needs if term_key(n) in covered]
     elsewhere = [n for n in mentee.needs if term_key(n) not in covered]
     fmt = meeting_format(mentee, mentor)
-    cadence = ("every week, a 30-minute written check-in by chat" if fmt == "chat"
-               else f"every two weeks, 45 minutes, {FORMAT_WORDS[fmt]}")
+    if fmt == "chat":
+        cadence = "every week, a 30-minute written check-in by chat"
+    elif fmt in ("email", "async"):  # written, answered later: no call length
+        cadence = f"every week, a written check-in {FORMAT_WORDS[fmt]}"
+    else:
+        cadence = f"every two weeks, 45 minutes, {FORMAT_WORDS.get(fmt, fmt)}"
     first = mentee.name.split()[0] if mentee.name.split() else mentee.name
     lines = [
         "# Mentoring partnership agreement (draft)",

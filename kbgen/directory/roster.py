@@ -8,10 +8,12 @@ The file is either a mapping with a ``mentors:`` list or a bare list of entries:
         title: Staff Engineer
         organization: Analytical Engines Ltd
         timezone: Europe/London   # IANA name; default UTC
-        languages: [en, fr]       # or a single string "en" / "en, fr"
+        languages: [en, French]   # codes or names; or a single string "en" / "English, French"
+        country: GB               # ISO code or name ("United Kingdom"); or location: "London, UK"
         expertise: [negotiation, career change]
-        formats: [video, chat]    # video, phone, chat, in-person
-        capacity: 2               # mentees at a time, >= 0
+        formats: [video, chat]    # video, phone, chat, in-person, async, email, group (+ kbgen.yml's)
+        capacity: 2               # mentees at a time, >= 0; not stated: taking mentees
+        mentees: 1                # mentees now; capacity 0 or all slots used shows as Full
         bio: Writes programs for machines that do not exist yet.
         contact: mailto:ada@example.org   # https:// URL or mailto: address
         wants_to_learn: [machine learning]      # for reverse mentoring
@@ -22,13 +24,16 @@ The file is either a mapping with a ``mentors:`` list or a bare list of entries:
         updated: 2026-10-01           # YYYY-MM-DD: when the entry was last confirmed
         industry: software
         pronouns: she/her
-        photo: https://example.org/ada.jpg     # https:// only
+        photo: photos/ada.jpg     # an image file in the project, or an https:// URL
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,10 +50,15 @@ FIELDS: dict[str, str] = {
     "title": "job title",
     "organization": "employer or affiliation",
     "timezone": "IANA time zone such as 'Europe/Berlin' (default UTC)",
-    "languages": "languages spoken, e.g. [en, de]",
+    "languages": "languages spoken, as names or codes, e.g. [English, de, pt-BR]",
+    "country": "the country the mentor lives in: an ISO code or a name, e.g. DE or Germany",
+    "location": "where the mentor is, as text, e.g. 'Lagos, Nigeria' (a country at the end is read as 'country')",
     "expertise": "topics the mentor can help with, e.g. [negotiation, career change]",
-    "formats": "how sessions can happen: any of video, phone, chat, in-person",
-    "capacity": "how many mentees the mentor can take at once (a whole number, 0 or more)",
+    "formats": "how sessions can happen: any of video, phone, chat, in-person, async (messages answered "
+    "later), email, group, and those kbgen.yml's directory.formats adds",
+    "capacity": "how many mentees the mentor can take at once (a whole number, 0 or more); "
+    "not stated: the mentor is taking mentees",
+    "mentees": "how many mentees the mentor has now (a whole number); with capacity, all slots used shows as Full",
     "bio": "a short biography (plain text; HTML is shown escaped)",
     "contact": "an https:// URL or a mailto: address",
     "wants_to_learn": "topics the mentor would like to learn (reverse mentoring), e.g. [machine learning]",
@@ -60,7 +70,8 @@ FIELDS: dict[str, str] = {
     "for directory.inactive_after_days shows as not active)",
     "industry": "the industry the mentor works in",
     "pronouns": "pronouns as the mentor wants them shown, e.g. she/her",
-    "photo": "an https:// URL of a portrait",
+    "photo": "a portrait: an image file in the project (JPEG, PNG, GIF or WebP, path relative to the "
+    "project) or an https:// URL (shown when its host is in kbgen.yml's allowed_hosts)",
 }
 REQUIRED = ("id", "name")
 TOP_KEY = "mentors"
@@ -71,30 +82,48 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 OFFER_MINUTES = (5, 120)
 
 
-def load_roster(path: Path, root: Path | None = None) -> list[Mentor]:
-    """Read and validate the roster at ``path``; mentors sorted by id.
+@dataclass(frozen=True)
+class RosterRead:
+    """What reading a roster gave: the valid mentors, every problem, and every id it names.
 
-    Raises :class:`~kbgen.errors.IngestError` listing every problem found (paths shown
-    relative to ``root``). An empty file or an empty ``mentors:`` list is an empty roster.
+    ``ids`` holds the id of every entry, valid or not (None when the file could not be read as
+    entries at all), so sidecars can be checked against a roster that still has problems.
     """
+
+    mentors: list[Mentor]
+    problems: list[Problem]
+    ids: frozenset[str] | None
+
+
+def read_roster(path: Path, root: Path | None = None, formats: Mapping[str, str] | None = None) -> RosterRead:
+    """Read and check the roster at ``path``, collecting every problem (see :func:`load_roster`)."""
     path = Path(path)
     shown = rel(path, root)
     if not path.is_file():
         what = "is a folder, not a file" if path.is_dir() else "file not found"
-        raise IngestError(
-            [Problem(shown, "", f"{what}; create the roster or point 'roster:' in kbgen.yml at it")],
-            what="roster",
-        )
+        return RosterRead([], [Problem(shown, "", f"{what}; create the roster or point 'roster:' in kbgen.yml at it")],
+                          None)
     try:
         doc = load_yaml(path, root)
     except YamlProblem as exc:
-        raise IngestError([exc.problem], what="roster") from None
-
-    checker = _Checker(doc)
+        return RosterRead([], [exc.problem], None)
+    checker = _Checker(doc, formats, base=Path(root) if root is not None else path.parent)
     mentors = checker.run()
-    if checker.problems:
-        raise IngestError(checker.problems, what="roster")
-    return sorted(mentors, key=lambda m: m.id)
+    return RosterRead(sorted(mentors, key=lambda m: m.id), checker.problems, frozenset(checker.ids))
+
+
+def load_roster(path: Path, root: Path | None = None, formats: Mapping[str, str] | None = None) -> list[Mentor]:
+    """Read and validate the roster at ``path``; mentors sorted by id.
+
+    Raises :class:`~kbgen.errors.IngestError` listing every problem found (paths shown
+    relative to ``root``; a local photo's path is relative to ``root``, else to the roster's
+    folder). An empty file or an empty ``mentors:`` list is an empty roster. ``formats``:
+    kbgen.yml's ``directory.formats`` (more formats an entry may name).
+    """
+    read = read_roster(path, root, formats)
+    if read.problems:
+        raise IngestError(read.problems, what="roster")
+    return read.mentors
 
 
 class _Checker(FieldChecker[Mentor]):
@@ -109,6 +138,11 @@ class _Checker(FieldChecker[Mentor]):
     HOURS_HINT = "; to pause mentoring set capacity: 0 or available_until"
     SAY_EMPTY_LIST = True
 
+    def __init__(self, doc, formats: Mapping[str, str] | None, base: Path) -> None:
+        super().__init__(doc, formats)
+        self.base = base  # what a local photo's path is relative to (the project)
+        self.ids: set[str] = set()
+
     def entry(self, keys: Keys, index: int, entry: Any) -> Mentor | None:
         """Check one entry; a Mentor when it is valid, else None (problems recorded)."""
         label = self.label(keys, index, entry)
@@ -117,16 +151,19 @@ class _Checker(FieldChecker[Mentor]):
         before = len(self.problems)
         self.check_keys(keys, entry, label)
 
+        if isinstance(entry.get("id"), str) and entry["id"].strip():
+            self.ids.add(entry["id"].strip())
         values: dict[str, Any] = {}
         for key in ("id", "name", "title", "organization", "timezone", "bio", "contact", "industry", "pronouns",
-                    "photo"):
+                    "photo", "country", "location"):
             if entry.get(key) is not None:
                 values[key] = self.text(keys, key, entry[key], label)
         for key in ("languages", "expertise", "formats", "wants_to_learn"):
             if entry.get(key) is not None:
                 values[key] = self.strings(keys, key, entry[key], label)
-        if entry.get("capacity") is not None:
-            values["capacity"] = self.capacity(keys, entry["capacity"], label)
+        for key in ("capacity", "mentees"):
+            if entry.get(key) is not None:
+                values[key] = self.count(keys, key, entry[key], label)
         for key in ("available_until", "updated"):
             if entry.get(key) is not None:
                 values[key] = self.date(keys, key, entry[key], label)
@@ -138,10 +175,11 @@ class _Checker(FieldChecker[Mentor]):
         self.check_id(keys, values.get("id"), label)
         self.check_timezone(keys, values.get("timezone"), label)
         self.check_link(keys, "contact", values.get("contact"), label)
-        self.check_link(keys, "photo", values.get("photo"), label)
+        if values.get("photo"):
+            values["photo"], values["photo_file"] = self.photo(keys, values["photo"], values.get("id"), label)
         values["formats"] = self.formats(keys, values.get("formats"), label)
-        if values.get("languages"):
-            values["languages"] = _unique(x.lower() for x in values["languages"])
+        values["languages"] = self.languages(keys, "languages", values.get("languages"), label)
+        values["country"] = self.country(keys, values.get("country"), values.get("location"), label)
         for key in ("expertise", "wants_to_learn"):
             if values.get(key):
                 values[key] = _unique(_term(x) for x in values[key])
@@ -152,21 +190,37 @@ class _Checker(FieldChecker[Mentor]):
 
     # -- one check per kind of field -------------------------------------------------
 
-    def capacity(self, keys: Keys, value: Any, label: str) -> int | None:
+    def count(self, keys: Keys, key: str, value: Any, label: str) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):
-            self.add((*keys, "capacity"), f"expected a whole number, got {_kind(value)}", label, "capacity")
+            self.add((*keys, key), f"expected a whole number, got {_kind(value)}", label, key)
             return None
         if value < 0:
-            self.add((*keys, "capacity"), f"must be 0 or more, got {value}", label, "capacity")
+            self.add((*keys, key), f"must be 0 or more, got {value}", label, key)
             return None
         return value
 
     def check_link(self, keys: Keys, key: str, value: str | None, label: str) -> None:
         if not value:
             return
-        problem = contact_problem(value) if key == "contact" else photo_problem(value)
+        problem = contact_problem(value)
         if problem:
             self.add((*keys, key), problem, label, key)
+
+    def photo(self, keys: Keys, value: str, mentor_id: str | None, label: str) -> tuple[str | None, str | None]:
+        """(an https URL or the absolute path of a checked image, its file name in the site or None)."""
+        where = (*keys, "photo")
+        if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]+:", value):  # a URL (two letters at least: not a drive letter)
+            problem = photo_problem(value)
+            if problem:
+                self.add(where, problem, label, "photo")
+                return None, None
+            return value, None
+        checked = check_photo_file(value, self.base)
+        if isinstance(checked, str):
+            self.add(where, checked, label, "photo")
+            return None, None
+        path, suffix, digest = checked
+        return str(path), f"{mentor_id or 'mentor'}-{digest[:12]}{suffix}"
 
     def date(self, keys: Keys, key: str, value: Any, label: str) -> dt.date | None:
         """A calendar date written YYYY-MM-DD (the YAML loader leaves dates as text)."""
@@ -231,6 +285,88 @@ class _Checker(FieldChecker[Mentor]):
         return tuple(out) if ok else None
 
 
+#: Image formats a local photo may have (Pillow's names), with the suffix it gets in the site.
+PHOTO_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MAX_PHOTO_PIXELS = 6000 * 6000
+
+
+def check_photo_file(value: str, base: Path) -> tuple[Path, str, str] | str:
+    """(the file, its suffix in the site, its sha256) for a local photo path, or why it is refused.
+
+    The path is relative to ``base`` (the project), stays inside it, is no link, and is an image
+    by its content (Pillow reads it; the name's suffix is not trusted), at most
+    :data:`MAX_PHOTO_BYTES` and :data:`MAX_PHOTO_PIXELS`.
+    """
+    import hashlib
+
+    from PIL import Image, UnidentifiedImageError
+
+    shown = value
+    if re.search(r"[\x00-\x1f\x7f]", value):  # the path itself never reaches a page (photo_file does)
+        return f"photo {value!r} contains control characters; rename the file"
+    rel_path = Path(value)
+    if rel_path.is_absolute() or ".." in rel_path.parts:
+        return f"photo '{shown}' must be a path inside the project, relative to it, such as 'photos/ada.jpg'"
+    path = base / rel_path
+    # Each part is checked for links: a link could lead out of the project (or to the cache).
+    for part in [*reversed(rel_path.parents[:-1]), rel_path]:
+        if (base / part).is_symlink():
+            return f"photo '{shown}': '{part}' is a symbolic link; put the image itself in the project"
+    if not path.is_file():
+        return (f"photo '{shown}' not found; put the image in the project (the path is relative to the folder "
+                "with kbgen.yml) or give an https:// URL")
+    size = path.stat().st_size
+    if size > MAX_PHOTO_BYTES:
+        return (f"photo '{shown}' is {size / 1024 / 1024:.1f} MB; a portrait needs far less: save it at most "
+                f"{MAX_PHOTO_BYTES // 1024 // 1024} MB (a 400x400 JPEG is about 50 KB)")
+    data = path.read_bytes()
+    try:
+        import io
+
+        with Image.open(io.BytesIO(data)) as image:
+            kind, (width, height) = image.format, image.size
+            image.verify()  # the whole file, not only its header
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return f"photo '{shown}' is not an image file that can be read; save it as JPEG, PNG, GIF or WebP"
+    if kind not in PHOTO_FORMATS:
+        return f"photo '{shown}' is a {kind} image; save it as JPEG, PNG, GIF or WebP"
+    if width * height > MAX_PHOTO_PIXELS:
+        return f"photo '{shown}' is {width}x{height} pixels; save a smaller portrait (at most 6000x6000)"
+    return path, PHOTO_FORMATS[kind], hashlib.sha256(data).hexdigest()
+
+
+def photo_allowed(url: str, allowed_hosts: Sequence[str]) -> bool:
+    """Whether a mentor's https photo may load: its host is in kbgen.yml's ``allowed_hosts``.
+
+    Any other host would be contacted by every visitor's browser (the intranet rule,
+    :mod:`kbgen.site.privacy`), so such a photo is left out and the page shows the initials.
+    """
+    from ..site.privacy import Allowed
+
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return False
+    return url.startswith("https://") and bool(host) and Allowed(allowed_hosts)(host)
+
+
+def photo_note(mentors: Sequence[Mentor], allowed_hosts: Sequence[str]) -> str | None:
+    """One line saying how many photos are left out (their host is not allowed) and how to show them."""
+    hosts = Counter((urlsplit(m.photo).hostname or "?") for m in mentors
+                    if m.photo and not m.photo_file and not photo_allowed(m.photo, allowed_hosts))
+    if not hosts:
+        return None
+    left = sum(hosts.values())
+    with_photo = sum(1 for m in mentors if m.photo)
+    top = ", ".join(f"{h} ({n})" for h, n in sorted(hosts.items(), key=lambda x: (-x[1], x[0]))[:3])
+    more = f" and {len(hosts) - 3} more" if len(hosts) > 3 else ""
+    return (f"{left} of {with_photo} mentor photos are on other hosts ({top}{more}) and are not shown; their "
+            "pages show initials. To show them, save each photo in the project and give its path in the roster "
+            "(photo: photos/ada.jpg), or add the hosts to allowed_hosts in kbgen.yml (every visitor's browser "
+            "then contacts them).")
+
+
 def photo_problem(value: str) -> str | None:
     """Why ``value`` is not an acceptable photo link (an https:// URL with a host), or None."""
     if _UNSAFE_URL_CHARS.search(value):
@@ -238,7 +374,7 @@ def photo_problem(value: str) -> str | None:
     if value.lower().startswith("http://"):
         return f"photo '{value}' uses http://; use https://"
     if not value.lower().startswith("https://"):
-        return f"photo '{value}' must be an https:// URL of an image"
+        return f"photo '{value}' must be an image file in the project (such as photos/ada.jpg) or an https:// URL"
     return _host_problem(value, "photo")
 
 
@@ -276,4 +412,5 @@ def _term(text: str) -> str:
     return " ".join(text.split()).lower()
 
 
-__all__ = ["DAYS", "FIELDS", "FORMATS", "load_roster", "contact_problem", "parse_window", "photo_problem", "slugify"]
+__all__ = ["DAYS", "FIELDS", "FORMATS", "RosterRead", "check_photo_file", "contact_problem", "load_roster",
+           "parse_window", "photo_allowed", "photo_note", "photo_problem", "read_roster", "slugify"]

@@ -56,7 +56,8 @@ def mentor_status(mentor: Mentor, last_session: dt.date | None, today: dt.date, 
     Not active: ``available_until`` has passed, or the latest of the last session and the
     roster's ``updated`` date is more than ``inactive_after_days`` ago. A mentor with neither
     date is given the benefit of the doubt (a roster without dates is not punished). Full:
-    capacity 0. Otherwise taking mentees.
+    capacity 0, or every slot taken (``mentees`` at least ``capacity``). Otherwise taking
+    mentees, a roster that states no capacity included.
     """
     if mentor.available_until is not None and mentor.available_until < today:
         return _status("inactive", f"available until {mentor.available_until.isoformat()}")
@@ -69,14 +70,24 @@ def mentor_status(mentor: Mentor, last_session: dt.date | None, today: dt.date, 
             f"no session or roster update for more than {inactive_after_days} days "
             f"(last {what} {latest.isoformat()})",
         )
-    if mentor.capacity <= 0:
-        return _status("full", "no open mentee slots")
-    slots = "1 open mentee slot" if mentor.capacity == 1 else f"{mentor.capacity} open mentee slots"
+    open_slots = mentor.open_slots
+    if open_slots is None:
+        slots = "capacity not stated"
+    elif mentor.capacity == 0:
+        return _status("full", "not taking mentees (capacity 0)")
+    elif open_slots == 0:
+        return _status("full", f"all {_slots(mentor.capacity, '')} taken")
+    else:
+        slots = _slots(open_slots, "open ") + (f" of {mentor.capacity}" if mentor.mentees else "")
     if latest is None:
         slots += "; no session or roster update date on record"
     if mentor.available_until is not None:
         slots += f"; available until {mentor.available_until.isoformat()}"
     return _status("taking", slots)
+
+
+def _slots(n: int, kind: str) -> str:
+    return f"1 {kind}mentee slot" if n == 1 else f"{n} {kind}mentee slots"
 
 
 def _status(kind: StatusKind, reason: str) -> Status:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import re
 from collections.abc import Iterable
@@ -185,7 +186,9 @@ def _read_sidecar(
     before = len(problems)
     for key in data:
         if key not in FIELDS:
-            problems.append(doc.problem((str(key),), f"unknown field; valid fields: {', '.join(FIELDS)}"))
+            close = difflib.get_close_matches(str(key), FIELDS, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            problems.append(doc.problem((str(key),), f"unknown field; {hint}valid fields: {', '.join(FIELDS)}"))
     for key in REQUIRED:
         if data.get(key) is None:
             problems.append(Problem(doc.shown, f"field '{key}'", "missing; every sidecar needs "
@@ -201,7 +204,11 @@ def _read_sidecar(
             try:
                 date = dt.date.fromisoformat(date.strip())
             except ValueError:
-                problems.append(doc.problem(("date",), f"'{date}' is not a date; write it as YYYY-MM-DD"))
+                if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date.strip()):  # written right, but no such day
+                    problems.append(doc.problem(("date",), f"'{date.strip()}' is not a real date; check the "
+                                                "month and the day"))
+                else:
+                    problems.append(doc.problem(("date",), f"'{date}' is not a date; write it as YYYY-MM-DD"))
         elif not isinstance(date, dt.date):
             problems.append(doc.problem(("date",), "expected a date written as YYYY-MM-DD"))
     mentors = _str_list(doc, "mentors", data["mentors"], problems) if data.get("mentors") is not None else None
@@ -210,7 +217,9 @@ def _read_sidecar(
             problems.append(doc.problem(("mentors",), "name at least one mentor id from the roster"))
         for i, m in enumerate(mentors):
             if known is not None and m not in known:
-                problems.append(doc.problem(("mentors", i), f"unknown mentor '{m}'; add it to the roster "
+                close = difflib.get_close_matches(m, sorted(known), n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                problems.append(doc.problem(("mentors", i), f"unknown mentor '{m}'; {hint}add it to the roster "
                                             "or use one of its ids"))
     topics = _str_list(doc, "topics", data.get("topics") or [], problems)
     visibility = data.get("visibility")

@@ -67,6 +67,31 @@ def _env() -> Environment:
     return env
 
 
+def initials(name: str) -> str:
+    """Up to two initials of a name, for a mentor shown without a photo: 'Ada Lovelace' -> 'AL'."""
+    words = [w for w in re.split(r"[\s\-]+", re.sub(r"\(.*?\)", " ", name)) if w[:1].isalnum()]
+    picked = words[:1] + words[-1:] if len(words) > 1 else words
+    return "".join(w[0] for w in picked).upper() or "?"
+
+
+def where_of(m: Mentor) -> str:
+    """Where a mentor is, as the pages show it: the location, with the country's name when it lacks it."""
+    from ..directory.places import country_name
+
+    country = country_name(m.country) if m.country else ""
+    if m.location and country and country.lower() not in m.location.lower():
+        return f"{m.location}, {country}"
+    return m.location or country
+
+
+def capacity_text(m: Mentor) -> str:
+    """The Capacity row of a mentor page: '2 mentees (1 now)', 'not stated'."""
+    if m.capacity is None:
+        return "not stated" + (f" ({m.mentees} mentee{'s' if m.mentees != 1 else ''} now)" if m.mentees else "")
+    text = f"{m.capacity} mentee{'s' if m.capacity != 1 else ''}"
+    return text + (f" ({m.mentees} now)" if m.mentees else "")
+
+
 def _front_matter(title: str, **extra: object) -> Markup:
     # Front-matter text is HTML-escaped once: MkDocs and Material print page titles and
     # descriptions into the HTML unescaped (<title>, <meta content="...">).
@@ -485,6 +510,8 @@ def render_site(
     offline: bool = False,
     reuse=None,
     later: list | None = None,
+    allowed_hosts: Sequence[str] = (),
+    format_words: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """Write every generated page, asset and media copy under ``out``; return the files.
 
@@ -654,9 +681,22 @@ def render_site(
         if a in by_id and b in by_id:
             pairs_of.setdefault(a, []).append((by_id[b], a_teaches_b, b_teaches_a))
             pairs_of.setdefault(b, []).append((by_id[a], b_teaches_a, a_teaches_b))
+    from ..directory.checks import FORMAT_WORDS
+    from ..directory.places import language_name
+    from ..directory.roster import photo_allowed
+
+    words = {**FORMAT_WORDS, **(format_words or {})}
     for m in sorted(mentors, key=lambda m: m.id):
         contact = safe_url(m.contact)
-        photo = safe_url(m.photo) if m.photo and m.photo.startswith("https://") else None
+        photo = None
+        if m.photo_file:  # a checked image file of the project: copied beside the mentor pages
+            target = out / "mentors" / "photos" / m.photo_file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(m.photo, target)
+            written.append(target)
+            photo = f"{up}mentors/photos/{m.photo_file}"  # raw HTML: MkDocs does not rewrite it
+        elif m.photo and photo_allowed(m.photo, allowed_hosts):
+            photo = safe_url(m.photo)
         pairs = [(hint, by_id[hint.mentor_id]) for hint in hints.get(m.id, ()) if hint.mentor_id in by_id]
         views = [(hint, by_id[hint.mentor_id]) for hint in (outside or {}).get(m.id, ()) if hint.mentor_id in by_id]
         their = [d for d in docs if m.id in d.session.mentors]
@@ -676,10 +716,15 @@ def render_site(
         write(
             f"mentors/{m.id}.md",
             page.render(
-                front_matter=_front_matter(m.name, description=f"{m.name}: {m.title}, {m.organization}"),
+                front_matter=_front_matter(m.name, description=f"{m.name}: " + ", ".join(
+                    x for x in (m.title, m.organization) if x) if m.title or m.organization else m.name),
                 m=m,
                 expertise=topic_refs(m.expertise),
-                capacity_text=f"{m.capacity} mentee{'s' if m.capacity != 1 else ''}",
+                languages=[language_name(x) for x in m.languages],
+                where=where_of(m),
+                meets=[words.get(f, f) for f in m.formats],
+                initials=initials(m.name),
+                capacity_text=capacity_text(m),
                 contact=contact,
                 contact_text=contact.removeprefix("mailto:") if contact else "",
                 sessions=their[:page_size],
@@ -699,13 +744,16 @@ def render_site(
         orgs.setdefault(m.organization or "Independent", []).append(m)
     write(
         "mentors/index.md",
-        env.get_template("mentors_index.md.j2").render(mentors=mentors, organizations=sorted(orgs.items()),
-                                                       offline=offline),
+        env.get_template("mentors_index.md.j2").render(
+            mentors=mentors, organizations=sorted(orgs.items()), offline=offline,
+            org_count=len({m.organization for m in mentors if m.organization}),
+            languages_of=lambda m: [language_name(x) for x in m.languages], where_of=where_of),
     )
     from ..directory.export import directory_inputs, directory_json
 
     by_mentor, term_topics = directory_inputs(docs, mentors, find_topic)
-    write("mentors/directory.json", directory_json(mentors, by_mentor, statuses or {}, term_topics, directory_urls))
+    write("mentors/directory.json", directory_json(mentors, by_mentor, statuses or {}, term_topics, directory_urls,
+                                                   format_words))
     if offline:  # file:// pages cannot fetch(): the same data as a script that sets a global
         from ..directory.export import directory_script
 

@@ -7,7 +7,6 @@
   "use strict";
   var WEEK = 10080;
   var DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-  var FORMAT_WORDS = { video: "by video", phone: "by phone", chat: "by chat", "in-person": "in person" };
   var PAGE = 50;
   var uid = 0;
 
@@ -43,11 +42,7 @@
   }
   function norm(s) { return String(s).toLowerCase().replace(/\s+/g, " ").trim(); }
 
-  var languageNames = null;
-  try { languageNames = new Intl.DisplayNames(["en"], { type: "language" }); } catch (e) { /* older browser */ }
-  function languageName(code) {
-    try { return (languageNames && languageNames.of(code)) || code; } catch (e) { return code; }
-  }
+  function capital(s) { s = String(s); return s.charAt(0).toUpperCase() + s.slice(1); }
 
   // Minutes east of UTC of an IANA zone or "UTC+05:30" at a given instant.
   function tzOffset(tz, date) {
@@ -82,21 +77,28 @@
 
   function decode(data) {
     var topics = data.topics.map(function (t, i) { return { i: i, label: t[0], slug: t[1] }; });
+    // Languages, countries and formats come with their names (kbgen names them when it builds).
+    var names = { lang: {}, format: {} };
+    (data.langs || []).forEach(function (l) { names.lang[l[0]] = l[1]; });
+    (data.formats || []).forEach(function (f) { names.format[f[0]] = f[1]; });
     var mentors = data.m.map(function (r) {
       var counts = {};
       (r.k || []).forEach(function (k) { counts[k[0]] = k[1]; });
       return {
         id: r.i, name: r.n, title: r.t || "", org: data.orgs[r.o] || "", tz: data.tzs[r.z] || "UTC",
         offset: r.u || 0, band: r.b || 0,
-        langs: (r.l || []).map(function (i) { return data.langs[i]; }),
-        formats: (r.f || []).map(function (i) { return data.formats[i]; }),
+        langs: (r.l || []).map(function (i) { return data.langs[i][0]; }),
+        formats: (r.f || []).map(function (i) { return data.formats[i][0]; }),
+        country: r.y === undefined ? null : data.countries[r.y],
         expertise: r.e || [], offers: (r.x || []).map(function (x) { return x[0]; }),
         avail: r.a || [], hours: r.h || 0, capacity: r.c || 0,
         status: data.status[r.s] || ["taking", ""], counts: counts, total: r.r || 0,
         url: /^[a-z0-9-]+$/.test(r.i) ? data.url.replace("{}", r.i) : ""
       };
     });
-    return { topics: topics, mentors: mentors, data: data };
+    return { topics: topics, mentors: mentors, data: data, names: names,
+      languageName: function (code) { return names.lang[code] || code; },
+      formatWords: function (f) { return names.format[f] || f; } };
   }
 
   function mentorHeading(m, level) {
@@ -121,8 +123,11 @@
       .sort(function (a, b) { return a[1].localeCompare(b[1]); }), "Any topic");
     var orgSel = select(sortedOptions(data.orgs.map(function (o, i) { return i; }).filter(function (i) { return data.orgs[i]; }),
       function (i) { return data.orgs[i]; }), "Any organisation");
-    var langSel = select(sortedOptions(data.langs, languageName), "Any language");
-    var formatSel = select(sortedOptions(data.formats), "Any format");
+    var langSel = select(sortedOptions(data.langs.map(function (l) { return l[0]; }), d.languageName), "Any language");
+    var countrySel = select(data.countries.map(function (c) { return [c[0], c[1]]; })
+      .sort(function (a, b) { return a[1].localeCompare(b[1]); }), "Any country");
+    var formatSel = select(sortedOptions(data.formats.map(function (f) { return f[0]; }),
+      function (f) { return capital(d.formatWords(f)); }), "Any format");
     var bandSel = select(data.bands.map(function (b, i) { return [i, b[2]]; }), "Any time zone");
     var taking = checkbox("Only mentors taking mentees", false);
     var count = el("p", { class: "kb-count", role: "status", "aria-live": "polite" });
@@ -131,6 +136,7 @@
     var shown = [], limit = PAGE;
     var form = el("form", { class: "kb-dir-filters", "aria-label": "Filter mentors" }, [
       field("Topic", topicSel), field("Organisation", orgSel), field("Language", langSel),
+      data.countries.length ? field("Country", countrySel) : null,
       field("Format", formatSel), field("Time zone", bandSel), taking.node
     ]);
     form.addEventListener("submit", function (e) { e.preventDefault(); });
@@ -138,7 +144,8 @@
     function render() {
       list.textContent = "";
       shown.slice(0, limit).forEach(function (m) {
-        var meta = [m.title, m.org, languageNamesOf(m), m.tz].filter(Boolean).join(" · ");
+        var meta = [m.title, m.org, m.langs.map(d.languageName).join(", "), m.country ? m.country[1] : "", m.tz]
+          .filter(Boolean).join(" · ");
         list.appendChild(el("li", { class: "kb-mentor" }, [
           mentorHeading(m, "h3"),
           el("p", {}, [el("span", { text: meta + " " }), statusBadge(m)]),
@@ -148,11 +155,13 @@
       more.hidden = shown.length <= limit;
     }
     function update() {
-      var t = topicSel.value, o = orgSel.value, l = langSel.value, f = formatSel.value, b = bandSel.value;
+      var t = topicSel.value, o = orgSel.value, l = langSel.value, f = formatSel.value, b = bandSel.value,
+        c = countrySel.value;
       shown = d.mentors.filter(function (m) {
         return (t === "" || m.expertise.indexOf(+t) >= 0 || m.offers.indexOf(+t) >= 0) &&
           (o === "" || m.org === data.orgs[+o]) && (l === "" || m.langs.indexOf(l) >= 0) &&
           (f === "" || m.formats.indexOf(f) >= 0) && (b === "" || m.band === +b) &&
+          (c === "" || (m.country && m.country[0] === c)) &&
           (!taking.box.checked || m.status[0] === "taking");
       }).sort(function (a, b2) { return a.name.localeCompare(b2.name) || (a.id < b2.id ? -1 : 1); });
       limit = PAGE;
@@ -166,7 +175,6 @@
     ]));
     update();
   }
-  function languageNamesOf(m) { return m.langs.map(languageName).join(", "); }
 
   // ---- Find a mentor: needs -> ranked mentors with reasons ---------------------------------
   function timeZones(current) {
@@ -197,7 +205,7 @@
     needs.addEventListener("input", suggest);
     suggest();
 
-    var langBoxes = data.langs.map(function (code) { var c = checkbox(languageName(code)); c.box.value = code; return c; });
+    var langBoxes = data.langs.map(function (l) { var c = checkbox(l[1]); c.box.value = l[0]; return c; });
     var langSet = el("fieldset", { class: "kb-choices" }, [el("legend", { text: "Languages I can use (any of them)" })]
       .concat(langBoxes.map(function (c) { return c.node; })));
     var here = "";
@@ -208,7 +216,10 @@
     var dayBoxes = DAYS.map(function (day, i) { var c = checkbox(day, i < 5); c.box.value = String(i); return c; });
     var daySet = el("fieldset", { class: "kb-choices" }, [el("legend", { text: "My working days" })]
       .concat(dayBoxes.map(function (c) { return c.node; })));
-    var formatSel = select(sortedOptions(data.formats), "Any format");
+    var formatSel = select(sortedOptions(data.formats.map(function (f) { return f[0]; }),
+      function (f) { return capital(d.formatWords(f)); }), "Any format");
+    var countrySel = select(data.countries.map(function (c) { return [c[0], c[1]]; })
+      .sort(function (a, b) { return a[1].localeCompare(b[1]); }), "Not saying");
     var orgListId = id("orgs");
     var myOrg = el("input", { type: "text", list: orgListId, autocomplete: "organization" });
     var outside = checkbox("Only mentors outside my organisation", true);
@@ -220,6 +231,7 @@
       field("My time zone", zoneSel),
       el("div", { class: "kb-hours" }, [field("My working hours from", from), field("to", to)]), daySet,
       field("Format I prefer", formatSel),
+      data.countries.length ? field("My country", countrySel) : null,
       field("My organisation", myOrg),
       el("datalist", { id: orgListId }, data.orgs.filter(Boolean).map(function (o) { return el("option", { value: o }); })),
       outside.node, full.node,
@@ -237,6 +249,7 @@
       var mine = [];
       try { mine = utcRanges(days, minutes(from.value), minutes(to.value), tzOffset(zoneSel.value, monday)); } catch (err) { mine = []; }
       var ranked = rank(d, { topics: wanted, langs: langs, ranges: mine, format: formatSel.value, org: norm(myOrg.value),
+        country: countrySel.value,
         outside: outside.box.checked, full: full.box.checked, askedTopics: terms.length > 0 });
       results.textContent = "";
       ranked.slice(0, PAGE).forEach(function (r) {
@@ -297,11 +310,14 @@
       if (q.langs.length) {
         max += 10;
         points += 10;
-        reasons.push("speaks " + and(q.langs.filter(function (l) { return m.langs.indexOf(l) >= 0; }).map(languageName)));
+        reasons.push("speaks " + and(q.langs.filter(function (l) { return m.langs.indexOf(l) >= 0; }).map(d.languageName)));
       }
       if (q.format) {
         max += 10;
-        if (m.formats.indexOf(q.format) >= 0) { points += 10; reasons.push("meets " + (FORMAT_WORDS[q.format] || q.format)); }
+        if (m.formats.indexOf(q.format) >= 0) { points += 10; reasons.push("meets " + d.formatWords(q.format)); }
+      }
+      if (q.country && m.country) {
+        reasons.push(m.country[0] === q.country ? "same country" : "another country: outside view");
       }
       if (q.org) {
         max += 10;
