@@ -12,6 +12,14 @@ because no library does them: line numbers for errors (neither library reports t
 WebVTT cue text (webvtt-py reads the voice of the first line only, strips anything
 between ``<`` and ``>`` as a tag, and leaves ``&amp;`` undecoded), and Zoom-style
 ``Name: text`` speaker prefixes.
+
+Files as tools really write them: UTF-8 (with or without a byte order mark) is read at once;
+anything else (UTF-16, Windows-1252, GB2312...) goes to charset-normalizer, and the encoding
+it settles on is said in a note on the transcript; a file it cannot read with confidence is
+refused. Cues that end as they start are dropped (players never show them), and so are the
+repeats of rolling captions (YouTube's automatic captions show each line twice, once typed and
+once scrolled up). Whisper's loops are collapsed as for recordings kbgen transcribes itself
+(:func:`~kbgen.transcribe.loops.collapse_loops`, with its note).
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
+from itertools import pairwise
 from pathlib import Path
 
 import srt
@@ -47,12 +56,14 @@ class TranscriptError(MediaError):
 
 
 def import_transcript(path: Path, root: Path | None = None,
-                      speakers: Mapping[str, str] | None = None) -> Transcript:
+                      speakers: Mapping[str, str] | None = None, collapse: bool = True) -> Transcript:
     """Read the transcript at ``path`` (format by suffix) into a :class:`Transcript`.
 
     ``speakers`` maps speaker labels as written in the file (``"Speaker 1"``) to display
     names; labels it does not name are kept. Segments come out sorted by start, each with
-    ``start <= end`` and non-empty text; ``duration`` is the latest cue end.
+    ``start <= end`` and non-empty text; ``duration`` is the latest cue end. ``notes`` say
+    what was assumed or repaired: the text encoding of a file that is not UTF-8, rolling
+    captions de-duplicated, and (``collapse``) Whisper loops collapsed.
     """
     path = Path(path)
     shown = rel(path, root)
@@ -67,20 +78,28 @@ def import_transcript(path: Path, root: Path | None = None,
         data = path.read_bytes()
     except OSError as e:
         raise fail("", f"cannot be read ({e.strerror or e}).") from None
-    text = _decode(data, fail)
+    text, encoding_note = _decode(data, fail)
     if not text.strip():
         raise fail("", "the file is empty: export the transcript again, or remove the file.")
 
     parse = {".vtt": _parse_vtt, ".srt": _parse_srt, ".json": _parse_json}[suffix]
-    segments, language = parse(text, fail)
+    segments, language, notes = parse(text, fail)
     segments = [s for s in segments if s.text]
     if not segments:
         raise fail("", "has no cue with text: export the transcript again, or remove the file.")
     if speakers:
         segments = [_rename(s, speakers) for s in segments]
     segments.sort(key=lambda s: s.start)  # stable: cues that start together keep file order
-    return Transcript(segments=tuple(segments), language=language, duration=max(s.end for s in segments),
-                      engine="import", model=_FORMAT[suffix])
+    transcript = Transcript(segments=tuple(segments), language=language, duration=max(s.end for s in segments),
+                            engine="import", model=_FORMAT[suffix],
+                            notes=((encoding_note,) if encoding_note else ()) + tuple(notes))
+    if not collapse:
+        return transcript
+    # The same loop rule and note as for recordings kbgen transcribes (transcribe_sessions); imported
+    # here, not above: the transcribe package takes a tenth of a second to import.
+    from ..transcribe.loops import collapse_loops
+
+    return collapse_loops(transcript)
 
 
 Fail = Callable[[str, str], TranscriptError]
@@ -92,12 +111,46 @@ def _rename(segment: Segment, speakers: Mapping[str, str]) -> Segment:
     return Segment(segment.start, segment.end, segment.text, speakers[segment.speaker], segment.words)
 
 
-def _decode(data: bytes, fail: Fail) -> str:
+# Two readings of the bytes this close in charset-normalizer's measures (how garbled the text
+# looks, how much it looks like a language) are a tie: short Western files often read as well in
+# Windows-1250 as in Windows-1252, which disagree on letters like "à" and "ï".
+_TIE_CHAOS = 0.005
+_TIE_COHERENCE = 0.02
+
+
+def _decode(data: bytes, fail: Fail) -> tuple[str, str | None]:
+    """The text, and a note naming the encoding assumed when the file is not UTF-8."""
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None  # most files: no detection, no note
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
-        raise fail(f"line {line}", "not UTF-8 text: save or export the transcript as UTF-8.") from None
+    import charset_normalizer  # only for files that are not UTF-8
+
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
+    if best is None:
+        raise fail(f"line {line}", "not UTF-8 text, and no other text encoding reads it (is it a transcript?): "
+                                   "save or export the transcript as UTF-8.")
+    if not best.bom:  # a byte order mark (UTF-16, UTF-32) settles it
+        rivals = [m for m in matches if m is not best and abs(m.chaos - best.chaos) <= _TIE_CHAOS
+                  and abs(m.coherence - best.coherence) <= _TIE_COHERENCE and str(m) != str(best)]
+        if rivals:
+            names = " or ".join(_encoding_name(m.encoding) for m in [best, *rivals][:3])
+            raise fail(f"line {line}", f"not UTF-8 text, and kbgen cannot tell its encoding ({names} read it "
+                                       "equally well, with different letters): save or export the transcript "
+                                       "as UTF-8.")
+    name = _encoding_name(best.encoding)
+    return str(best).lstrip("\ufeff"), (f"read as {name} text, not UTF-8 (if any letters look wrong, save the "
+                                         "transcript as UTF-8)")
+
+
+def _encoding_name(codec: str) -> str:
+    """A Python codec name as people know it: "cp1252" is Windows-1252, "utf_16" UTF-16."""
+    if re.fullmatch(r"cp125\d", codec):
+        return f"Windows-{codec[2:]}"
+    if codec == "gb18030":  # what the detector names for GB2312 and GBK files, which it includes
+        return "GB18030 (GB2312/GBK)"
+    return codec.upper().replace("_", "-")
 
 
 def _lines(text: str) -> list[str]:
@@ -214,6 +267,44 @@ def _cue_chunks(payload: str, tags: set[str]) -> list[tuple[str | None, str]]:
     return [(voice, text) for voice, text in out if text]
 
 
+def _plain_lines(lines: list[str], tags: set[str]) -> list[str]:
+    """The plain text of each line of a cue, blank lines left out (rolling captions compare lines)."""
+    out = (" ".join(text for _, text in _cue_chunks(line, tags)) for line in lines)
+    return [text for text in out if text]
+
+
+def _unroll(cues: list[tuple[int, int, list[str]]]) -> tuple[list[tuple[int, int, list[str]]], int]:
+    """Rolling captions (YouTube's automatic captions, each cue repeating the line before it, and a
+    short cue repeating the line just finished) with each line once, at the time of the cue that
+    first shows it, and how many repeated lines were dropped; other files come back as they are.
+
+    A file rolls when at least two cues, and at least half of them, begin with the last line of
+    the cue before: a one-off repeat in ordinary subtitles ("No." "No.") is kept.
+    """
+    pairs = [(prev, cur) for (_, _, prev), (_, _, cur) in pairwise(cues) if prev and cur]
+    rolls = sum(cur[0] == prev[-1] for prev, cur in pairs)
+    if rolls < 2 or 2 * rolls < len(pairs):
+        return cues, 0
+    out: list[tuple[int, int, list[str]]] = []
+    dropped = 0
+    shown: list[str] = []  # the lines of the last cue with text
+    for start, end, lines in cues:
+        if not lines:
+            continue
+        # the longest run of this cue's first lines that ends the cue before
+        k = next((k for k in range(min(len(lines), len(shown)), 0, -1) if lines[:k] == shown[-k:]), 0)
+        dropped += k
+        if lines[k:]:
+            out.append((start, end, lines[k:]))
+        shown = lines
+    return out, dropped
+
+
+def _rolling_note(dropped: int) -> str:
+    return (f"rolling captions (each cue repeats the line before it): kept each line once, "
+            f"dropped {dropped} repeated line{'s' if dropped != 1 else ''}")
+
+
 _PARTICLES = {"al", "bin", "da", "das", "de", "del", "della", "der", "di", "do", "dos", "du", "el", "ibn",
               "la", "le", "ten", "ter", "van", "von", "y"}
 _LABEL = re.compile(r"[A-Z]+_\d+")  # SPEAKER_00 as diarization tools write it
@@ -262,7 +353,11 @@ def _apply_prefixes(cues: list[tuple[int, int, str]]) -> list[Segment]:
 # --- WebVTT ------------------------------------------------------------------------------
 
 
-def _parse_vtt(text: str, fail: Fail) -> tuple[list[Segment], str]:
+# The header line: "WEBVTT" alone or followed by a space or tab and any text.
+_VTT_HEADER = re.compile(r"WEBVTT(?:[ \t].*)?")
+
+
+def _parse_vtt(text: str, fail: Fail) -> tuple[list[Segment], str, list[str]]:
     lines = _lines(text)
     if not lines[0].startswith("WEBVTT"):
         hint = ("it looks like SRT: rename it to .srt" if _SRT_TIMING.fullmatch(lines[1] if len(lines) > 1 else "")
@@ -273,6 +368,8 @@ def _parse_vtt(text: str, fail: Fail) -> tuple[list[Segment], str]:
         if timing is not None:
             _check_vtt_timing(lines[timing], fail, f"line {timing + 1}")
             timings.append(timing)
+        elif not timings and _VTT_HEADER.fullmatch(lines[first]):
+            continue  # the header written twice (whisper-timestamped before 1.15.4 did): webvtt-py skips it
         elif not lines[first].startswith(("NOTE", "STYLE", "REGION")):
             # WebVTT says to skip such a block; its text would be lost without a word.
             raise fail(f"line {first + 1}", "a block with no cue timing line (like '00:01:02.500 --> "
@@ -283,12 +380,14 @@ def _parse_vtt(text: str, fail: Fail) -> tuple[list[Segment], str]:
     # Every timing line was checked above, so webvtt-py kept one caption for each; if a
     # file still splits differently, errors name the cue instead of the line.
     aligned = len(captions) == len(timings)
-    cues: list[tuple[int, int, list[tuple[str | None, str]]]] = []
+    cues: list[tuple[int, int, list[tuple[str | None, str]], list[str]]] = []
     for n, caption in enumerate(captions):
         where = f"line {timings[n] + 1}" if aligned else f"cue {n + 1}"
         start, end = caption.start_time.in_milliseconds(), caption.end_time.in_milliseconds()
         _check_order(start, end, fail, where)
-        cues.append((start, end, _cue_chunks(caption.raw_text, _VTT_TAGS)))
+        if start == end:
+            continue  # a cue that ends as it starts is never shown (tools hide data in them)
+        cues.append((start, end, _cue_chunks(caption.raw_text, _VTT_TAGS), caption.lines))
 
     language = ""
     for line in parsed.metadata:  # "Language: en", as YouTube and Teams write it
@@ -296,25 +395,45 @@ def _parse_vtt(text: str, fail: Fail) -> tuple[list[Segment], str]:
         if key.strip().lower() == "language" and value.strip():
             language = value.strip()
 
-    if any(voice for _, _, chunks in cues for voice, _ in chunks):
-        return [Segment(s / 1000, e / 1000, t, v) for s, e, chunks in cues for v, t in chunks], language
+    if any(voice for _, _, chunks, _ in cues for voice, _ in chunks):
+        return [Segment(s / 1000, e / 1000, t, v) for s, e, chunks, _ in cues for v, t in chunks], language, []
+    rolled, dropped = _unroll([(s, e, _plain_lines(cue_lines, _VTT_TAGS)) for s, e, _, cue_lines in cues])
+    if dropped:
+        return _apply_prefixes([(s, e, " ".join(ls)) for s, e, ls in rolled]), language, [_rolling_note(dropped)]
     # No voice spans: Zoom writes the speaker as a "Name: " prefix.
-    return _apply_prefixes([(s, e, " ".join(t for _, t in chunks)) for s, e, chunks in cues]), language
+    return _apply_prefixes([(s, e, " ".join(t for _, t in chunks)) for s, e, chunks, _ in cues]), language, []
 
 
 # --- SRT ---------------------------------------------------------------------------------
 
 
-def _parse_srt(text: str, fail: Fail) -> tuple[list[Segment], str]:
+# ASS escapes that SRT players honour (the files come from ASS conversions): \N and \n break
+# the line, \h is a hard space.
+_ASS_ESCAPE = re.compile(r"\\([Nnh])")
+
+
+def _ass_escapes(text: str) -> str:
+    return _ASS_ESCAPE.sub(lambda m: " " if m.group(1) == "h" else "\n", text)
+
+
+def _parse_srt(text: str, fail: Fail) -> tuple[list[Segment], str, list[str]]:
     lines = _lines(text)
     if lines[0].startswith("WEBVTT"):
         raise fail("line 1", "this is a WebVTT file, not SRT: rename it to .vtt.")
-    timings = [t for _, t in _blocks(lines) if t is not None]
+    blocks = _blocks(lines)
+    timings = [t for _, t in blocks if t is not None]
     if not timings:
         raise fail("", "not an SRT file (no line like '00:00:01,000 --> 00:00:02,500'): "
                        "export the transcript again as SRT.")
     for i in timings:
         _check_srt_timing(lines[i], fail, f"line {i + 1}")
+    # srt reads a block without a timing line after a subtitle as more of its text (stray number
+    # included): refused, as in WebVTT. Stray text before the first subtitle is srt's own error below.
+    for first, timing in blocks:
+        if timing is None and first > timings[0]:
+            raise fail(f"line {first + 1}", "a block with no subtitle timing line (like '00:01:02,500 --> "
+                                            "00:01:04,000'): fix it, or remove the blank line that parts it "
+                                            "from the subtitle before.")
     try:
         subtitles = list(srt.parse("\n".join(lines)))
     except srt.SRTParseError as e:
@@ -329,9 +448,14 @@ def _parse_srt(text: str, fail: Fail) -> tuple[list[Segment], str]:
         where = f"line {timings[n] + 1}" if aligned else f"subtitle {n + 1}"
         start, end = sub.start // dt.timedelta(milliseconds=1), sub.end // dt.timedelta(milliseconds=1)
         _check_order(start, end, fail, where)
-        chunks = _cue_chunks(_ASS_CODE.sub("", sub.content), _SRT_TAGS)
-        cues.append((start, end, " ".join(t for _, t in chunks)))
-    return _apply_prefixes(cues), ""
+        if start == end:
+            continue  # never shown: players skip a subtitle that ends as it starts
+        cues.append((start, end, _ass_escapes(_ASS_CODE.sub("", sub.content))))
+    rolled, dropped = _unroll([(s, e, _plain_lines(content.split("\n"), _SRT_TAGS)) for s, e, content in cues])
+    if dropped:
+        return _apply_prefixes([(s, e, " ".join(ls)) for s, e, ls in rolled]), "", [_rolling_note(dropped)]
+    return _apply_prefixes([(s, e, " ".join(t for _, t in _cue_chunks(content, _SRT_TAGS)))
+                            for s, e, content in cues]), "", []
 
 
 # --- Whisper JSON ------------------------------------------------------------------------
@@ -402,7 +526,7 @@ def _words(raw: object) -> tuple[Word, ...]:
     return tuple(words)
 
 
-def _parse_json(text: str, fail: Fail) -> tuple[list[Segment], str]:
+def _parse_json(text: str, fail: Fail) -> tuple[list[Segment], str, list[str]]:
     try:
         data = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_Literal)
     except json.JSONDecodeError as e:
@@ -438,4 +562,4 @@ def _parse_json(text: str, fail: Fail) -> tuple[list[Segment], str]:
         speaker = seg.get("speaker")
         speaker = (_tidy(speaker) or None) if isinstance(speaker, str) else None
         segments.append(Segment(start, end, _tidy(body), speaker, _words(seg.get("words"))))
-    return segments, language
+    return segments, language, []
