@@ -22,15 +22,19 @@ def test_hotwords_come_from_the_session_names_first_and_are_bounded():
     import datetime as dt
 
     from kbgen.models import Mentor, Session
-    from kbgen.transcribe.hotwords import MAX_WORDS, hotwords_for
+    from kbgen.transcribe.hotwords import MAX_WORDS, hint_phrases, hotwords_for, prompt_from
 
     mentors = {"ana": Mentor("ana", "Ana García", expertise=("negotiation", "leadership")),
                "ben": Mentor("ben", "Ben Okafor", expertise=("negotiation",)),
                "zed": Mentor("zed", "Zed Unrelated")}
     s = Session("s", "T", dt.date(2026, 1, 1), ("ana", "ben"), ("salary", "Negotiation"), "public", True,
                 mentee="Jordan")
-    assert hotwords_for(s, mentors) == "Ana García, Ben Okafor, Jordan, salary, Negotiation, leadership"
+    # one punctuated sentence, not a bare list: the model copies the prompt's style (bench/hotwords.py)
+    assert hotwords_for(s, mentors) == "Glossary: Ana García, Ben Okafor, Jordan, salary, Negotiation, leadership."
     anon = Session("s", "T", dt.date(2026, 1, 1), ("ana",), (), "public", True, mentee="anonymous")
-    assert hotwords_for(anon, mentors) == "Ana García, negotiation, leadership"
+    assert hint_phrases(anon, mentors) == ["Ana García", "negotiation", "leadership"]
+    assert hotwords_for(anon, mentors) == "Glossary: Ana García, negotiation, leadership."
     many = Session("s", "T", dt.date(2026, 1, 1), (), tuple(f"topic number {i}" for i in range(100)), "public", True)
-    assert len(hotwords_for(many, mentors).replace(",", "").split()) <= MAX_WORDS
+    assert len(" ".join(hint_phrases(many, mentors)).split()) <= MAX_WORDS
+    nothing = Session("s", "T", dt.date(2026, 1, 1), (), (), "public", True)
+    assert hotwords_for(nothing, mentors) == "" and prompt_from(["Acme Inc."]) == "Glossary: Acme Inc."
