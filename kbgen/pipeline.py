@@ -41,7 +41,9 @@ def load_inputs(project: Project) -> tuple[list[Mentor], list[Session]]:
     from .directory.roster import read_roster
     from .ingest import discover_sessions
 
-    roster = read_roster(project.roster_file, project.root, project.config.directory.formats)
+    roster = read_roster(project.roster_file, project.root, project.config.directory.formats,
+                         protected={"the recordings folder": project.recordings_dir,
+                                    "the cache folder": project.cache_dir, "the site folder": project.site_dir})
     problems: list[Problem] = list(roster.problems)
     mentors = roster.mentors
     sessions: list[Session] = []
@@ -96,7 +98,8 @@ def transcribe(project: Project, sessions: list[Session], echo: Echo = _quiet, e
     for s in sessions:
         if s.transcript is not None and not (retranscribe and s.media is not None):
             try:
-                transcripts[s.id] = imported = import_transcript(s.transcript, project.root, s.speaker_map)
+                transcripts[s.id] = imported = import_transcript(s.transcript, project.root, s.speaker_map,
+                                                                 language=s.language)
                 on_event("imported", s.id, f"imported {s.transcript.suffix[1:]} transcript")
                 for note in imported.notes:  # encoding assumed, rolling captions, loops: as transcribe_sessions
                     on_event("note", s.id, note)

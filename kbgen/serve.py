@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import threading
@@ -17,12 +18,17 @@ def snapshot(project: Project, docs_dir: Path | None) -> dict[str, tuple[int, in
     """(mtime, size) of every input the build reads; kbgen's own output is ignored."""
     from .site.render import OWNED
 
-    files: list[Path] = [project.roster_file, project.mkdocs_file, project.root / CONFIG_FILE]
+    files: list[Path] = [project.roster_file, project.mkdocs_file, project.root / CONFIG_FILE,
+                         *_photos(project.roster_file, project.root)]
     if project.recordings_dir.is_dir():
         files += [p for p in project.recordings_dir.rglob("*") if p.is_file()]
-    if docs_dir is not None and docs_dir.is_dir():
-        files += [p for p in docs_dir.rglob("*")
-                  if p.is_file() and p.relative_to(docs_dir).parts[0] not in OWNED]
+    if docs_dir is not None:
+        # os.walk skips a folder that goes while it looks (another audience's build swaps kbgen's
+        # folders in): rglob raised, and the polling thread died.
+        for folder, dirs, names in os.walk(docs_dir):
+            if Path(folder) == docs_dir:
+                dirs[:] = [d for d in dirs if d not in OWNED]
+            files += [Path(folder, n) for n in names]
     state = {}
     for p in files:
         try:
@@ -31,6 +37,28 @@ def snapshot(project: Project, docs_dir: Path | None) -> dict[str, tuple[int, in
             continue
         state[str(p)] = (st.st_mtime_ns, st.st_size)
     return state
+
+
+def _photos(roster: Path, root: Path) -> list[Path]:
+    """The local photo files the roster names (an https photo or a broken roster: none)."""
+    try:
+        st = roster.stat()
+    except OSError:
+        return []
+    return [root / p for p in _photo_values(str(roster), st.st_mtime_ns, st.st_size)]
+
+
+@functools.lru_cache(maxsize=4)  # keyed by the roster's mtime and size: read again when it changes
+def _photo_values(roster: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(roster).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return ()
+    entries = data.get("mentors") if isinstance(data, dict) else data
+    return tuple(e["photo"] for e in entries or () if isinstance(e, dict) and isinstance(e.get("photo"), str)
+                 and "://" not in e["photo"]) if isinstance(entries, list) else ()
 
 
 def _own_copy(site_dir: Path, folder: Path) -> None:

@@ -294,3 +294,32 @@ def test_a_single_repeated_cue_is_not_taken_for_rolling_captions(tmp_path):
             "3\n00:00:03,000 --> 00:00:04,000\nNot like that.\n")
     t = import_transcript(write(tmp_path, "a.srt", text), tmp_path)
     assert [s.text for s in t.segments] == ["No.", "No.", "Not like that."] and t.notes == ()
+
+
+# -- readings of a file that is not UTF-8: the session's language decides a tie ---------------
+
+POLISH = "1\n00:00:01,000 --> 00:00:03,000\nDzień dobry, będziemy rozmawiać o negocjacjach płacowych.\n"
+FRENCH = "1\n00:00:01,000 --> 00:00:02,000\nTrès bien, à demain.\n\n2\n00:00:03,000 --> 00:00:04,000\nOù est-il ?\n"
+
+
+def test_a_short_polish_file_is_read_in_its_code_page(tmp_path):
+    """Read without the language, Windows-1257 fits as well and garbles it ("rozmawiaę")."""
+    path = write(tmp_path, "pl.srt", POLISH.encode("cp1250"))
+    t = import_transcript(path, tmp_path, language="pl")
+    assert t.segments[0].text == "Dzień dobry, będziemy rozmawiać o negocjacjach płacowych."
+    assert t.notes[0].startswith("read as Windows-1250 text")
+
+
+def test_a_short_french_file_is_read_with_the_session_language(tmp_path):
+    path = write(tmp_path, "fr.srt", FRENCH.encode("cp1252"))
+    with pytest.raises(TranscriptError, match="cannot tell its encoding"):  # Windows-1250 reads it as well
+        import_transcript(path, tmp_path)
+    t = import_transcript(path, tmp_path, language="fr")
+    assert [s.text for s in t.segments] == ["Très bien, à demain.", "Où est-il ?"]
+
+
+def test_repeated_one_line_cues_are_not_rolling_captions(tmp_path):
+    vtt = "WEBVTT\n\n" + "".join(f"00:00:0{2 * i}.000 --> 00:00:0{2 * i + 1}.000\n{text}\n\n" for i, text in
+                                 enumerate(["Say it with me.", "Thank you.", "Thank you.", "Thank you.", "Great."]))
+    t = import_transcript(write(tmp_path, "chant.vtt", vtt), tmp_path, collapse=False)
+    assert [s.text for s in t.segments] == ["Say it with me.", "Thank you.", "Thank you.", "Thank you.", "Great."]

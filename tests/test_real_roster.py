@@ -67,6 +67,8 @@ def test_cncf_roster_language_names_and_locations():
     assert sorted(m.languages for m in with_langs) == [("en",), ("en", "hi")]  # written "English", "Hindi"
     sweden = mentors["abdellfetah-sghiouar"]
     assert (sweden.location, sweden.country) == ("Stockholm, Sweden", "SE")  # the country read from the location
+    # A country ending a location is read ("Istanbul, Turkey": Turkey is CLDR's Türkiye).
+    assert {m.location: m.country for m in mentors.values() if m.location}["Istanbul, Turkey"] == "TR"
     assert all(m.country for m in mentors.values() if "," in m.location)
 
 
@@ -76,18 +78,51 @@ def test_cncf_roster_language_names_and_locations():
 @pytest.mark.parametrize("written, tag", [
     ("English", "en"), ("english", "en"), ("en", "en"), ("EN", "en"), ("Español", "es"), ("spanish", "es"),
     ("Deutsch", "de"), ("pt-br", "pt-BR"), ("Mandarin", "zh"), ("Chinese", "zh"), ("Tagalog", "fil"),
-    ("français", "fr"), ("iw", "he"),
+    ("français", "fr"), ("iw", "he"), ("Русский", "ru"), ("ASL", "ase"), ("Kiswahili", "sw"),
 ])
 def test_language_names_and_codes_become_one_tag(written, tag):
     assert language_tag(written) == (tag, None)
 
 
+@pytest.mark.parametrize("written, suggestion", [
+    ("JavaScript", None), ("India", "Hindi"), ("Frenchy", "French"), ("qaa", None), ("Espanol", "español"),
+])
+def test_what_is_not_a_language_name_is_not_guessed(written, suggestion):
+    """langcodes.find alone reads JavaScript as Javanese and India as Hindi: refused, with a suggestion."""
+    assert language_tag(written) == (None, suggestion)
+
+
+def test_one_item_naming_two_languages_keeps_both(tmp_path):
+    make_files(tmp_path, {"mentors.yaml": "mentors:\n  - id: a\n    name: A\n"
+                                          "    languages: ['English & Spanish', English/Hindi, en-US]\n"})
+    (a,) = load_roster(tmp_path / "mentors.yaml", tmp_path)
+    assert a.languages == ("es", "hi", "en-US")  # "English" beside "English (United States)" adds nothing
+
+
 @pytest.mark.parametrize("written, code", [
     ("DE", "DE"), ("de", "DE"), ("DEU", "DE"), ("Germany", "DE"), ("Deutschland", "DE"), ("UK", "GB"),
-    ("United Kingdom", "GB"), ("USA", "US"), ("España", "ES"), ("Cote d'Ivoire", "CI"), ("Brasil", "BR"), ("EU", "EU"),
+    ("United Kingdom", "GB"), ("USA", "US"), ("España", "ES"), ("Espana", "ES"), ("Cote d'Ivoire", "CI"),
+    ("Brasil", "BR"), ("EU", "EU"), ("Scotland", "GB"), ("Turkey", "TR"), ("Korea, Republic of", "KR"),
+    ("Trinidad & Tobago", "TT"), ("St. Lucia", "LC"),
 ])
 def test_countries_as_codes_or_names(written, code):
     assert country_code(written) == (code, None)
+
+
+def test_a_typo_is_never_another_country():
+    assert country_code("Nigera") == (None, "Nigeria")  # not Niger
+    assert country_code("Korea") == (None, "South Korea")
+
+
+@pytest.mark.parametrize("location, country", [
+    ("Lagos, Nigeria", "NG"), ("Boston, MA", ""), ("Denver, CO", ""), ("Atlanta, Georgia", ""),
+    ("London, UK", "GB"), ("San Francisco, CA, United States", "US"), ("Lagos", ""),
+])
+def test_a_country_is_read_from_the_end_of_a_location_by_name_only(tmp_path, location, country):
+    """'Boston, MA' is Massachusetts, not Morocco: codes at the end of a location are not read."""
+    make_files(tmp_path, {"mentors.yaml": f"mentors:\n  - id: a\n    name: A\n    location: '{location}'\n"})
+    (a,) = load_roster(tmp_path / "mentors.yaml", tmp_path)
+    assert a.country == country
 
 
 def test_unreadable_language_and_country_are_named_with_a_suggestion(tmp_path):
@@ -183,7 +218,11 @@ def test_photos_local_copied_allowed_shown_others_initials(tmp_path):
     build(load_project(root), echo=lines.append, engine_factory=FakeEngine, key=EngineKey("fake", "fake-1", {}))
     site = root / "site" / "mentors"
     (photo,) = (site / "photos").iterdir()
-    assert re.fullmatch(r"ada-[0-9a-f]{12}\.png", photo.name) and photo.read_bytes() == _png()
+    assert re.fullmatch(r"ada-[0-9a-f]{12}\.png", photo.name)
+    from PIL import Image
+
+    with Image.open(photo) as published, Image.open(io.BytesIO(_png())) as source:
+        assert published.size == source.size and published.convert("RGB").tobytes() == source.convert("RGB").tobytes()
     ada = (site / "ada" / "index.html").read_text()
     assert f'src="../../mentors/photos/{photo.name}"' in ada  # from mentors/ada/index.html
     assert (site / "ada" / f"../../mentors/photos/{photo.name}").resolve() == photo.resolve()
@@ -202,9 +241,11 @@ def test_photos_local_copied_allowed_shown_others_initials(tmp_path):
 
 @pytest.mark.parametrize("files, photo, message", [
     ({"photos/fake.jpg": b"GIF89a but not really an image"}, "photos/fake.jpg",
-     "photo 'photos/fake.jpg' is not an image file that can be read; save it as JPEG, PNG, GIF or WebP"),
+     "photo 'photos/fake.jpg' is not a whole image file that can be read; save it again as JPEG, PNG, GIF or "
+     "WebP"),
     ({"photos/x.svg": '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'}, "photos/x.svg",
-     "photo 'photos/x.svg' is not an image file that can be read; save it as JPEG, PNG, GIF or WebP"),
+     "photo 'photos/x.svg' is not a whole image file that can be read; save it again as JPEG, PNG, GIF or "
+     "WebP"),
     ({}, "photos/missing.png", "photo 'photos/missing.png' not found; put the image in the project (the path is "
      "relative to the folder with kbgen.yml) or give an https:// URL"),
     ({}, "../outside.png", "photo '../outside.png' must be a path inside the project, relative to it, such as "
@@ -212,12 +253,66 @@ def test_photos_local_copied_allowed_shown_others_initials(tmp_path):
     ({}, "/etc/passwd", "photo '/etc/passwd' must be a path inside the project, relative to it, such as "
      "'photos/ada.jpg'"),
     ({}, "http://example.org/a.jpg", "photo 'http://example.org/a.jpg' uses http://; use https://"),
+    ({"photos/cut.jpg": None}, "photos/cut.jpg",
+     "photo 'photos/cut.jpg' is not a whole image file that can be read; save it again as JPEG, PNG, GIF or WebP"),
+    ({"photos/huge.png": None}, "photos/huge.png",
+     "photo 'photos/huge.png' has tens of millions of pixels; save a smaller portrait (at most 6000x6000)"),
+    ({"recordings/ada.png": None}, "recordings/ada.png",
+     "photo 'recordings/ada.png' is inside the recordings folder; keep photos in a folder of their own, such as "
+     "photos/"),
+    ({".kbgen/ada.png": None}, ".kbgen/ada.png",
+     "photo '.kbgen/ada.png' is inside the cache folder; keep photos in a folder of their own, such as photos/"),
 ])
-def test_bad_photo_files_are_named(tmp_path, files, photo, message):
-    make_files(tmp_path, {"mentors.yaml": f"mentors:\n  - id: a\n    name: A\n    photo: '{photo}'\n", **files})
-    with pytest.raises(IngestError) as info:
-        load_roster(tmp_path / "mentors.yaml", tmp_path)
-    assert [(p.where, p.message) for p in info.value.problems] == [("line 4, mentor 'a', field 'photo'", message)]
+def test_bad_photo_files_are_named(tmp_path, files, photo, message, capfd):
+    made = {"photos/cut.jpg": _jpeg()[:400], "photos/huge.png": _png((12000, 12000)), "recordings/ada.png": _png(),
+            ".kbgen/ada.png": _png()}
+    make_files(tmp_path, {"mentors.yaml": f"mentors:\n  - id: a\n    name: A\n    photo: '{photo}'\n",
+                          **{k: made[k] if v is None else v for k, v in files.items()}})
+    protected = {"the recordings folder": tmp_path / "recordings", "the cache folder": tmp_path / ".kbgen"}
+    read = read_roster(tmp_path / "mentors.yaml", tmp_path, protected=protected)
+    assert [(p.where, p.message) for p in read.problems] == [("line 4, mentor 'a', field 'photo'", message)]
+    assert "Warning" not in capfd.readouterr().err  # Pillow's bomb warning is an error message, not a line
+
+
+def _jpeg(exif: bytes | None = None) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 120, 200)).save(out, format="JPEG", **({"exif": exif} if exif else {}))
+    return out.getvalue()
+
+
+def test_a_published_photo_carries_no_metadata_nor_trailing_data(tmp_path):
+    """A phone photo's EXIF (where it was taken) and bytes after the image never reach the site."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # camera make
+    exif[0x8825] = {1: "N", 2: (52.0, 31.0, 12.3), 3: "E", 4: (13.0, 24.0, 5.6)}  # GPS
+    source = _jpeg(exif.tobytes()) + b"<html><script>alert(1)</script>SECRET-TRAILER"
+    root = _photo_project(tmp_path / "kb", {"photos/ada.png": source})  # a JPEG, whatever its name says
+    build(load_project(root), engine_factory=FakeEngine, key=EngineKey("fake", "fake-1", {}))
+    (photo,) = (root / "site" / "mentors" / "photos").iterdir()
+    data = photo.read_bytes()
+    assert photo.suffix == ".jpg" and b"SecretCam" not in data and b"SECRET-TRAILER" not in data
+    with Image.open(photo) as published:
+        assert not published.getexif() and published.size == (64, 48)
+    # The file changed after the roster was read: refused, never published as it is now.
+    from kbgen.directory.photos import PhotoError, write_photo
+
+    with pytest.raises(PhotoError, match="changed while kbgen was building"):
+        write_photo(root / "photos" / "ada.png", "0" * 12, tmp_path / "out.jpg")
+
+
+def test_a_photo_that_is_not_a_regular_file(tmp_path):
+    import os
+
+    (tmp_path / "photos").mkdir()
+    os.mkfifo(tmp_path / "photos" / "a.jpg")  # reading it would wait for ever
+    make_files(tmp_path, {"mentors.yaml": "mentors:\n  - id: a\n    name: A\n    photo: photos/a.jpg\n"})
+    read = read_roster(tmp_path / "mentors.yaml", tmp_path)
+    assert [p.message for p in read.problems] == [
+        "photo 'photos/a.jpg' is not a regular file; give the path of an image file"]
 
 
 def test_a_photo_link_out_of_the_project_is_refused(tmp_path):
@@ -256,6 +351,11 @@ mentors:
     assert "| Capacity | not stated |" in ana
     assert "| Meets |" not in ben and "| Formats |" not in ben and "| Languages |" not in ben
     assert "| Location | Germany |" in ben
+    from kbgen.models import Mentor
+    from kbgen.site.render import where_of
+
+    assert where_of(Mentor(id="c", name="C", location="London, UK", country="GB")) == "London, UK"
+    assert where_of(Mentor(id="c", name="C", location="London", country="GB")) == "London, United Kingdom"
     assert "- [Ana Lopez](./ana.md): shares" in ben  # no ", :" where Ana has no organisation
     assert "- [Ben Okafor](./ben.md), Harbor: shares" in ana
     assert "description: 'Ana Lopez'" in ana or "description: Ana Lopez\n" in ana

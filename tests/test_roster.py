@@ -328,7 +328,7 @@ mentors:
         a.format(13) + "'availability': item 7: 'fri-mon 09:00-10:00': the day range runs backwards; "
         "write it as 'mon-fri ...'",
         a.format(13) + "'availability': item 8: 'sat 24:00-24:00' starts at 24:00; start at 00:00 of the next day",
-        a.format(14) + "'available_until': '2026-02-30' is not a real date; write it as YYYY-MM-DD",
+        a.format(14) + "'available_until': '2026-02-30' is not a real date; check the month and the day",
         a.format(15) + "'updated': '20261001' is not a date; write it as YYYY-MM-DD, e.g. 2026-06-30",
         a.format(16) + "'photo': photo 'http://example.org/ana.jpg' uses http://; use https://",
         b.format(19) + "'offers': expected a list of {topic: ..., minutes: ...} items, got text ('negotiation')",

@@ -111,3 +111,49 @@ def test_the_preview_server_answers_range_requests(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_changed_roster_photo_is_a_change(project_dir):
+    """serve rebuilds when a local photo the roster names changes (its bytes are published)."""
+    from kbgen.config import load_project
+    from kbgen.serve import snapshot
+
+    photo = project_dir / "photos" / "ana.png"
+    photo.parent.mkdir()
+    photo.write_bytes(b"one")
+    roster = project_dir / "mentors.yaml"
+    roster.write_text(roster.read_text().replace("name: Ana Lopez", "name: Ana Lopez\n    photo: photos/ana.png"))
+    project = load_project(project_dir)
+    before = snapshot(project, None)
+    assert str(photo) in before
+    photo.write_bytes(b"two, longer")
+    assert snapshot(project, None) != before
+
+
+def test_snapshot_survives_folders_going_while_it_looks(project_dir):
+    """Another audience's build swaps kbgen's folders in the docs dir while serve polls: no crash."""
+    import shutil
+
+    from kbgen.config import load_project
+    from kbgen.serve import snapshot
+
+    docs = project_dir / "site_src"
+    stop = threading.Event()
+
+    def churn() -> None:
+        while not stop.is_set():
+            for i in range(20):
+                d = docs / "notes" / f"d{i}" / "deep"
+                d.mkdir(parents=True, exist_ok=True)
+                (d / "a.md").write_text("x")
+            shutil.rmtree(docs / "notes", ignore_errors=True)
+
+    worker = threading.Thread(target=churn, daemon=True)
+    worker.start()
+    project = load_project(project_dir)
+    try:
+        for _ in range(300):
+            snapshot(project, docs)
+    finally:
+        stop.set()
+        worker.join()

@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 from ..errors import Problem
 from ..models import Window
 from ..yamlio import LocatedYaml
-from .places import country_code, language_tag
+from .places import country_code, language_tag, split_languages
 
 Keys = tuple[str | int, ...]
 T = TypeVar("T")
@@ -219,20 +219,22 @@ class FieldChecker(Generic[T]):
             return None
         out = []
         for i, item in enumerate(value):
-            tag, close = language_tag(item)
-            if tag is None:
-                hint = f"did you mean '{close}'? " if close else ""
-                self.add((*keys, key, i), f"unknown language '{item}'; {hint}write a language name such as "
-                         "'English' or a code such as 'en' or 'pt-BR'", label, key)
-                continue
-            out.append(tag)
-        return _unique(out)
+            for part in split_languages(item):  # "English & Spanish": both
+                tag, close = language_tag(part)
+                if tag is None:
+                    hint = f"did you mean '{close}'? " if close else ""
+                    self.add((*keys, key, i), f"unknown language '{part}'; {hint}write a language name such as "
+                             "'English' or a code such as 'en' or 'pt-BR'", label, key)
+                    continue
+                out.append(tag)
+        # "English" beside "English (United States)" says nothing more: the more precise one stays.
+        return _unique(t for t in out if not any(o.startswith(t + "-") for o in out))
 
     def country(self, keys: Keys, value: str | None, location: str | None, label: str) -> str | None:
         """An ISO 3166-1 alpha-2 code; without one, a country at the end of ``location`` ('Lagos, Nigeria')."""
         if not value:
-            if location and "," in location:
-                code, _ = country_code(location.rsplit(",", 1)[1])
+            if location and "," in location:  # "Lagos, Nigeria"; not "Boston, MA" (a state, not Morocco)
+                code, _ = country_code(location.rsplit(",", 1)[1], names_only=True)
                 return code
             return None
         code, close = country_code(value)

@@ -5,17 +5,53 @@ Languages become BCP 47 tags, countries ISO 3166-1 alpha-2 codes, both through `
 and its ``language_data`` (CLDR names in many languages), so "Español" and "Spanish" are the
 same filter. A macrolanguage is read as itself ("Mandarin" and "Chinese" are both ``zh``): a
 mentee looking for Chinese finds both.
+
+A name is taken only when it is one of the language's or country's names (accents and case
+aside): ``langcodes.find`` alone also reads "JavaScript" as Javanese and "English & Spanish"
+as English, and ``name_to_code`` reads "Nigera" as Niger. Anything else is refused with the
+closest name as a suggestion, so a typo is never published as another place.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 import string
 import unicodedata
 from functools import lru_cache
 
 import langcodes
-from language_data.names import name_to_code
+from language_data.names import code_to_names, name_to_code
+
+#: How one roster item names several languages: "English & Spanish", "English/Hindi".
+_SEPARATORS = re.compile(r"\s*(?:[/&+;]|\band\b)\s*", re.I)
+#: Names CLDR does not list that rosters write (folded as _fold does).
+_LANGUAGE_ALIASES = {"asl": "ase", "american sign language": "ase", "bsl": "bfi", "farsi": "fa", "mandarin": "zh",
+                     "brazilian portuguese": "pt-BR"}
+#: The languages whose names of a language or country are read: a country's or language's name in
+#: the world's larger languages. Every CLDR language would take rare spellings that are typos of
+#: another place ("Nigera").
+_NAME_LANGUAGES = frozenset({
+    "am", "ar", "bn", "ca", "cs", "da", "de", "el", "en", "es", "fa", "fi", "fil", "fr", "ha", "he", "hi", "hu",
+    "id", "ig", "it", "ja", "ko", "ms", "nb", "nl", "pl", "pt", "ro", "ru", "sv", "sw", "ta", "th", "tr", "uk",
+    "ur", "vi", "yo", "zh", "zu"})
+_COUNTRY_ALIASES = {"uk": "GB", "great britain": "GB", "britain": "GB", "england": "GB", "scotland": "GB",
+                    "wales": "GB", "northern ireland": "GB", "usa": "US", "u s a": "US", "u s": "US",
+                    "america": "US", "uae": "AE", "the netherlands": "NL", "holland": "NL",
+                    # former or other English names CLDR no longer lists
+                    "turkey": "TR", "swaziland": "SZ", "burma": "MM", "ivory coast": "CI", "macedonia": "MK",
+                    "cape verde": "CV", "east timor": "TL", "south korea": "KR", "north korea": "KP",
+                    "czech republic": "CZ", "hong kong": "HK", "macau": "MO", "palestine": "PS", "vatican": "VA",
+                    "bosnia": "BA", "drc": "CD"}
+#: Names that end a location and are also a US state: "Atlanta, Georgia" is not in the Caucasus.
+_LOCATION_AMBIGUOUS = frozenset({"georgia"})
+#: What a suggestion may name for an ambiguous name (never taken on its own).
+_COUNTRY_HINTS = {"korea": "South Korea", "congo": "Congo - Kinshasa"}
+
+
+def split_languages(text: str) -> list[str]:
+    """One roster item as the languages it names: 'English & Spanish' -> ['English', 'Spanish']."""
+    return [part for part in _SEPARATORS.split(text) if part.strip()]
 
 
 def language_tag(text: str) -> tuple[str | None, str | None]:
@@ -23,20 +59,27 @@ def language_tag(text: str) -> tuple[str | None, str | None]:
     raw = " ".join(text.split())
     if not raw:
         return None, None
-    tag = None
-    try:
-        if langcodes.tag_is_valid(raw):
-            tag = langcodes.standardize_tag(raw, macro=True)
-    except ValueError:
-        tag = None
+    folded = _fold(raw)
+    tag = _LANGUAGE_ALIASES.get(folded)
+    if tag is None and langcodes.tag_is_valid(raw):
+        tag = langcodes.standardize_tag(raw, macro=True)
     if tag is None:
         try:
-            tag = langcodes.standardize_tag(langcodes.find(raw).to_tag(), macro=True)
-        except (LookupError, ValueError):
-            tag = None
-    if tag is not None and langcodes.Language.get(tag).is_valid() and tag not in ("und", "zxx", "mul"):
+            found = langcodes.find(raw)
+        except LookupError:
+            found = None
+        if found is not None and folded in _folded_names(found.language or ""):
+            tag = langcodes.standardize_tag(found.to_tag(), macro=True)
+    if tag is not None and _usable(tag):
         return tag, None
     return None, _closest(raw, _language_names())
+
+
+def _usable(tag: str) -> bool:
+    lang = langcodes.Language.get(tag)
+    code = lang.language or ""
+    private = "qaa" <= code <= "qtz" or tag.lower().startswith("x-") or "-x-" in tag.lower()
+    return lang.is_valid() and code not in ("und", "zxx", "mul", "mis") and not private
 
 
 def base_language(tag: str) -> str:
@@ -55,31 +98,42 @@ def language_name(tag: str) -> str:
         return tag
 
 
-def country_code(text: str) -> tuple[str | None, str | None]:
+def country_code(text: str, names_only: bool = False) -> tuple[str | None, str | None]:
     """(ISO 3166-1 alpha-2 code, None) for a code or name ('de', 'DEU', 'Germany', 'Deutschland').
 
-    Else (None, a close country name or None).
+    Else (None, a close country name or None). ``names_only``: codes are not read (the end of a
+    location: 'Boston, MA' is Massachusetts, not Morocco); 'UK' and 'USA' still are.
     """
     raw = " ".join(text.split())
     if not raw:
         return None, None
     names = _country_names()
-    code = raw.upper()
-    if len(code) == 3 and code in _ALPHA3:
-        code = _ALPHA3[code]
-    if len(code) == 2 and code.isalpha():
-        code = langcodes.Language.get(langcodes.standardize_tag(f"und-{code}")).territory or code  # UK -> GB
-        if code in names:
-            return code, None
-    try:
-        found = name_to_code("territory", raw)
-    except (LookupError, ValueError):
-        found = None
-    if found is None:  # accents left out ("Espana"): compare folded names
-        found = _folded_countries().get(_fold(raw))
-    if found in names:
-        return found, None
-    return None, _closest(raw, sorted(names.values()))
+    folded = _fold(raw)
+    if names_only and folded in _LOCATION_AMBIGUOUS:
+        return None, None
+    code = _COUNTRY_ALIASES.get(folded)
+    if code is None and names_only and len(folded) <= 3:  # "MA", "CO": a state's code, not a country
+        return None, None
+    if code is None and not names_only and re.fullmatch(r"[A-Za-z]{2,3}", raw):
+        code = raw.upper()
+        if len(code) == 3:
+            code = _ALPHA3.get(code, "")
+        elif code.isalpha():  # deprecated codes as their successors: UK -> GB
+            code = langcodes.Language.get(langcodes.standardize_tag(f"und-{code}")).territory or code
+    if code is None or code not in names:
+        code = None
+        try:
+            found = name_to_code("territory", raw)
+        except (LookupError, ValueError):
+            found = None
+        if found in names and folded in _folded_names(found):
+            code = found
+        else:  # written without its accents or punctuation ("Espana", "Cote d Ivoire")
+            code = _countries_by_folded_name().get(folded) or _iso_name(raw)
+    if code is not None and code in names:
+        return code, None
+    hint = _COUNTRY_HINTS.get(folded)
+    return None, hint or _closest(raw, sorted(names.values()))
 
 
 def country_name(code: str) -> str:
@@ -104,9 +158,9 @@ def _country_names() -> dict[str, str]:
     return out
 
 
-# Region subtags that are not places a person lives in.
-_NOT_COUNTRIES = frozenset({"AA", "EZ", "QO", "UN", "ZZ", "XA", "XB"})  # EU: rosters say it
-# The few alpha-3 codes rosters use; the rest are written as names or alpha-2 codes.
+# Region subtags that are not places a person lives in ('EU' is: rosters write it).
+_NOT_COUNTRIES = frozenset({"AA", "EZ", "QO", "UN", "ZZ", "XA", "XB"})
+# The alpha-3 codes rosters use; the rest are written as names or alpha-2 codes.
 _ALPHA3 = {"USA": "US", "GBR": "GB", "DEU": "DE", "FRA": "FR", "ESP": "ES", "ITA": "IT", "NLD": "NL",
            "CAN": "CA", "AUS": "AU", "IND": "IN", "BRA": "BR", "MEX": "MX", "NGA": "NG", "KEN": "KE",
            "ZAF": "ZA", "CHN": "CN", "JPN": "JP", "KOR": "KR", "POL": "PL", "PRT": "PT", "CHE": "CH",
@@ -116,28 +170,53 @@ _ALPHA3 = {"USA": "US", "GBR": "GB", "DEU": "DE", "FRA": "FR", "ESP": "ES", "ITA
            "TUR": "TR", "UKR": "UA", "RUS": "RU", "ISR": "IL", "ARE": "AE", "SAU": "SA", "NZL": "NZ"}
 
 
+@lru_cache(maxsize=None)
+def _folded_names(code: str) -> frozenset[str]:
+    """The CLDR names of a language or territory code in :data:`_NAME_LANGUAGES`, and its own name, folded."""
+    names = code_to_names(code)
+    own = names.get(code.lower()) if len(code) < 4 else None
+    return frozenset(_fold(name) for lang, name in names.items() if lang in _NAME_LANGUAGES or name == own)
+
+
+def _iso_name(text: str) -> str | None:
+    """The code of a country written as ISO 3166 lists it ("Korea, Republic of"): forms exported
+    from registration tools, which CLDR does not name."""
+    import pycountry
+
+    try:
+        return pycountry.countries.lookup(text).alpha_2
+    except LookupError:
+        return None
+
+
 @lru_cache(maxsize=1)
-def _folded_countries() -> dict[str, str]:
-    return {_fold(name): code for code, name in _country_names().items()}
+def _countries_by_folded_name() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for code in _country_names():
+        for name in _folded_names(code):
+            out.setdefault(name, code)
+    return out
 
 
 @lru_cache(maxsize=1)
 def _language_names() -> list[str]:
-    """English names of the languages with a two-letter code: what a suggestion is taken from."""
+    """English names and own names (autonyms) of the languages with a two-letter code: suggestions."""
     names = set()
     for a in string.ascii_lowercase:
         for b in string.ascii_lowercase:
             lang = langcodes.Language.get(a + b)
             if lang.is_valid():
-                name = lang.display_name()
-                if not name.startswith("Unknown"):
-                    names.add(name)
+                for name in (lang.display_name(), lang.autonym()):
+                    if not name.startswith("Unknown") and "[" not in name:
+                        names.add(name)
     return sorted(names)
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+    """Case, accents and punctuation aside: "Côte d’Ivoire" and "cote d ivoire" fold alike."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("&", " and "))
+    kept = "".join(c if c.isalnum() or c.isspace() else " " for c in decomposed if not unicodedata.combining(c))
+    return " ".join({"st": "saint"}.get(w, w) for w in kept.casefold().split())
 
 
 def _closest(text: str, choices: list[str]) -> str | None:
@@ -146,4 +225,4 @@ def _closest(text: str, choices: list[str]) -> str | None:
     return folded[close[0]] if close else None
 
 
-__all__ = ["base_language", "country_code", "country_name", "language_name", "language_tag"]
+__all__ = ["base_language", "country_code", "country_name", "language_name", "language_tag", "split_languages"]

@@ -31,8 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +41,7 @@ from ..errors import IngestError, Problem, rel
 from ..models import Mentor, Offer
 from ..yamlio import YamlProblem, load_yaml
 from .checks import DAYS, FORMATS, FieldChecker, Keys, _kind, _unique, parse_window, slugify
+from .photos import PhotoError, check_photo_file, photo_allowed, photo_note
 
 #: Every key a roster entry may have, with what it holds (used in error messages and docs).
 FIELDS: dict[str, str] = {
@@ -80,6 +80,7 @@ _EMAIL = re.compile(r"[^@\s<>\"'(),;:\\\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z
 _UNSAFE_URL_CHARS = re.compile(r"[\s<>\"'`\\\x00-\x1f\x7f]")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 OFFER_MINUTES = (5, 120)
+PHOTO_DIGEST = 12  # hex digits of a local photo's sha256 in its name in the site
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,13 @@ class RosterRead:
     ids: frozenset[str] | None
 
 
-def read_roster(path: Path, root: Path | None = None, formats: Mapping[str, str] | None = None) -> RosterRead:
-    """Read and check the roster at ``path``, collecting every problem (see :func:`load_roster`)."""
+def read_roster(path: Path, root: Path | None = None, formats: Mapping[str, str] | None = None,
+                protected: Mapping[str, Path] | None = None) -> RosterRead:
+    """Read and check the roster at ``path``, collecting every problem (see :func:`load_roster`).
+
+    ``protected``: folders a local photo may not come from, by name (the recordings, the cache,
+    the site): what is in them is not meant to be published.
+    """
     path = Path(path)
     shown = rel(path, root)
     if not path.is_file():
@@ -107,7 +113,7 @@ def read_roster(path: Path, root: Path | None = None, formats: Mapping[str, str]
         doc = load_yaml(path, root)
     except YamlProblem as exc:
         return RosterRead([], [exc.problem], None)
-    checker = _Checker(doc, formats, base=Path(root) if root is not None else path.parent)
+    checker = _Checker(doc, formats, base=Path(root) if root is not None else path.parent, protected=protected)
     mentors = checker.run()
     return RosterRead(sorted(mentors, key=lambda m: m.id), checker.problems, frozenset(checker.ids))
 
@@ -138,9 +144,11 @@ class _Checker(FieldChecker[Mentor]):
     HOURS_HINT = "; to pause mentoring set capacity: 0 or available_until"
     SAY_EMPTY_LIST = True
 
-    def __init__(self, doc, formats: Mapping[str, str] | None, base: Path) -> None:
+    def __init__(self, doc, formats: Mapping[str, str] | None, base: Path,
+                 protected: Mapping[str, Path] | None = None) -> None:
         super().__init__(doc, formats)
         self.base = base  # what a local photo's path is relative to (the project)
+        self.protected = protected or {}  # folders a photo may not come from (recordings, cache, site)
         self.ids: set[str] = set()
 
     def entry(self, keys: Keys, index: int, entry: Any) -> Mentor | None:
@@ -215,12 +223,12 @@ class _Checker(FieldChecker[Mentor]):
                 self.add(where, problem, label, "photo")
                 return None, None
             return value, None
-        checked = check_photo_file(value, self.base)
-        if isinstance(checked, str):
-            self.add(where, checked, label, "photo")
+        try:
+            path, suffix, digest = check_photo_file(value, self.base, self.protected)
+        except PhotoError as exc:
+            self.add(where, str(exc), label, "photo")
             return None, None
-        path, suffix, digest = checked
-        return str(path), f"{mentor_id or 'mentor'}-{digest[:12]}{suffix}"
+        return str(path), f"{mentor_id or 'mentor'}-{digest[:PHOTO_DIGEST]}{suffix}"
 
     def date(self, keys: Keys, key: str, value: Any, label: str) -> dt.date | None:
         """A calendar date written YYYY-MM-DD (the YAML loader leaves dates as text)."""
@@ -228,7 +236,8 @@ class _Checker(FieldChecker[Mentor]):
             try:
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
-                self.add((*keys, key), f"'{value.strip()}' is not a real date; write it as YYYY-MM-DD", label, key)
+                self.add((*keys, key), f"'{value.strip()}' is not a real date; check the month and the day",
+                         label, key)
                 return None
         shown = f"'{value}'" if isinstance(value, (str, int, float)) and not isinstance(value, bool) else _kind(value)
         self.add((*keys, key), f"{shown} is not a date; write it as YYYY-MM-DD, e.g. 2026-06-30", label, key)
@@ -283,88 +292,6 @@ class _Checker(FieldChecker[Mentor]):
             else:
                 out.append(Offer(_term(topic), minutes))
         return tuple(out) if ok else None
-
-
-#: Image formats a local photo may have (Pillow's names), with the suffix it gets in the site.
-PHOTO_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
-MAX_PHOTO_PIXELS = 6000 * 6000
-
-
-def check_photo_file(value: str, base: Path) -> tuple[Path, str, str] | str:
-    """(the file, its suffix in the site, its sha256) for a local photo path, or why it is refused.
-
-    The path is relative to ``base`` (the project), stays inside it, is no link, and is an image
-    by its content (Pillow reads it; the name's suffix is not trusted), at most
-    :data:`MAX_PHOTO_BYTES` and :data:`MAX_PHOTO_PIXELS`.
-    """
-    import hashlib
-
-    from PIL import Image, UnidentifiedImageError
-
-    shown = value
-    if re.search(r"[\x00-\x1f\x7f]", value):  # the path itself never reaches a page (photo_file does)
-        return f"photo {value!r} contains control characters; rename the file"
-    rel_path = Path(value)
-    if rel_path.is_absolute() or ".." in rel_path.parts:
-        return f"photo '{shown}' must be a path inside the project, relative to it, such as 'photos/ada.jpg'"
-    path = base / rel_path
-    # Each part is checked for links: a link could lead out of the project (or to the cache).
-    for part in [*reversed(rel_path.parents[:-1]), rel_path]:
-        if (base / part).is_symlink():
-            return f"photo '{shown}': '{part}' is a symbolic link; put the image itself in the project"
-    if not path.is_file():
-        return (f"photo '{shown}' not found; put the image in the project (the path is relative to the folder "
-                "with kbgen.yml) or give an https:// URL")
-    size = path.stat().st_size
-    if size > MAX_PHOTO_BYTES:
-        return (f"photo '{shown}' is {size / 1024 / 1024:.1f} MB; a portrait needs far less: save it at most "
-                f"{MAX_PHOTO_BYTES // 1024 // 1024} MB (a 400x400 JPEG is about 50 KB)")
-    data = path.read_bytes()
-    try:
-        import io
-
-        with Image.open(io.BytesIO(data)) as image:
-            kind, (width, height) = image.format, image.size
-            image.verify()  # the whole file, not only its header
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        return f"photo '{shown}' is not an image file that can be read; save it as JPEG, PNG, GIF or WebP"
-    if kind not in PHOTO_FORMATS:
-        return f"photo '{shown}' is a {kind} image; save it as JPEG, PNG, GIF or WebP"
-    if width * height > MAX_PHOTO_PIXELS:
-        return f"photo '{shown}' is {width}x{height} pixels; save a smaller portrait (at most 6000x6000)"
-    return path, PHOTO_FORMATS[kind], hashlib.sha256(data).hexdigest()
-
-
-def photo_allowed(url: str, allowed_hosts: Sequence[str]) -> bool:
-    """Whether a mentor's https photo may load: its host is in kbgen.yml's ``allowed_hosts``.
-
-    Any other host would be contacted by every visitor's browser (the intranet rule,
-    :mod:`kbgen.site.privacy`), so such a photo is left out and the page shows the initials.
-    """
-    from ..site.privacy import Allowed
-
-    try:
-        host = (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return False
-    return url.startswith("https://") and bool(host) and Allowed(allowed_hosts)(host)
-
-
-def photo_note(mentors: Sequence[Mentor], allowed_hosts: Sequence[str]) -> str | None:
-    """One line saying how many photos are left out (their host is not allowed) and how to show them."""
-    hosts = Counter((urlsplit(m.photo).hostname or "?") for m in mentors
-                    if m.photo and not m.photo_file and not photo_allowed(m.photo, allowed_hosts))
-    if not hosts:
-        return None
-    left = sum(hosts.values())
-    with_photo = sum(1 for m in mentors if m.photo)
-    top = ", ".join(f"{h} ({n})" for h, n in sorted(hosts.items(), key=lambda x: (-x[1], x[0]))[:3])
-    more = f" and {len(hosts) - 3} more" if len(hosts) > 3 else ""
-    return (f"{left} of {with_photo} mentor photos are on other hosts ({top}{more}) and are not shown; their "
-            "pages show initials. To show them, save each photo in the project and give its path in the roster "
-            "(photo: photos/ada.jpg), or add the hosts to allowed_hosts in kbgen.yml (every visitor's browser "
-            "then contacts them).")
 
 
 def photo_problem(value: str) -> str | None:

@@ -56,14 +56,16 @@ class TranscriptError(MediaError):
 
 
 def import_transcript(path: Path, root: Path | None = None,
-                      speakers: Mapping[str, str] | None = None, collapse: bool = True) -> Transcript:
+                      speakers: Mapping[str, str] | None = None, collapse: bool = True,
+                      language: str | None = None) -> Transcript:
     """Read the transcript at ``path`` (format by suffix) into a :class:`Transcript`.
 
     ``speakers`` maps speaker labels as written in the file (``"Speaker 1"``) to display
     names; labels it does not name are kept. Segments come out sorted by start, each with
     ``start <= end`` and non-empty text; ``duration`` is the latest cue end. ``notes`` say
     what was assumed or repaired: the text encoding of a file that is not UTF-8, rolling
-    captions de-duplicated, and (``collapse``) Whisper loops collapsed.
+    captions de-duplicated, and (``collapse``) Whisper loops collapsed. ``language`` (the
+    sidecar's) decides between readings of a file that is not UTF-8 that fit equally well.
     """
     path = Path(path)
     shown = rel(path, root)
@@ -78,7 +80,7 @@ def import_transcript(path: Path, root: Path | None = None,
         data = path.read_bytes()
     except OSError as e:
         raise fail("", f"cannot be read ({e.strerror or e}).") from None
-    text, encoding_note = _decode(data, fail)
+    text, encoding_note = _decode(data, fail, language)
     if not text.strip():
         raise fail("", "the file is empty: export the transcript again, or remove the file.")
 
@@ -118,7 +120,24 @@ _TIE_CHAOS = 0.005
 _TIE_COHERENCE = 0.02
 
 
-def _decode(data: bytes, fail: Fail) -> tuple[str, str | None]:
+#: The 8-bit code page Windows tools save a language's text in (Latin-script languages not
+#: listed: Windows-1252). Several readings of a short file often fit equally well, and the
+#: session's language tells which one its tool wrote.
+_CODE_PAGES = {lang: page for page, langs in {
+    "cp1250": "pl cs sk hu sl hr ro bs sq", "cp1251": "ru uk bg sr mk be kk ky tg mn", "cp1253": "el",
+    "cp1254": "tr az", "cp1255": "he yi", "cp1256": "ar fa ur ps", "cp1257": "lt lv et", "cp1258": "vi",
+    "cp874": "th", "gb18030": "zh", "cp932": "ja", "cp949": "ko"}.items() for lang in langs.split()}
+_SAME_FIT = 0.03  # a reading this close to the best one's chaos fits as well
+
+
+def _code_page(language: str) -> str:
+    base = language.split("-")[0].lower()
+    if language.lower() in ("zh-tw", "zh-hk", "zh-hant"):
+        return "big5"
+    return _CODE_PAGES.get(base, "cp1252")
+
+
+def _decode(data: bytes, fail: Fail, language: str | None = None) -> tuple[str, str | None]:
     """The text, and a note naming the encoding assumed when the file is not UTF-8."""
     try:
         return data.decode("utf-8-sig"), None  # most files: no detection, no note
@@ -131,6 +150,13 @@ def _decode(data: bytes, fail: Fail) -> tuple[str, str | None]:
     if best is None:
         raise fail(f"line {line}", "not UTF-8 text, and no other text encoding reads it (is it a transcript?): "
                                    "save or export the transcript as UTF-8.")
+    if not best.bom and language:  # among readings that fit as well, the language's code page
+        page = _code_page(language)
+        mine = charset_normalizer.from_bytes(data, cp_isolation=[page]).best()
+        if mine is not None and mine.chaos <= best.chaos + _SAME_FIT:
+            why = "" if str(mine) == str(best) else f", the code page of the session's language ({language})"
+            return str(mine).lstrip("\ufeff"), (f"read as {_encoding_name(page)} text{why}, not UTF-8 (if any "
+                                                 "letters look wrong, save the transcript as UTF-8)")
     if not best.bom:  # a byte order mark (UTF-16, UTF-32) settles it
         rivals = [m for m in matches if m is not best and abs(m.chaos - best.chaos) <= _TIE_CHAOS
                   and abs(m.coherence - best.coherence) <= _TIE_COHERENCE and str(m) != str(best)]
@@ -278,12 +304,16 @@ def _unroll(cues: list[tuple[int, int, list[str]]]) -> tuple[list[tuple[int, int
     short cue repeating the line just finished) with each line once, at the time of the cue that
     first shows it, and how many repeated lines were dropped; other files come back as they are.
 
-    A file rolls when at least two cues, and at least half of them, begin with the last line of
-    the cue before: a one-off repeat in ordinary subtitles ("No." "No.") is kept.
+    A file rolls when at least two, and at least half, of its cues begin with the last line of
+    the cue before, and one of them carries it above a new line: repeats in ordinary subtitles
+    ("No." "No.", "Thank you." three times, one line each) are kept.
     """
     pairs = [(prev, cur) for (_, _, prev), (_, _, cur) in pairwise(cues) if prev and cur]
     rolls = sum(cur[0] == prev[-1] for prev, cur in pairs)
-    if rolls < 2 or 2 * rolls < len(pairs):
+    # Rolling cues carry the line before and a new one: one-line repeats alone ("Thank you."
+    # three times) are speech, not a roll.
+    carried = sum(len(cur) > 1 and cur[0] == prev[-1] for prev, cur in pairs)
+    if rolls < 2 or not carried or 2 * rolls < len(pairs):
         return cues, 0
     out: list[tuple[int, int, list[str]]] = []
     dropped = 0

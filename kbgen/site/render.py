@@ -76,11 +76,13 @@ def initials(name: str) -> str:
 
 def where_of(m: Mentor) -> str:
     """Where a mentor is, as the pages show it: the location, with the country's name when it lacks it."""
-    from ..directory.places import country_name
+    from ..directory.places import country_code, country_name
 
     country = country_name(m.country) if m.country else ""
-    if m.location and country and country.lower() not in m.location.lower():
-        return f"{m.location}, {country}"
+    if m.location and country:
+        last = m.location.rsplit(",", 1)[-1]
+        if country.lower() not in m.location.lower() and country_code(last, names_only=True)[0] != m.country:
+            return f"{m.location}, {country}"  # "London" and GB; not "London, UK" and GB
     return m.location or country
 
 
@@ -682,17 +684,20 @@ def render_site(
             pairs_of.setdefault(a, []).append((by_id[b], a_teaches_b, b_teaches_a))
             pairs_of.setdefault(b, []).append((by_id[a], b_teaches_a, a_teaches_b))
     from ..directory.checks import FORMAT_WORDS
+    from ..directory.photos import PhotoError, photo_allowed, write_photo
     from ..directory.places import language_name
-    from ..directory.roster import photo_allowed
+    from ..errors import BuildError
 
     words = {**FORMAT_WORDS, **(format_words or {})}
     for m in sorted(mentors, key=lambda m: m.id):
         contact = safe_url(m.contact)
         photo = None
-        if m.photo_file:  # a checked image file of the project: copied beside the mentor pages
+        if m.photo_file:  # a checked image of the project: its pixels published, nothing else (photos.py)
             target = out / "mentors" / "photos" / m.photo_file
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(m.photo, target)
+            try:
+                write_photo(m.photo, m.photo_file.rsplit("-", 1)[1].split(".")[0], target)
+            except PhotoError as exc:
+                raise BuildError(f"{exc}") from None
             written.append(target)
             photo = f"{up}mentors/photos/{m.photo_file}"  # raw HTML: MkDocs does not rewrite it
         elif m.photo and photo_allowed(m.photo, allowed_hosts):
