@@ -148,7 +148,7 @@ def photo_note(mentors: Sequence[Mentor], allowed_hosts: Sequence[str]) -> str |
     left = sum(hosts.values())
     with_photo = sum(1 for m in mentors if m.photo)
     top = ", ".join(f"{h} ({n})" for h, n in sorted(hosts.items(), key=lambda x: (-x[1], x[0]))[:3])
-    more = f" and {len(hosts) - 3} more" if len(hosts) > 3 else ""
+    more = f" and {len(hosts) - 3} more hosts" if len(hosts) > 3 else ""
     return (f"{left} of {with_photo} mentor photos are on other hosts ({top}{more}) and are not shown; their "
             "pages show initials. To show them, save each photo in the project and give its path in the roster "
             "(photo: photos/ada.jpg), or add the hosts to allowed_hosts in kbgen.yml (every visitor's browser "
