@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -169,16 +170,62 @@ def _chapter_rows(t: Transcript, most: int) -> list[list]:
     return [[c.start, c.end, c.title] for c in chapters(t, max_chapters=most)]
 
 
-def _redactor(session: Session, config: RedactConfig):
+#: Speaker labels that name no one ("Speaker 2", "SPEAKER_01", "Guest"): numbered, never redacted as names.
+_GENERIC_LABEL = re.compile(r"(?:speaker|spk|person|participant|guest|unknown|attendee|caller)?[\s_-]*\d*",
+                            re.IGNORECASE)
+
+
+def _mentor_of(label: str, mentor_names: Sequence[str]) -> str | None:
+    """The session's mentor a label shows (their full name, or their first name alone), or None."""
+    folded = " ".join(label.casefold().split())
+    for name in mentor_names:
+        full = " ".join(name.casefold().split())
+        if folded == full or (" " not in folded and full.split() and folded == full.split()[0]):
+            return name
+    return None
+
+
+def anonymous_mentees(session: Session, labels: Sequence[str], mentor_names: Sequence[str]) -> list[tuple[str, str]]:
+    """(label or name, stand-in) for each anonymous mentee of ``session``, by first appearance.
+
+    ``labels`` are the transcript's speaker labels in order of first appearance. Without an
+    anonymous mentee in the sidecar, none. Otherwise every label that is neither a mentor nor a
+    named mentee is an anonymous mentee, then the sidecar's ``mentee_name``/``mentee_names`` not
+    already among them (the same person when the folded name is the same). One such person
+    reads "Mentee"; several read "Mentee 1", "Mentee 2" ... (distinct people stay distinct).
+    """
+    listed = session.mentees or (session.mentee,)
+    if not any(m.lower() == "anonymous" for m in listed):
+        return []
+    named = {" ".join(m.casefold().split()) for m in listed if m.lower() != "anonymous"}
+    people: list[str] = []
+    for label in labels:
+        if label and not _mentor_of(label, mentor_names) and " ".join(label.casefold().split()) not in named:
+            people.append(label)
+    folded = {" ".join(p.casefold().split()) for p in people}
+    for name in (session.mentee_name, *session.mentee_names):
+        if name and " ".join(name.casefold().split()) not in folded:
+            people.append(name)
+            folded.add(" ".join(name.casefold().split()))
+    if len(people) == 1:
+        return [(people[0], MENTEE)]
+    return [(p, f"{MENTEE} {i}") for i, p in enumerate(people, 1)]
+
+
+def _labels(t: Transcript) -> list[str]:
+    return list(dict.fromkeys(seg.speaker for seg in t.segments if seg.speaker))
+
+
+def _redactor(session: Session, config: RedactConfig, mentees: Sequence[tuple[str, str]] = ()):
     from .redact import Redactor
 
     if not config.enabled:
         # The sidecar's `redact:` names are a per-session request: honoured even when the
         # automatic kinds (e-mails, phones, links) are switched off.
         config = config.model_copy(update={"enabled": True, "emails": False, "phones": False, "links": False})
-    anonymous = session.mentee.lower() == "anonymous"
-    return Redactor(config, names=session.redact,
-                    anonymous_mentee=session.mentee_name if anonymous and session.mentee_name else None)
+    # Their names are redacted wherever they are said; a label such as "Speaker 2" names no one.
+    names = [(who, stand_in) for who, stand_in in mentees if not _GENERIC_LABEL.fullmatch(who)]
+    return Redactor(config, names=session.redact, anonymous_mentee=names or None)
 
 
 def _redacted(session: Session, raw: Transcript, redact_key, by_id: Mapping[str, Mentor], config: RedactConfig,
@@ -192,15 +239,17 @@ def _redacted(session: Session, raw: Transcript, redact_key, by_id: Mapping[str,
     """
     from .redact import Redactor
 
-    redactor = _redactor(session, config)
+    mentor_names = [by_id[m].name for m in session.mentors if m in by_id]
+    mentees = anonymous_mentees(session, _labels(raw), mentor_names)
+    redactor = _redactor(session, config, mentees)
 
     def compute() -> tuple[dict, Transcript]:
-        t = _speakers(redactor.transcript(raw), session, by_id, redactor)
+        t = _speakers(redactor.transcript(raw), session, by_id, redactor, dict(mentees))
         return {"counts": redactor.counts, "seen": redactor.pseudonyms.seen}, t
 
     value, t = cache.get_with_transcript(
         "redact", [transcript_digest(raw), redact_key, list(session.redact), session.mentee, session.mentee_name,
-                   [by_id[m].name for m in session.mentors if m in by_id]], compute)
+                   list(session.mentees), list(session.mentee_names), mentor_names], compute)
     # Computed or cached, the same path: the Redactor's state as the cache holds it.
     fresh = Redactor(redactor.config, redactor.names, redactor.anonymous_mentee)
     fresh._counts.update(value["counts"])
@@ -215,22 +264,24 @@ def _published_fields(session: Session, redactor) -> Session:
     anonymous = session.mentee.lower() == "anonymous"
     return replace(session, title=redactor.text(session.title), description=redactor.text(session.description),
                    mentee=session.mentee if anonymous else redactor.text(session.mentee),
+                   mentees=tuple(m if m.lower() == "anonymous" else redactor.text(m) for m in session.mentees),
                    topics=tuple(t for t in session.topics if redactor.text(t) == t))
 
 
-def _speakers(t: Transcript, session: Session, mentors: Mapping[str, Mentor], redactor) -> Transcript:
-    """Speaker labels as published: mentors by name; an anonymous mentee as "Mentee"."""
-    mentor_names = {mentors[m].name for m in session.mentors if m in mentors}
-    anonymous = session.mentee.lower() == "anonymous"
+def _speakers(t: Transcript, session: Session, mentors: Mapping[str, Mentor], redactor,
+              mentees: Mapping[str, str] | None = None) -> Transcript:
+    """Speaker labels as published: mentors by name; anonymous mentees by their stand-ins
+    ("Mentee", or "Mentee 1", "Mentee 2" in a group: ``mentees`` maps their labels); others as
+    the redactor shows them."""
+    mentor_names = [mentors[m].name for m in session.mentors if m in mentors]
+    mentees = mentees or {}
 
     def shown(label: str | None) -> str | None:
         if not label:
             return label
-        if label in mentor_names:
-            return label
-        if anonymous:
-            return MENTEE
-        return redactor.speaker(label)
+        if label in mentees:
+            return mentees[label]
+        return _mentor_of(label, mentor_names) or redactor.speaker(label)
 
     if not any(seg.speaker for seg in t.segments):
         return t

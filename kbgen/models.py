@@ -90,6 +90,9 @@ class Session:
     channels: tuple[str, ...] = ()  # one speaker per audio channel, in channel order
     redact: tuple[str, ...] = ()  # names to redact wherever they appear
     mentee_name: str | None = None  # an anonymous mentee's name: replaced by "Mentee", never published
+    mentees: tuple[str, ...] = ()  # a group session's mentees (`mentees:`), each a name or "anonymous"
+    mentee_names: tuple[str, ...] = ()  # anonymous mentees' real names: replaced by "Mentee N", never published
+    participants: int | None = None  # how many people speak (the sidecar's count, for diarization)
     publish_audio: bool | None = None  # True: publish the recording even when redaction was needed
     level: str | None = None  # beginner | intermediate | advanced (LEVELS), for learning paths
 

@@ -17,9 +17,17 @@ SIDECAR_SUFFIXES = (".yml", ".yaml")
 TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".json")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED = ("title", "date", "mentors", "visibility", "consent")
-OPTIONAL = ("mentee", "topics", "language", "description", "speakers", "channels", "redact", "publish_audio",
-            "mentee_name", "level")
+OPTIONAL = ("mentee", "mentees", "topics", "language", "description", "speakers", "channels", "redact",
+            "publish_audio", "mentee_name", "mentee_names", "participants", "level")
+MAX_PARTICIPANTS = 200
 FIELDS = REQUIRED + OPTIONAL
+
+
+def _one_mentee(mentees: list[str]) -> str:
+    """A group's ``mentee`` field: 'anonymous' when any of them is, else their names joined."""
+    if any(m.strip().lower() == "anonymous" for m in mentees):
+        return "anonymous"
+    return ", ".join(" ".join(m.split()) for m in mentees)
 
 
 def slugify(text: str) -> str:
@@ -231,6 +239,24 @@ def _read_sidecar(
     mentee = data.get("mentee", "anonymous")
     if not isinstance(mentee, str) or not mentee.strip():
         problems.append(doc.problem(("mentee",), "expected a name, or 'anonymous'"))
+    mentees: list[str] = []
+    if data.get("mentees") is not None:  # a group session: several mentees, each a name or 'anonymous'
+        mentees = _str_list(doc, "mentees", data["mentees"], problems) or []
+        if "mentee" in data:
+            problems.append(doc.problem(("mentees",), "give either `mentee:` (one) or `mentees:` (a group), not both"))
+        elif not mentees:
+            problems.append(doc.problem(("mentees",), "name the mentees, or write 'anonymous' for each"))
+    mentee_names = _str_list(doc, "mentee_names", data.get("mentee_names") or [], problems) or []
+    if mentee_names and not any(m.strip().lower() == "anonymous" for m in (mentees or [mentee])
+                                if isinstance(m, str)):
+        problems.append(doc.problem(("mentee_names",), "only for anonymous mentees: their names are replaced by "
+                                    "'Mentee 1', 'Mentee 2' in the transcript"))
+    participants = data.get("participants")
+    if participants is not None and (isinstance(participants, bool) or not isinstance(participants, int)
+                                     or not 1 <= participants <= MAX_PARTICIPANTS):
+        problems.append(doc.problem(("participants",), f"expected how many people speak, a whole number from 1 "
+                                    f"to {MAX_PARTICIPANTS}"))
+        participants = None
     language = data.get("language", "en")
     if not isinstance(language, str) or not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]+)*", language):
         problems.append(doc.problem(("language",), "expected a language code such as en or pt-BR"))
@@ -275,7 +301,10 @@ def _read_sidecar(
         topics=tuple(dict.fromkeys(t.lower() for t in topics)),
         visibility=visibility,
         consent=consent,
-        mentee=" ".join(mentee.split()),
+        mentee=_one_mentee(mentees) if mentees else " ".join(mentee.split()),
+        mentees=tuple(" ".join(m.split()) for m in mentees),
+        mentee_names=tuple(" ".join(n.split()) for n in mentee_names),
+        participants=participants,
         language=language,
         media=media.resolve() if media is not None else None,
         sidecar=sidecar.resolve(),

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 
 from ..config import RedactConfig
 from ..models import Segment, Transcript, Word
-from .names import NameMatcher, fold, is_cased
+from .names import AnonymousMentees, NameMatcher, fold, is_cased
 from .patterns import find_emails, find_links, find_phones, looks_random
 from .spans import BREAK, KINDS, Span, settle
 from .spoken import find_spoken_emails, find_spoken_phones
@@ -56,9 +56,9 @@ class Pseudonyms:
     style: str = "mask"
     seen: dict[str, dict[str, str]] = field(default_factory=dict)
 
-    def stand_in(self, kind: str, key: str, mentee: bool = False) -> str:
-        if mentee:
-            return MENTEE
+    def stand_in(self, kind: str, key: str, mentee: str = "") -> str:
+        if mentee:  # an anonymous mentee: their own stand-in, whatever the style
+            return mentee
         if self.style != "pseudonym":
             return _MASKS[kind]
         table = self.seen.setdefault(kind, {})
@@ -73,7 +73,7 @@ def pseudonym_for(
     style: str = "mask",
     pseudonyms: Pseudonyms | None = None,
     names: Iterable[str] = (),
-    anonymous_mentee: str | None = None,
+    anonymous_mentee: AnonymousMentees = None,
 ) -> str:
     """What a speaker label showing ``name`` becomes: "Mentee", "[name]" or the person's pseudonym.
 
@@ -91,7 +91,7 @@ def find_spans(
     text: str,
     config: RedactConfig,
     names: Iterable[str] = (),
-    anonymous_mentee: str | None = None,
+    anonymous_mentee: AnonymousMentees = None,
     cased: bool | None = None,
 ) -> list[Span]:
     """Every find in ``text``, settled to non-overlapping spans in text order."""
@@ -117,7 +117,7 @@ def redact_text(
     text: str,
     config: RedactConfig,
     names: Iterable[str] = (),
-    anonymous_mentee: str | None = None,
+    anonymous_mentee: AnonymousMentees = None,
     pseudonyms: Pseudonyms | None = None,
 ) -> tuple[str, dict[str, int]]:
     """``text`` with its personal data replaced, and how many of each kind were replaced."""
@@ -191,7 +191,7 @@ def redact_transcript(
     transcript: Transcript,
     config: RedactConfig,
     names: Iterable[str] = (),
-    anonymous_mentee: str | None = None,
+    anonymous_mentee: AnonymousMentees = None,
     pseudonyms: Pseudonyms | None = None,
 ) -> RedactionResult:
     """``transcript`` with personal data replaced in every segment's text and words (and its notes).
@@ -267,7 +267,7 @@ class Redactor:
     {'name': 1}
     """
 
-    def __init__(self, config: RedactConfig, names: Iterable[str] = (), anonymous_mentee: str | None = None):
+    def __init__(self, config: RedactConfig, names: Iterable[str] = (), anonymous_mentee: AnonymousMentees = None):
         self.config = config
         self.names = tuple(names)
         self.anonymous_mentee = anonymous_mentee

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .spans import Span
@@ -41,18 +41,31 @@ _TITLES = ("Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Miss", "Dr", "Dr.", "Prof",
 @dataclass(frozen=True)
 class _Variant:
     key: str  # the entry this variant belongs to, folded
-    mentee: bool
+    mentee: str  # an anonymous mentee's stand-in ("Mentee", "Mentee 2"), else ""
     part: bool  # a single part: capitalisation required in cased text
 
 
-class NameMatcher:
-    """Finds the listed names; the anonymous mentee's name first, so it always reads "Mentee"."""
+#: The anonymous mentees of a session: one name (read "Mentee"), or (name, stand-in) pairs.
+AnonymousMentees = str | Sequence[tuple[str, str]] | None
 
-    def __init__(self, names: Iterable[str] = (), anonymous_mentee: str | None = None):
+
+def anonymous_pairs(anonymous: AnonymousMentees) -> list[tuple[str, str]]:
+    """(name, stand-in) of each anonymous mentee: a lone name reads "Mentee"."""
+    if not anonymous:
+        return []
+    if isinstance(anonymous, str):
+        return [(anonymous, "Mentee")]
+    return [(name, stand_in) for name, stand_in in anonymous if name and name.strip()]
+
+
+class NameMatcher:
+    """Finds the listed names; the anonymous mentees' names first, so each always reads as its stand-in."""
+
+    def __init__(self, names: Iterable[str] = (), anonymous_mentee: AnonymousMentees = None):
         self.variants: dict[str, _Variant] = {}  # folded spelling -> whose name it is
         spellings: set[str] = set()  # what the pattern looks for: as written and accent-free
-        entries = [(anonymous_mentee, True)] if anonymous_mentee else []
-        entries += [(n, False) for n in names if n and n.strip()]
+        entries = anonymous_pairs(anonymous_mentee)
+        entries += [(n, "") for n in names if n and n.strip()]
         for entry, mentee in entries:
             key = fold(entry)
             tokens = entry.split()

@@ -20,7 +20,7 @@ class Span:
     end: int
     kind: str
     key: str
-    mentee: bool = False  # a name of the anonymous mentee: always "Mentee"
+    mentee: str = ""  # a name of an anonymous mentee: always their stand-in ("Mentee", "Mentee 2")
 
 
 def settle(spans: Iterable[Span]) -> list[Span]:

@@ -67,6 +67,21 @@ def _env() -> Environment:
     return env
 
 
+def mentees_text(s) -> str:
+    """The Mentee line of a session page: 'Mentee (anonymous)', 'Jordan Lee', '3 mentees (anonymous)',
+    'Jordan Lee and 2 anonymous mentees'."""
+    listed = s.mentees or (s.mentee,)
+    named = [m for m in listed if m.lower() != "anonymous"]
+    hidden = len(listed) - len(named)
+    if len(listed) == 1:
+        return "Mentee (anonymous)" if hidden else named[0]
+    if not named:
+        return f"{hidden} mentees (anonymous)"
+    if not hidden:
+        return ", ".join(named)
+    return f"{', '.join(named)} and {hidden} anonymous mentee{'s' if hidden != 1 else ''}"
+
+
 def initials(name: str) -> str:
     """Up to two initials of a name, for a mentor shown without a photo: 'Ada Lovelace' -> 'AL'."""
     words = [w for w in re.split(r"[\s\-]+", re.sub(r"\(.*?\)", " ", name)) if w[:1].isalnum()]
@@ -420,14 +435,33 @@ def _lines_of(t):
     return _transcript_lines(t.segments)
 
 
-def _session_page(page, context: dict, lines_of) -> str:
-    """A session's page: the context with the transcript's lines, and anchors where chapters and
-    topic evidence point."""
+def talk_time(segments) -> list[tuple[str, str, int]]:
+    """Each speaker's share of the speech: (name, '7 min' or '40 s', percent), most first.
+
+    Empty when no segment has a speaker (nothing to tell apart)."""
+    total: dict[str, float] = {}
+    for seg in segments:
+        if seg.speaker:
+            total[seg.speaker] = total.get(seg.speaker, 0.0) + max(seg.end - seg.start, 0.0)
+    spoken = sum(total.values())
+    if not spoken:
+        return []
+    out = []
+    for name, seconds in sorted(total.items(), key=lambda x: (-x[1], x[0])):
+        shown = f"{round(seconds / 60)} min" if seconds >= 90 else f"{round(seconds)} s"
+        out.append((name, shown, round(100 * seconds / spoken)))
+    return out
+
+
+def _session_page(page, context: dict, lines_of, transcript=None) -> str:
+    """A session's page: the context with the transcript's lines, talk time per speaker, and
+    anchors where chapters and topic evidence point."""
     lines, target_at = lines_of()
     chapters = [{**c, "anchor": target_at(c["start"])} for c in context["chapters"]]
     tags = [{**tag, "evidence": [{**e, "anchor": target_at(e["start"])} for e in tag["evidence"]]}
             for tag in context["topic_tags"]]
-    return page.render(**{**context, "chapters": chapters, "topic_tags": tags}, lines=lines)
+    talk = talk_time(transcript.segments) if transcript is not None else []
+    return page.render(**{**context, "chapters": chapters, "topic_tags": tags}, lines=lines, talk=talk)
 
 
 def _search_page(d: SessionDoc, lines_of, filters, mentor_names) -> str:
@@ -640,7 +674,7 @@ def render_site(
                 s=s,
                 date_text=s.date.strftime("%d %B %Y").lstrip("0"),
                 mentors=[by_id[m] for m in s.mentors if m in by_id],
-                mentee="Mentee (anonymous)" if s.mentee.lower() == "anonymous" else s.mentee,
+                mentee=mentees_text(s),
                 topics=topic_refs(s.topics),
                 media_url=up + media_rel if media_rel else "",
                 media_withheld=s.media is not None and not publish_media,
@@ -661,7 +695,8 @@ def render_site(
         # The lines and anchors are the transcript's (its digest); topics are keyed by what the page
         # shows of them.
         shown = {**context, "lines": said, "topics": [(t.slug, t.label) for t in context["topics"]]}
-        made(f"sessions/{s.id}.md", key_of("page", shown), partial(_session_page, page, context, lines_of))
+        made(f"sessions/{s.id}.md", key_of("page", shown), partial(_session_page, page, context, lines_of,
+                                                                   d.transcript))
         for group in (pending[-1], after[-1]):
             if group and isinstance(d.transcript, StoredTranscript):
                 group.append((None, d.transcript.unload))  # once its files are made: read again if needed
