@@ -237,24 +237,48 @@ def _redacted(session: Session, raw: Transcript, redact_key, by_id: Mapping[str,
     state the transcript left it (counts, pseudonyms), so the title and description redacted
     next get the same stand-ins as on a computed run.
     """
-    from .redact import Redactor
-
     mentor_names = [by_id[m].name for m in session.mentors if m in by_id]
-    mentees = anonymous_mentees(session, _labels(raw), mentor_names)
-    redactor = _redactor(session, config, mentees)
 
     def compute() -> tuple[dict, Transcript]:
-        t = _speakers(redactor.transcript(raw), session, by_id, redactor, dict(mentees))
-        return {"counts": redactor.counts, "seen": redactor.pseudonyms.seen}, t
+        # Read here, on a miss only: the labels need the segments, which a cached build never reads.
+        named = _roles_named(raw, mentor_names)
+        mentees = anonymous_mentees(session, _labels(named), mentor_names)
+        redactor = _redactor(session, config, mentees)
+        t = _speakers(redactor.transcript(named), session, by_id, redactor, dict(mentees))
+        return {"counts": redactor.counts, "seen": redactor.pseudonyms.seen,
+                "mentees": [list(pair) for pair in mentees]}, t
 
     value, t = cache.get_with_transcript(
         "redact", [transcript_digest(raw), redact_key, list(session.redact), session.mentee, session.mentee_name,
                    list(session.mentees), list(session.mentee_names), mentor_names], compute)
     # Computed or cached, the same path: the Redactor's state as the cache holds it.
-    fresh = Redactor(redactor.config, redactor.names, redactor.anonymous_mentee)
+    fresh = _redactor(session, config, [tuple(pair) for pair in value.get("mentees", ())])
     fresh._counts.update(value["counts"])
     fresh.pseudonyms.seen = {kind: dict(table) for kind, table in value["seen"].items()}
     return fresh, t
+
+
+#: The note a transcript gets when its speakers were named from their roles, shown on its page.
+INFERRED = "speakers named from their roles (who advises, who asks)"
+
+
+def _roles_named(t: Transcript, mentor_names: Sequence[str]) -> Transcript:
+    """A transcript whose speakers are only numbered ("Speaker 1", "SPEAKER_00": a diarizer's, or
+    an export's), with the one mentor's label renamed when the roles tell it: the speaker who
+    clearly advises most and asks least (:func:`~kbgen.enrich.cues.speaker_roles`). The others
+    stay numbered (anonymous mentees next). Noted (:data:`INFERRED`): the page says so."""
+    labels = _labels(t)
+    if len(mentor_names) != 1 or len(labels) < 2 or not all(_GENERIC_LABEL.fullmatch(label) for label in labels):
+        return t
+    from .enrich.cues import MENTOR, speaker_roles
+
+    roles = speaker_roles((seg.speaker, seg.text) for seg in t.segments)
+    advising = [label for label, role in roles.items() if role == MENTOR]
+    if len(advising) != 1:
+        return t
+    segments = tuple(replace(seg, speaker=mentor_names[0]) if seg.speaker == advising[0] else seg
+                     for seg in t.segments)
+    return replace(t, segments=segments, notes=(*t.notes, INFERRED))
 
 
 def _published_fields(session: Session, redactor) -> Session:

@@ -148,3 +148,42 @@ def test_talk_time_and_mentee_line():
     assert mentees_text(Session(**base)) == "Mentee (anonymous)"
     assert mentees_text(Session(**base, mentee="Jordan")) == "Jordan"
     assert mentees_text(Session(**base, mentees=("anonymous",) * 3)) == "3 mentees (anonymous)"
+
+
+ROLES = """WEBVTT
+
+00:00:01.000 --> 00:00:04.000
+<v Speaker 1>I have an offer and I do not know what to ask for. What should I say?
+
+00:00:04.500 --> 00:00:09.000
+<v Speaker 2>You should always ask for the range first. Never give a number before they do.
+
+00:00:09.500 --> 00:00:12.000
+<v Speaker 1>What if they insist that I go first?
+
+00:00:12.500 --> 00:00:17.000
+<v Speaker 2>Then you should give a researched range. Make sure you explain where it comes from.
+
+00:00:17.500 --> 00:00:20.000
+<v Speaker 1>How do I know the range is right?
+
+00:00:20.500 --> 00:00:25.000
+<v Speaker 2>Try to talk to two people in that role. It helps to write the numbers down.
+"""
+
+
+def test_numbered_speakers_are_named_by_their_roles(project_dir):
+    """A transcript whose voices are only numbered: the one who advises is the session's mentor."""
+    make_files(project_dir / "recordings", {"roles.vtt": ROLES, "roles.yml": sidecar("Offer talk")})
+    build(load_project(project_dir), engine_factory=FakeEngine, key=KEY)
+    page = (project_dir / "site_src" / "sessions" / "roles.md").read_text()
+    assert page.count('<strong class="kb-speaker">Ana Lopez:</strong>') == 3
+    assert page.count('<strong class="kb-speaker">Mentee:</strong>') == 3
+    assert "Speaker 1" not in page and "Speaker 2" not in page
+    assert "The mentor was told from the other speakers by who advises and who asks" in page
+    # The sidecar's mapping names them instead, and then nothing is inferred.
+    yml = project_dir / "recordings" / "roles.yml"
+    yml.write_text(yml.read_text() + "speakers: {Speaker 2: Ana Lopez, Speaker 1: Jordan}\n")
+    build(load_project(project_dir), engine_factory=FakeEngine, key=KEY)
+    page = (project_dir / "site_src" / "sessions" / "roles.md").read_text()
+    assert "The mentor was told" not in page and page.count("kb-speaker\">Ana Lopez:") == 3

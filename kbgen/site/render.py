@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..ingest.discover import slugify
+from ..knowledge import INFERRED
 from ..models import Mentor, SessionDoc, StoredTranscript
 from .text import h, md, safe_url, timestamp, url_md
 
@@ -690,6 +691,7 @@ def render_site(
                 downloads=downloads,
                 source=_source(d.transcript),
                 redaction_note=_redaction_note(d.redactions),
+                inferred=INFERRED in d.transcript.notes,
                 path_steps=steps_of.get(s.id, []),
         )
         # The lines and anchors are the transcript's (its digest); topics are keyed by what the page
