@@ -69,7 +69,7 @@ def test_word_error_rate_of_every_demo_recording(demo):
     # `kbgen transcribe` does every recording, the private one (never built) included.
     result = CliRunner().invoke(cli, ["transcribe", "--project", str(root)])
     assert result.exit_code == 0, result.output
-    assert "6 transcript(s) ready" in result.output  # 5 recordings + 1 imported Zoom transcript
+    assert "7 transcript(s) ready" in result.output  # 5 recordings + 2 imported Zoom transcripts
     project = load_project(root)
     mentors, sessions = load_inputs(project)
 
@@ -79,7 +79,7 @@ def test_word_error_rate_of_every_demo_recording(demo):
     transcripts = transcribe(project, sessions, engine_factory=no_model,
                              key=engine_key(project.config.transcribe, project.root), mentors=mentors)
     recorded = [s for s in sessions if s.media is not None]
-    assert len(recorded) == 5 and len(transcripts) == 6
+    assert len(recorded) == 5 and len(transcripts) == 7
     for s in recorded:
         reference = normalise(script_text(root / "demo" / "scripts" / f"{s.id}.txt"))
         hypothesis = normalise(transcripts[s.id].text)
@@ -177,3 +177,17 @@ def test_second_build_loads_no_model(demo):
 
     report = build(project, engine_factory=no_model, key=engine_key(project.config.transcribe, project.root))
     assert len(report.published) >= 3
+
+
+def test_demo_group_session_keeps_three_mentees_apart(demo):
+    """The demo's group call: three anonymous mentees stay three people, their names nowhere."""
+    root, _, _ = demo
+    site = root / "site"
+    page = html.unescape((site / "sessions" / "feedback-clinic-for-new-leads" / "index.html").read_text())
+    for n in (1, 2, 3):
+        assert f'kb-speaker">Mentee {n}:' in page
+    assert 'kb-speaker">David Okafor:' in page and "3 mentees (anonymous)" in page
+    assert "Talk time:" in page and "Thanks, David." in page and "Good one, Mentee 1." in page
+    everything = _site_text(site)
+    for planted in ("Okoye", "Lena", "Vogel", "Marco", "Bianchi"):
+        assert not re.search(rf"\b{planted}\b", everything, re.IGNORECASE), planted
