@@ -13,21 +13,28 @@ $(BIN)/kbgen: pyproject.toml
 
 # Test tools, Dask, and openai-whisper (the optional second engine): torch's CPU wheel first,
 # pinned so pip never fetches the multi-GB CUDA build; openai-whisper without triton (GPU
-# only); then what it really imports.
-$(VENV)/.test-extras: $(BIN)/kbgen
-	$(BIN)/pip install --quiet -e '.[test]'
+# only); then what it really imports. The speakers extra the same way: resemblyzer without its
+# webrtcvad sdist (a C build) and `typing` backport, then librosa and webrtcvad's wheels.
+$(VENV)/.speakers: $(BIN)/kbgen
 	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet --no-deps resemblyzer==0.1.4
+	$(BIN)/pip install --quiet 'librosa>=0.10' webrtcvad-wheels
+	touch $@
+
+$(VENV)/.test-extras: $(VENV)/.speakers
+	$(BIN)/pip install --quiet -e '.[test]'
 	$(BIN)/pip install --quiet --no-deps openai-whisper==20250625
 	$(BIN)/pip install --quiet numba tiktoken more-itertools tqdm
 	touch $@
 
-## Build the demo knowledge base shipped in this repo into site/.
-demo: $(BIN)/kbgen
+## Build the demo knowledge base shipped in this repo into site/ (with the speakers extra: its
+## one-track recordings show who said what).
+demo: $(VENV)/.speakers
 	$(BIN)/kbgen build
 	@echo "Demo built into site/. Preview it with: make serve  (then open http://127.0.0.1:8000/)"
 
 ## Build, serve on http://127.0.0.1:8000/ and rebuild on changes.
-serve: $(BIN)/kbgen
+serve: $(VENV)/.speakers
 	$(BIN)/kbgen serve
 
 ## Run the whole test suite (unit, real-model integration, real MkDocs builds).

@@ -161,6 +161,13 @@ class RedactConfig(_Strict):
     links: bool = Field(True, description="Redact links that carry tokens or personal parameters.")
 
 
+class SpeakersConfig(_Strict):
+    """Who said what in one-track recordings (the `speakers:` section)."""
+
+    diarize: bool = Field(True, description="Tell the voices of a one-track recording apart (needs the extra "
+                          "kbgen[speakers]; without it the build says so and publishes without speakers).")
+
+
 class DirectoryConfig(_Strict):
     """The mentor directory (the `directory:` section)."""
 
@@ -299,6 +306,7 @@ class KbgenConfig(_Strict):
     transcribe: TranscribeConfig = Field(default_factory=TranscribeConfig)
     enrich: EnrichConfig = Field(default_factory=EnrichConfig)
     directory: DirectoryConfig = Field(default_factory=DirectoryConfig)
+    speakers: SpeakersConfig = Field(default_factory=SpeakersConfig)
     topics: list[TopicDef] = Field(default_factory=list, description="The topic taxonomy.")
     redact: RedactConfig = Field(default_factory=RedactConfig)
     learning_paths: LearningPathsConfig = Field(

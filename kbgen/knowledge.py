@@ -241,7 +241,7 @@ def _redacted(session: Session, raw: Transcript, redact_key, by_id: Mapping[str,
 
     def compute() -> tuple[dict, Transcript]:
         # Read here, on a miss only: the labels need the segments, which a cached build never reads.
-        named = _roles_named(raw, mentor_names)
+        named = _roles_named(raw, session, mentor_names)
         mentees = anonymous_mentees(session, _labels(named), mentor_names)
         redactor = _redactor(session, config, mentees)
         t = _speakers(redactor.transcript(named), session, by_id, redactor, dict(mentees))
@@ -262,11 +262,12 @@ def _redacted(session: Session, raw: Transcript, redact_key, by_id: Mapping[str,
 INFERRED = "speakers named from their roles (who advises, who asks)"
 
 
-def _roles_named(t: Transcript, mentor_names: Sequence[str]) -> Transcript:
+def _roles_named(t: Transcript, session: Session, mentor_names: Sequence[str]) -> Transcript:
     """A transcript whose speakers are only numbered ("Speaker 1", "SPEAKER_00": a diarizer's, or
     an export's), with the one mentor's label renamed when the roles tell it: the speaker who
     clearly advises most and asks least (:func:`~kbgen.enrich.cues.speaker_roles`). The others
-    stay numbered (anonymous mentees next). Noted (:data:`INFERRED`): the page says so."""
+    stay numbered (anonymous mentees next), but for a single named mentee, who is the one other
+    voice. Noted (:data:`INFERRED`): the page says so."""
     labels = _labels(t)
     if len(mentor_names) != 1 or len(labels) < 2 or not all(_GENERIC_LABEL.fullmatch(label) for label in labels):
         return t
@@ -276,8 +277,12 @@ def _roles_named(t: Transcript, mentor_names: Sequence[str]) -> Transcript:
     advising = [label for label, role in roles.items() if role == MENTOR]
     if len(advising) != 1:
         return t
-    segments = tuple(replace(seg, speaker=mentor_names[0]) if seg.speaker == advising[0] else seg
-                     for seg in t.segments)
+    names = {advising[0]: mentor_names[0]}
+    others = [label for label in labels if label != advising[0]]
+    listed = session.mentees or (session.mentee,)
+    if len(others) == 1 and len(listed) == 1 and listed[0].lower() != "anonymous":
+        names[others[0]] = listed[0]  # the one other voice is the one named mentee
+    segments = tuple(replace(seg, speaker=names.get(seg.speaker, seg.speaker)) for seg in t.segments)
     return replace(t, segments=segments, notes=(*t.notes, INFERRED))
 
 

@@ -61,7 +61,7 @@ def load_inputs(project: Project) -> tuple[list[Mentor], list[Session]]:
 
 
 def transcribe(project: Project, sessions: list[Session], echo: Echo = _quiet, engine_factory=None,
-               key=None, retranscribe: bool = False, mentors: list[Mentor] | None = None):
+               key=None, retranscribe: bool = False, mentors: list[Mentor] | None = None, diarizer_factory=None):
     """A transcript for every session; raise BuildError naming every file that failed.
 
     A transcript file beside a recording is imported instead of transcribing it, unless
@@ -69,6 +69,9 @@ def transcribe(project: Project, sessions: list[Session], echo: Echo = _quiet, e
     configured engine, run on ``transcribe.jobs`` local processes or the Dask cluster at
     ``transcribe.scheduler``; tests pass a fake engine and its key (run in this process).
     ``mentors`` (the roster) supply the hotwords when ``transcribe.hotwords`` is on.
+
+    One-track recordings get speakers (:mod:`kbgen.speakers.run`) when ``speakers.diarize`` is
+    on and the configured engine runs; a test engine gets them only with a ``diarizer_factory``.
     """
     from .errors import KbgenError
     from .ingest.importers import import_transcript
@@ -79,6 +82,7 @@ def transcribe(project: Project, sessions: list[Session], echo: Echo = _quiet, e
 
     cfg = project.config.transcribe
     parallel: dict = {}
+    diarize = diarizer_factory is not None or (engine_factory is None and project.config.speakers.diarize)
     if engine_factory is None:
         from .transcribe.engines import make_engine
         from .transcribe.executors import EngineSpec
@@ -110,10 +114,11 @@ def transcribe(project: Project, sessions: list[Session], echo: Echo = _quiet, e
             to_run.append(s)
     by_mentor = {m.id: m for m in mentors or []}
     hotwords = {s.id: hotwords_for(s, by_mentor) for s in to_run} if cfg.hotwords else None
+    cache = TranscriptCache(project.cache_dir)
     try:
         result = transcribe_sessions(
             to_run,
-            TranscriptCache(project.cache_dir),
+            cache,
             engine_factory,
             project.root,
             on_event=on_event,
@@ -131,8 +136,13 @@ def transcribe(project: Project, sessions: list[Session], echo: Echo = _quiet, e
             f"{len(failures)} recording(s) or transcript(s) could not be read:\n" + "\n".join(lines)
             + "\nNothing was built; the transcripts that worked are cached for the next run."
         )
+    done = result.transcripts
+    if diarize:
+        from .speakers.run import add_speakers
+
+        done = add_speakers(to_run, done, project.cache_dir, project.root, cache.media_hash, echo, diarizer_factory)
     by_id = {s.id: s for s in sessions}
-    for sid, t in result.transcripts.items():
+    for sid, t in done.items():
         transcripts[sid] = _name_speakers(t, by_id[sid].speaker_map)
     return transcripts
 
@@ -149,7 +159,7 @@ def _name_speakers(t, names: dict[str, str]):
 
 def build(project: Project, audience: str | None = None, strict: bool = True, echo: Echo = _quiet,
           engine_factory=None, key=None, retranscribe: bool = False, offline: bool | None = None,
-          wait: bool = True) -> BuildReport:
+          wait: bool = True, diarizer_factory=None) -> BuildReport:
     """The whole build for one audience. The previous site survives any failure.
 
     ``offline`` (default: kbgen.yml's ``offline``) builds a site that works opened from disk.
@@ -162,14 +172,15 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
     try:
         with project_lock(project.cache_dir, f"the {audience} build", project.config.cache_dir, echo,
                           wait=wait, site_dir=project.site_dir):
-            return _build(project, audience, strict, echo, engine_factory, key, retranscribe, offline)
+            return _build(project, audience, strict, echo, engine_factory, key, retranscribe, offline,
+                          diarizer_factory)
     except OSError as exc:  # the site is swapped in last: until then, nothing was published
         raise disk_error(exc, project.root, unnamed=f"writing {rel(project.site_dir, project.root)}/ or "
                          f"{rel(project.cache_dir, project.root)}/") from None
 
 
 def _build(project: Project, audience: str, strict: bool, echo: Echo, engine_factory, key, retranscribe: bool,
-           offline: bool | None) -> BuildReport:
+           offline: bool | None, diarizer_factory=None) -> BuildReport:
     from .directory.match import RECIPROCAL_SHOWN, mentor_hints, reciprocal_pairs
     from .directory.status import build_date, mentor_status
     from .fingerprint import RenderState, fingerprint
@@ -203,7 +214,7 @@ def _build(project: Project, audience: str, strict: bool, echo: Echo, engine_fac
 
     t = time.perf_counter()
     echo(f"transcribing {len(kept)} session(s) for the {audience} build")
-    transcripts = transcribe(project, kept, echo, engine_factory, key, retranscribe, mentors)
+    transcripts = transcribe(project, kept, echo, engine_factory, key, retranscribe, mentors, diarizer_factory)
     report.timings["transcribe"] = time.perf_counter() - t
 
     t = time.perf_counter()
