@@ -166,6 +166,8 @@ class SpeakersConfig(_Strict):
 
     diarize: bool = Field(True, description="Tell the voices of a one-track recording apart (needs the extra "
                           "kbgen[speakers]; without it the build says so and publishes without speakers).")
+    voiceprints: bool = Field(True, description="Name a mentor by their voice, learned from their sessions whose "
+                              "speakers are known; voices stay in the cache, never in the site.")
 
 
 class DirectoryConfig(_Strict):

