@@ -179,6 +179,13 @@ def test_second_build_loads_no_model(demo):
     assert len(report.published) >= 3
 
 
+def test_no_thread_is_left_behind_by_transcription(demo):
+    """A real build leaves no thread (tqdm's monitor was one): the render stage forks only without."""
+    import threading
+
+    assert [t.name for t in threading.enumerate() if t.name.startswith("tqdm")] == []
+
+
 def test_demo_group_session_keeps_three_mentees_apart(demo):
     """The demo's group call: three anonymous mentees stay three people, their names nowhere."""
     root, _, _ = demo

@@ -185,7 +185,12 @@ class FasterWhisperEngine:
             return self._model
         import ctranslate2
         from faster_whisper import BatchedInferencePipeline, WhisperModel
+        from tqdm import tqdm
 
+        # faster-whisper makes a (disabled) tqdm bar per file, and tqdm starts its monitor thread
+        # for any bar: a thread left in the process stops the render stage from forking its
+        # workers (render.make_files forks only with no other thread). kbgen draws its own bar.
+        tqdm.monitor_interval = 0
         device = self.config.device
         if device == "auto":
             device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"

@@ -50,6 +50,7 @@ class Progress:
         if self.enabled and self._bar is None and files:
             from tqdm import tqdm
 
+            tqdm.monitor_interval = 0  # no monitor thread: the render stage forks only without one
             # Our own text in {desc}: tqdm's rate and ETA would count cached audio as work done.
             self._bar = tqdm(total=1.0, file=self.file, leave=True, dynamic_ncols=True,
                              bar_format="transcribing {percentage:3.0f}%|{bar}| {desc}")
