@@ -64,6 +64,7 @@ TARGETS = {
     "starting-in-data-science": Target("mp3", "libmp3lame", 32_000),
     "on-call-onboarding": Target("webm", "libopus", 24_000),
     "career-change-and-burnout": Target("mp4", "aac", 32_000, video_codec="libx264"),
+    "negotiating-a-raise": Target("ogg", "libopus", 24_000),  # one track: the mentor known by voice
 }
 
 

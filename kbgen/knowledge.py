@@ -267,9 +267,17 @@ def _roles_named(t: Transcript, session: Session, mentor_names: Sequence[str]) -
     an export's), with the one mentor's label renamed when the roles tell it: the speaker who
     clearly advises most and asks least (:func:`~kbgen.enrich.cues.speaker_roles`). The others
     stay numbered (anonymous mentees next), but for a single named mentee, who is the one other
-    voice. Noted (:data:`INFERRED`): the page says so."""
+    voice. Noted (:data:`INFERRED`): the page says so. Where the mentors are named already (by
+    voice) and one numbered voice is left, it is the single named mentee's."""
     labels = _labels(t)
-    if len(mentor_names) != 1 or len(labels) < 2 or not all(_GENERIC_LABEL.fullmatch(label) for label in labels):
+    listed = session.mentees or (session.mentee,)
+    numbered = [label for label in labels if _GENERIC_LABEL.fullmatch(label)]
+    if (len(numbered) == 1 and len(listed) == 1 and listed[0].lower() != "anonymous"
+            and all(_mentor_of(label, mentor_names) for label in labels if label != numbered[0])):
+        # The mentors are named (by voice, say) and one voice is left: the one named mentee's.
+        return replace(t, segments=tuple(replace(seg, speaker=listed[0]) if seg.speaker == numbered[0] else seg
+                                         for seg in t.segments))
+    if len(mentor_names) != 1 or len(labels) < 2 or len(numbered) != len(labels):
         return t
     from .enrich.cues import MENTOR, speaker_roles
 
@@ -279,7 +287,6 @@ def _roles_named(t: Transcript, session: Session, mentor_names: Sequence[str]) -
         return t
     names = {advising[0]: mentor_names[0]}
     others = [label for label in labels if label != advising[0]]
-    listed = session.mentees or (session.mentee,)
     if len(others) == 1 and len(listed) == 1 and listed[0].lower() != "anonymous":
         names[others[0]] = listed[0]  # the one other voice is the one named mentee
     segments = tuple(replace(seg, speaker=names.get(seg.speaker, seg.speaker)) for seg in t.segments)
