@@ -11,6 +11,10 @@ baseline measured in the same run:
 - takeaways: the first mentor sentences of the session;
 - redaction: nothing redacted.
 
+It also runs the stage with every speaker label removed (a one-track recording no one told
+apart) and prints takeaway recall and the share of summary sentences the mentor said, both ways:
+what knowing the speakers (issue 15) is worth to the summary and the takeaways.
+
 Targets (issue 4): topic F1 >= 0.8; every planted item redacted with precision >= 0.9.
 """
 
@@ -62,8 +66,34 @@ def evaluate(cases=None, taxonomy=None):
     }, seconds, docs
 
 
+def without_speakers(cases):
+    """The cases as a one-track recording transcribed with no one told apart: no speaker labels."""
+    from dataclasses import replace
+
+    return [replace(c, transcript=replace(c.transcript, segments=tuple(replace(seg, speaker=None)
+                                                                       for seg in c.transcript.segments)))
+            for c in cases]
+
+
+def mentor_share(docs, cases) -> float:
+    """The share of summary sentences the mentor said (each found in the case's MENTOR lines)."""
+    said = {c.slug: [(seg.speaker, " ".join(seg.text.lower().split())) for seg in c.transcript.segments]
+            for c in cases}
+    mentor = total = 0
+    for d in docs:
+        for sentence in d.enrichment.summary:  # extractive: sentences as said
+            head = " ".join(sentence.lower().split())[:40]
+            owner = next((who for who, text in said[d.session.id] if head and head in text), None)
+            if owner is not None:
+                total += 1
+                mentor += owner == "MENTOR"
+    return mentor / total if total else 0.0
+
+
 def main() -> None:
     result, seconds, docs = evaluate()
+    cases = load_eval_set()
+    blind, _, blind_docs = evaluate(without_speakers(cases))
     (tp, tr, tf), (bp, br, bf) = result["topics"]
     tk, tb = result["takeaways"]
     (rr, rp), (br2, bp2) = result["redaction"]
@@ -72,6 +102,10 @@ def main() -> None:
         ("topic precision / recall / F1", f"{tp:.2f} / {tr:.2f} / {tf:.2f}   (substring baseline "
                                           f"{bp:.2f} / {br:.2f} / {bf:.2f}; F1 ratio {tf / bf:.2f}x)"),
         ("takeaway recall", f"{tk:.2f}   (first-mentor-sentences baseline {tb:.2f})"),
+        ("takeaway recall, speakers unknown", f"{blind['takeaways'][0]:.2f}   (speakers known: {tk:.2f}; "
+                                              f"ratio {tk / max(blind['takeaways'][0], 1e-9):.2f}x)"),
+        ("summary sentences by the mentor", f"{mentor_share(docs, cases):.2f}   (speakers unknown: "
+                                            f"{mentor_share(blind_docs, cases):.2f})"),
         ("redaction recall / precision", f"{rr:.2f} / {rp:.2f}   (no-redaction baseline {br2:.2f} / {bp2:.2f})"),
         ("target: topic F1 >= 0.8", "met" if tf >= 0.8 else "MISSED"),
         ("target: every planted item redacted", "met" if rr == 1.0 else "MISSED"),

@@ -175,8 +175,17 @@ _GENERIC_LABEL = re.compile(r"(?:speaker|spk|person|participant|guest|unknown|at
                             re.IGNORECASE)
 
 
+#: A label that names the mentor's role, as exports write it ("Mentor", "COACH", "Host").
+_MENTOR_ROLE = re.compile(r"(?:the\s+)?(?:mentor|coach|advisor|adviser|host)(?:[\s_-]*\d+)?", re.IGNORECASE)
+
+
 def _mentor_of(label: str, mentor_names: Sequence[str]) -> str | None:
-    """The session's mentor a label shows (their full name, or their first name alone), or None."""
+    """The session's mentor a label shows (their full name, or their first name alone), or None.
+
+    A label naming the role ("Mentor") is the session's one mentor; with several or none, the
+    label itself (it names no one, and is no mentee)."""
+    if _MENTOR_ROLE.fullmatch(label.strip()):
+        return mentor_names[0] if len(mentor_names) == 1 else label
     folded = " ".join(label.casefold().split())
     for name in mentor_names:
         full = " ".join(name.casefold().split())

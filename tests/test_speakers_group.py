@@ -187,3 +187,10 @@ def test_numbered_speakers_are_named_by_their_roles(project_dir):
     build(load_project(project_dir), engine_factory=FakeEngine, key=KEY)
     page = (project_dir / "site_src" / "sessions" / "roles.md").read_text()
     assert "The mentor was told" not in page and page.count("kb-speaker\">Ana Lopez:") == 3
+
+
+def test_a_label_naming_the_role_is_the_mentor():
+    base = dict(id="s", title="t", date=__import__("datetime").date(2026, 1, 1), mentors=("ana",), topics=(),
+                visibility="public", consent=True)
+    # "MENTOR" (as exports write it) is no anonymous mentee; "Guest" is.
+    assert anonymous_mentees(Session(**base), ["MENTOR", "Guest"], ["Ana Lopez"]) == [("Guest", "Mentee")]
