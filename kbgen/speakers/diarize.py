@@ -241,7 +241,8 @@ class ResemblyzerDiarizer:
                 from resemblyzer import VoiceEncoder  # weights: resemblyzer/pretrained.pt, in the wheel
 
             torch.set_num_threads(self.threads)
-            self._encoder = VoiceEncoder("cpu", verbose=False)
+            # The same path on a GPU where there is one (as the transcription engine's device: auto).
+            self._encoder = VoiceEncoder("cuda" if torch.cuda.is_available() else "cpu", verbose=False)
         return self._encoder
 
     def embed(self, audio: np.ndarray, starts: list[int], win: int) -> np.ndarray:
@@ -255,7 +256,8 @@ class ResemblyzerDiarizer:
         for i in range(0, len(starts), 64):
             batch = np.stack([mel[s // 160: s // 160 + frames] for s in starts[i:i + 64]])
             with torch.no_grad():
-                out.append(encoder(torch.from_numpy(batch)).numpy())
+                device = next(encoder.parameters()).device
+                out.append(encoder(torch.from_numpy(batch).to(device)).cpu().numpy())
         return np.concatenate(out)
 
     def voices(self, audio: np.ndarray, spans: dict[str, list[tuple[float, float]]]) -> dict[str, list[float]]:
