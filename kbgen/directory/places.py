@@ -116,8 +116,11 @@ def country_code(text: str, names_only: bool = False) -> tuple[str | None, str |
         return None, None
     if code is None and not names_only and re.fullmatch(r"[A-Za-z]{2,3}", raw):
         code = raw.upper()
-        if len(code) == 3:
-            code = _ALPHA3.get(code, "")
+        if len(code) == 3:  # ISO alpha-3 ("DEU"), from ISO's own list
+            import pycountry
+
+            found3 = pycountry.countries.get(alpha_3=code)
+            code = found3.alpha_2 if found3 is not None else ""
         elif code.isalpha():  # deprecated codes as their successors: UK -> GB
             code = langcodes.Language.get(langcodes.standardize_tag(f"und-{code}")).territory or code
     if code is None or code not in names:
@@ -160,16 +163,6 @@ def _country_names() -> dict[str, str]:
 
 # Region subtags that are not places a person lives in ('EU' is: rosters write it).
 _NOT_COUNTRIES = frozenset({"AA", "EZ", "QO", "UN", "ZZ", "XA", "XB"})
-# The alpha-3 codes rosters use; the rest are written as names or alpha-2 codes.
-_ALPHA3 = {"USA": "US", "GBR": "GB", "DEU": "DE", "FRA": "FR", "ESP": "ES", "ITA": "IT", "NLD": "NL",
-           "CAN": "CA", "AUS": "AU", "IND": "IN", "BRA": "BR", "MEX": "MX", "NGA": "NG", "KEN": "KE",
-           "ZAF": "ZA", "CHN": "CN", "JPN": "JP", "KOR": "KR", "POL": "PL", "PRT": "PT", "CHE": "CH",
-           "AUT": "AT", "BEL": "BE", "SWE": "SE", "NOR": "NO", "DNK": "DK", "FIN": "FI", "IRL": "IE",
-           "ARG": "AR", "COL": "CO", "CHL": "CL", "PER": "PE", "EGY": "EG", "GHA": "GH", "UGA": "UG",
-           "TZA": "TZ", "PAK": "PK", "BGD": "BD", "IDN": "ID", "PHL": "PH", "VNM": "VN", "THA": "TH",
-           "TUR": "TR", "UKR": "UA", "RUS": "RU", "ISR": "IL", "ARE": "AE", "SAU": "SA", "NZL": "NZ"}
-
-
 @lru_cache(maxsize=None)
 def _folded_names(code: str) -> frozenset[str]:
     """The CLDR names of a language or territory code in :data:`_NAME_LANGUAGES`, and its own name, folded."""
