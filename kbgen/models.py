@@ -81,7 +81,7 @@ class Session:
     visibility: str  # public | internal | private
     consent: bool
     mentee: str = "anonymous"
-    language: str = "en"
+    language: str = ""  # BCP 47 tag from the sidecar ("es", "pt-BR"); "" when not stated (detected)
     media: Path | None = None  # absolute path of the recording
     sidecar: Path | None = None  # absolute path of the sidecar
     description: str = ""
@@ -140,6 +140,8 @@ class Transcript:
     engine: str = ""  # "faster-whisper", "openai-whisper", or "import" for an imported file
     model: str = ""  # model label, or the imported format ("vtt", "srt", "whisper-json")
     notes: tuple[str, ...] = ()  # what the transcriber repaired or noticed (loops collapsed...)
+    #: How sure the model was of ``language`` when it detected it (0-1); None when it was given.
+    language_probability: float | None = None
 
     @property
     def text(self) -> str:
@@ -172,6 +174,7 @@ class StoredTranscript(Transcript):
         t = object.__new__(cls)
         for name in ("language", "duration", "engine", "model"):
             object.__setattr__(t, name, head[name])
+        object.__setattr__(t, "language_probability", head.get("language_probability"))
         object.__setattr__(t, "notes", tuple(head["notes"]))
         object.__setattr__(t, "_digest", digest)  # what kbgen.fingerprint.transcript_digest gives
         object.__setattr__(t, "_facts", (bool(head["empty"]), bool(head["blank"])))
@@ -203,7 +206,8 @@ class StoredTranscript(Transcript):
         return facts[1] if facts else not self.text.strip()
 
     def _values(self) -> tuple:
-        return (self.segments, self.language, self.duration, self.engine, self.model, self.notes)
+        return (self.segments, self.language, self.duration, self.engine, self.model, self.notes,
+                self.language_probability)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Transcript):
@@ -220,7 +224,15 @@ class StoredTranscript(Transcript):
 def transcript_head(t: Transcript) -> dict:
     """What :meth:`StoredTranscript.lazy` needs besides the segments and the digest (JSON-able)."""
     return {"language": t.language, "duration": t.duration, "engine": t.engine, "model": t.model,
-            "notes": list(t.notes), "empty": t.is_empty, "blank": t.is_blank}
+            "notes": list(t.notes), "empty": t.is_empty, "blank": t.is_blank,
+            "language_probability": t.language_probability}
+
+
+def spoken_language(session: Session, transcript: Transcript | None = None) -> str:
+    """The language a session is spoken in, as a BCP 47 tag: the sidecar's ``language`` when it
+    states one, else what the transcript says (Whisper's detection, an export's header), else
+    English. Knowledge, the page's ``lang`` and the search index all go by it."""
+    return session.language or (transcript.language if transcript is not None else "") or "en"
 
 
 @dataclass(frozen=True)
@@ -279,6 +291,11 @@ class SessionDoc:
     enrichment: Enrichment = field(default_factory=Enrichment)
     redactions: tuple[tuple[str, int], ...] = ()  # (kind, count) of what redaction replaced
     publish_media: bool = True  # False when the transcript needed redaction (unless the sidecar allows)
+
+    @property
+    def language(self) -> str:
+        """The session's spoken language (:func:`spoken_language`)."""
+        return spoken_language(self.session, self.transcript)
 
 
 @dataclass(frozen=True)

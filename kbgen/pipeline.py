@@ -60,6 +60,24 @@ def load_inputs(project: Project) -> tuple[list[Mentor], list[Session]]:
     return mentors, sessions
 
 
+def language_problems(project: Project, sessions: list[Session]) -> list[Problem]:
+    """A problem for each recording no configured model can transcribe, by its language (the
+    build refuses those recordings: :class:`~kbgen.transcribe.routing.LanguageRefused`)."""
+    from .transcribe.routing import LanguageRefused, Router
+
+    router = Router(project.config.transcribe, project.root)
+    problems = []
+    for s in sessions:
+        if s.media is None or s.transcript is not None:
+            continue  # an imported transcript needs no model
+        try:
+            router.model_for(s.language or None)
+        except LanguageRefused as exc:
+            problems.append(Problem(rel(s.sidecar or s.media, project.root), "field 'language'",
+                                    exc.format_message()))
+    return problems
+
+
 def transcribe(project: Project, sessions: list[Session], echo: Echo = _quiet, engine_factory=None,
                key=None, retranscribe: bool = False, mentors: list[Mentor] | None = None, diarizer_factory=None):
     """A transcript for every session; raise BuildError naming every file that failed.

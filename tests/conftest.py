@@ -23,10 +23,17 @@ def isolate(monkeypatch, home: Path) -> None:
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
 
 
+@pytest.fixture(scope="session")
+def _model_cache(tmp_path_factory) -> Path:
+    """One folder for joined models (the multilingual base, 145 MB) for the whole run."""
+    return tmp_path_factory.mktemp("models")
+
+
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path_factory, monkeypatch):
+def _isolated(tmp_path_factory, monkeypatch, _model_cache):
     """Every cache and user folder points at a temp dir; nothing reaches the network."""
     isolate(monkeypatch, tmp_path_factory.mktemp("home"))
+    monkeypatch.setenv("KBGEN_MODEL_CACHE", str(_model_cache))
 
 
 def write_wav(path: Path, seconds: float = 1.0, freq: float = 440.0, rate: int = 16000) -> Path:

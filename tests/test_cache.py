@@ -82,7 +82,7 @@ def test_prune_removes_only_entries_of_deleted_recordings(filled):
     assert res.removed == 1 and res.kept == 4 and res.temp_removed == 0
     removed = set(before) - set(cache.entries())
     assert res.freed == sum(before[p] for p in removed)
-    assert [p.stem for p in removed] == [cache_key(gone_hash, KEY, "en")]
+    assert [p.stem for p in removed] == [cache_key(gone_hash, KEY, None)]
     # both engines' entries of current recordings still hit: switching back costs nothing
     for key in (KEY, OTHER):
         res = transcribe_sessions(sessions[:2], cache, must_not_load, root, key=key)

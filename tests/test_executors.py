@@ -76,7 +76,8 @@ def test_spec_builds_its_engine_and_splits_threads(tmp_path):
     assert ex.worker_spec(4).config.cpu_threads == max(1, cores() // 4)
     pinned = EngineSpec(TranscribeConfig(cpu_threads=2))
     assert LocalExecutor(4, pinned).worker_spec(4) is pinned  # a configured thread count is kept
-    assert type(EngineSpec().build()).__name__ == "FasterWhisperEngine"  # the default: what config names
+    built = EngineSpec().build()  # the default: what config names, routed by language
+    assert type(built).__name__ == "RoutedEngine" and type(built.engine("tiny.en")).__name__ == "FasterWhisperEngine"
     with pytest.raises(ValueError, match="module:callable"):
         EngineSpec(factory="nocolon").build()
 

@@ -69,9 +69,9 @@ def demo_run(models):
     from kbgen.ingest.media import decode_audio
 
     audio = decode_audio(ROOT / "recordings" / f"{DEMO}.m4a", ROOT)
-    factory, key = make_engine(OPENAI, ROOT, models)
-    engine = factory()
-    return engine, key, audio, engine.transcribe(audio, "en")
+    factory, key_for = make_engine(OPENAI, ROOT, models)
+    engine = factory().engine("tiny.en")  # English goes to the bundled tiny.en
+    return engine, key_for("en", "")[0], audio, engine.transcribe(audio, "en")
 
 
 # ---------------------------------------------------------------------------- no model needed
@@ -82,8 +82,9 @@ def test_key_is_computed_without_torch():
         import sys
         from kbgen.config import TranscribeConfig
         from kbgen.transcribe.engines import make_engine
-        factory, key = make_engine(TranscribeConfig(engine="openai-whisper"), None, None)
-        engine = factory()  # building the engine loads nothing either
+        factory, key_for = make_engine(TranscribeConfig(engine="openai-whisper"), None, None)
+        key, _ = key_for("en", "")
+        engine = factory().engine("tiny.en")  # building the engine loads nothing either
         assert engine.model_id == key.model_id
         heavy = sorted(m for m in ("torch", "whisper", "faster_whisper", "ctranslate2") if m in sys.modules)
         print(key.engine, key.model_id, heavy)
@@ -104,8 +105,8 @@ def test_keys_differ_between_engines_and_options():
     assert openai_engine_key(OPENAI.model_copy(update={"beam_size": 1})) != ow
     # CTranslate2-only options do not split the openai-whisper cache
     assert openai_engine_key(OPENAI.model_copy(update={"batch_size": 4, "compute_type": "float32"})) == ow
-    _, key = make_engine(TranscribeConfig(), None, None)
-    assert key == fw
+    _, key_for = make_engine(TranscribeConfig(), None, None)
+    assert key_for("en", "") == (fw, "en")
 
 
 def test_missing_whisper_says_how_to_install(monkeypatch, tmp_path):
@@ -182,5 +183,5 @@ def test_silence_gives_no_segments_and_loads_nothing(models):
     engine = factory()
     t = engine.transcribe(np.zeros(16000 * 20, dtype=np.float32), "en")
     assert t.segments == () and t.text == "" and t.duration == 20.0
-    assert engine._model is None  # VAD found no speech, so the model never loaded
+    assert engine.engine("tiny.en")._model is None  # VAD found no speech, so the model never loaded
     assert engine.transcribe(np.zeros(0, dtype=np.float32), None).segments == ()

@@ -168,6 +168,30 @@ def discover_sessions(
     return sessions
 
 
+def _language(doc, value, problems: list) -> str:
+    """The sidecar's ``language`` as a BCP 47 tag ("ES" -> "es", "pt_br" -> "pt-BR", "Spanish" ->
+    "es"), by the library the roster's languages go through; "" when it is not given (the
+    language is detected). Not a known language: a problem with the closest one suggested."""
+    from ..directory.places import language_tag
+
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        problems.append(doc.problem(("language",), "expected a language code such as es or pt-BR, or leave it "
+                                    "out to have the language detected"))
+        return ""
+    tag, close = language_tag(value.replace("_", "-"))
+    if tag is None:
+        hint = ""
+        if close:
+            near, _ = language_tag(close)
+            hint = f"; did you mean '{near}' ({close})?" if near else f"; did you mean {close}?"
+        problems.append(doc.problem(("language",), f"'{value}' is not a known language{hint or '.'} Write a BCP 47 "
+                                    "code such as es or pt-BR, or leave it out to have the language detected"))
+        return ""
+    return tag
+
+
 def _str_list(doc: LocatedYaml, key: str, value, problems: list[Problem]) -> tuple[str, ...] | None:
     if isinstance(value, str):
         value = [value]
@@ -257,9 +281,7 @@ def _read_sidecar(
         problems.append(doc.problem(("participants",), f"expected how many people speak, a whole number from 1 "
                                     f"to {MAX_PARTICIPANTS}"))
         participants = None
-    language = data.get("language", "en")
-    if not isinstance(language, str) or not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]+)*", language):
-        problems.append(doc.problem(("language",), "expected a language code such as en or pt-BR"))
+    language = _language(doc, data.get("language"), problems)
     description = data.get("description", "")
     if not isinstance(description, str):
         problems.append(doc.problem(("description",), "expected text"))

@@ -63,10 +63,13 @@ def transcribe_sessions(
     local worker processes and ``scheduler`` a Dask cluster, both building the engine from
     ``spec`` (a picklable :class:`EngineSpec`, required for them).
 
-    ``key`` is the engine's cache identity (:func:`engine_key` for faster-whisper). Given, a
-    cache hit never makes an engine; left out, one engine is made in this process up front to
-    read its ``key`` (or ``name`` and ``model_id``), which is cheap for
-    :class:`FasterWhisperEngine` since it loads its model on first use.
+    ``key`` is the engine's cache identity (:func:`engine_key` for faster-whisper), or a function
+    of a session's language and sidecar giving it and the language the key is for
+    (:meth:`~.routing.Router.key`, what :func:`~.engines.make_engine` returns), which may refuse
+    the session (:class:`~.routing.LanguageRefused`: recorded in ``failures``). Given, a cache hit
+    never makes an engine; left out, one engine is made in this process up front to read its
+    ``key`` (or ``name`` and ``model_id``), which is cheap for :class:`FasterWhisperEngine` since
+    it loads its model on first use.
 
     Sessions without media are skipped. A :class:`MediaError` (or a crashed worker) is recorded
     in ``failures`` and the others go on; a :class:`TranscribeError` (the model cannot load)
@@ -103,14 +106,24 @@ def transcribe_sessions(
     result = TranscribeResult()
     engine: Engine | None = None
     todo: list[Task] = []
-    keys: dict[str, tuple[str, str]] = {}  # sid -> (media sha256, cache key)
+    keys: dict[str, tuple[str, str, EngineKey]] = {}  # sid -> (media sha256, cache key, engine key)
     done_seconds = 0.0
+    key_for = key if callable(key) else None
     with_media = [s for s in sessions if s.media is not None]
     for session in with_media:
-        if key is None:
-            engine = factory()
-            key = getattr(engine, "key", None) or EngineKey(engine.name, engine.model_id, {})
         sid, media = session.id, Path(session.media)
+        if key_for is not None:
+            try:
+                session_key, language = key_for(session.language or None,
+                                                rel(session.sidecar or media, root))
+            except TranscribeError as exc:  # its language: no model for it (routing.LanguageRefused)
+                _fail(result, emit, sid, exc.format_message())
+                continue
+        else:
+            if key is None:
+                engine = factory()
+                key = getattr(engine, "key", None) or EngineKey(engine.name, engine.model_id, {})
+            session_key, language = key, session.language or None
         shown = rel(media, root)
         try:
             digest = cache.media_hash(media)
@@ -121,7 +134,7 @@ def transcribe_sessions(
             _fail(result, emit, sid, f"{shown}: cannot read: {exc.strerror}")
             continue
         words = (hotwords or {}).get(sid) or None
-        k = cache_key(digest, key, session.language, words, session.channels)
+        k = cache_key(digest, session_key, language, words, session.channels)
         hit = cache.get(k)
         if hit is not None:
             result.transcripts[sid] = finish(sid, hit, cached_as=k)
@@ -129,7 +142,7 @@ def transcribe_sessions(
             done_seconds += hit.duration
             emit("cached", sid, "cached")
             continue
-        keys[sid] = (digest, k)
+        keys[sid] = (digest, k, session_key)
         todo.append(Task(sid, media, session.language or None, hotwords=words, channels=session.channels))
 
     cache.save_media_hashes()
@@ -153,7 +166,7 @@ def transcribe_sessions(
         try:
             with contextlib.closing(executor.run(todo, started)) as outcomes:
                 for task, outcome in outcomes:
-                    _take(task, outcome, keys[task.sid], key, cache, result, emit, finish, progress,
+                    _take(task, outcome, keys[task.sid], cache, result, emit, finish, progress,
                           expected.get(task.sid))
         finally:
             executor.close()
@@ -193,7 +206,7 @@ def _probed(tasks: list[Task], root: Path | None, longest_first: bool) -> list[T
     return out
 
 
-def _take(task: Task, outcome: FileOutcome, ids: tuple[str, str], key: EngineKey, cache: TranscriptCache,
+def _take(task: Task, outcome: FileOutcome, ids: tuple[str, str, EngineKey], cache: TranscriptCache,
           result: TranscribeResult, emit, finish, progress: Progress | None, expected: float | None) -> None:
     """One file came back: cache it at once (a later interruption keeps it), then report it."""
     if outcome.fatal:
@@ -203,7 +216,7 @@ def _take(task: Task, outcome: FileOutcome, ids: tuple[str, str], key: EngineKey
         if progress is not None:
             progress.failed(expected)
         return
-    digest, k = ids
+    digest, k, key = ids
     cache.put(
         k,
         outcome.transcript,

@@ -91,6 +91,7 @@ def transcript_to_dict(t: Transcript) -> dict[str, Any]:
             for s in t.segments
         ],
         **({"notes": list(t.notes)} if t.notes else {}),
+        **({"language_probability": t.language_probability} if t.language_probability is not None else {}),
     }
 
 
@@ -106,7 +107,9 @@ def transcript_from_dict(d: dict[str, Any]) -> Transcript:
         for s in d["segments"]
     )
     notes = tuple(str(n) for n in d.get("notes", ()))
-    return Transcript(segments, str(d["language"]), float(d["duration"]), str(d["engine"]), str(d["model"]), notes)
+    p = d.get("language_probability")
+    return Transcript(segments, str(d["language"]), float(d["duration"]), str(d["engine"]), str(d["model"]), notes,
+                      None if p is None else float(p))
 
 
 #: Temporary files older than this are left over from a killed run and are removed by prune.
@@ -146,15 +149,19 @@ def media_hashes(paths: Iterable[Path]) -> set[str]:
     return out
 
 
-def keys_in_use(sessions: Iterable[Any], key: EngineKey) -> set[str]:
-    """Cache keys the current sessions (with media) would look up under ``key``."""
+def keys_in_use(sessions: Iterable[Any], key: Any) -> set[str]:
+    """Cache keys the current sessions (with media) would look up under ``key`` (an EngineKey,
+    or a function of the language as :func:`~kbgen.transcribe.transcribe_sessions` takes)."""
+    from ..errors import TranscribeError
+
     keys = set()
     for s in sessions:
         if getattr(s, "media", None) is None:
             continue
         try:
-            keys.add(cache_key(media_hash(s.media), key, s.language))
-        except OSError:
+            engine, language = key(s.language or None, "") if callable(key) else (key, s.language or None)
+            keys.add(cache_key(media_hash(s.media), engine, language))
+        except (OSError, TranscribeError):
             pass
     return keys
 

