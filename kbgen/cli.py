@@ -180,19 +180,24 @@ def match(mentees_file: Path, project_dir: Path, method: str, out_dir: Path | No
     mentors = load_roster(project.roster_file, project.root, formats)
     mentees = load_mentees(mentees_file.resolve(), project.root, mentors, formats)
     last: dict = {}
+    recorded: dict[str, dict[str, int]] = {}  # mentor id -> sessions by language: evidence of it
     try:
-        from .pipeline import load_inputs
+        from .pipeline import load_inputs, spoken_languages
 
-        for s in load_inputs(project)[1]:
-            if s.visibility != "private":
-                for mid in s.mentors:
-                    last[mid] = max(last.get(mid, s.date), s.date)
+        sessions = [s for s in load_inputs(project)[1] if s.visibility != "private"]
+        languages = spoken_languages(project, sessions, mentors)
+        for s in sessions:
+            for mid in s.mentors:
+                last[mid] = max(last.get(mid, s.date), s.date)
+                if s.id in languages:
+                    counts = recorded.setdefault(mid, {})
+                    counts[languages[s.id]] = counts.get(languages[s.id], 0) + 1
     except KbgenError:
-        pass  # sessions only refine who is active; a broken sidecar does not stop matching
+        pass  # sessions only refine who is active and what they speak; a broken sidecar does not stop matching
     today = build_date()
     days = project.config.directory.inactive_after_days
     inactive = {m.id for m in mentors if mentor_status(m, last.get(m.id), today, days).kind == "inactive"}
-    result = match_cohort(mentees, mentors, method, inactive=inactive, candidates=candidates)
+    result = match_cohort(mentees, mentors, method, inactive=inactive, candidates=candidates, recorded=recorded)
     out = (out_dir or project.root / "match").resolve()
     docs_dir = read_mkdocs(project.mkdocs_file, project.root).docs_dir
     protected = {"the docs folder": docs_dir, "site_dir": project.site_dir}

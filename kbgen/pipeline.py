@@ -78,6 +78,40 @@ def language_problems(project: Project, sessions: list[Session]) -> list[Problem
     return problems
 
 
+def spoken_languages(project: Project, sessions: list[Session], mentors: list[Mentor]) -> dict[str, str]:
+    """Each session's spoken language where it is known without transcribing anything: the
+    sidecar's, else an imported transcript's, else the one a build detected (from the transcript
+    cache). Sessions whose language is not known yet are left out."""
+    from .errors import KbgenError
+    from .ingest.importers import import_transcript
+    from .transcribe.cache import TranscriptCache, cache_key
+    from .transcribe.engines import make_engine
+    from .transcribe.hotwords import hotwords_for
+
+    cfg = project.config.transcribe
+    cache = TranscriptCache(project.cache_dir)
+    by_mentor = {m.id: m for m in mentors}
+    _, key_for = make_engine(cfg, project.root, project.cache_dir)
+    out: dict[str, str] = {}
+    for s in sessions:
+        t = None
+        try:
+            if s.language:
+                out[s.id] = s.language
+                continue
+            if s.transcript is not None:
+                t = import_transcript(s.transcript, project.root, s.speaker_map)
+            elif s.media is not None:  # looked up as the transcribe stage does, never transcribed
+                key, language = key_for(None, "")
+                words = hotwords_for(s, by_mentor) if cfg.hotwords else None
+                t = cache.get(cache_key(cache.media_hash(s.media), key, language, words or None, s.channels))
+        except (KbgenError, OSError):
+            continue
+        if t is not None and t.language:
+            out[s.id] = t.language
+    return out
+
+
 def transcribe(project: Project, sessions: list[Session], echo: Echo = _quiet, engine_factory=None,
                key=None, retranscribe: bool = False, mentors: list[Mentor] | None = None, diarizer_factory=None):
     """A transcript for every session; raise BuildError naming every file that failed.

@@ -183,9 +183,25 @@ def test_score_and_reasons_in_plain_words():
                availability=(Window("mon", "10:00", "12:00"), Window("wed", "10:00", "12:00")))
     value, reasons = score(a, b)
     # fit 1 + 1/2 of 1 + 1/2 + 1/3; 2 h shared (full); video; Spanish is the mentee's first; preferred.
-    assert value == round(0.60 * (1.5 / (11 / 6)) + 0.20 + 0.05 + 0.05 + 0.10, 6)
+    assert value == round(0.60 * (1.5 / (11 / 6)) + 0.20 + 0.05 + 0.03 + 0.10, 6)
     assert reasons == ["Negotiations and Feedback", "speaks Spanish", "2 h a week of shared hours", "meets by video",
                        "another organisation", "asked for by name"]
+    # Ana's sessions recorded in Spanish are evidence she mentors in it: they weigh, and say so.
+    proven, reasons = score(a, b, recorded={"es": 2, "en": 5})
+    assert proven == round(value + 0.02, 6) and reasons[1] == "speaks Spanish (2 recorded sessions in it)"
+    assert score(a, b, recorded={"en": 5})[0] == value  # sessions in another language prove nothing here
+
+
+def test_a_language_recorded_in_is_spoken_for_matching():
+    """A Spanish session is evidence for its mentor's Spanish, listed in the roster or not."""
+    lucia = mentee("lucia", languages=("es",), needs=("negotiation",))
+    quiet, recorded = (mentor(i, languages=("en",), expertise=("negotiation",)) for i in ("quiet", "rafa"))
+    assert blocker(lucia, quiet) == "no shared language"
+    assert blocker(lucia, recorded, recorded={"es-MX": 1}) is None
+    result = match_cohort([lucia], [quiet, recorded], recorded={"rafa": {"es-MX": 1}})
+    assert [(p.mentor_id, p.reasons[1]) for p in result.pairs] == [
+        ("rafa", "speaks Spanish (1 recorded session in it)")]
+    assert not match_cohort([lucia], [quiet, recorded]).pairs
 
 
 def test_working_hours_across_time_zones_and_need_order():
@@ -193,11 +209,11 @@ def test_working_hours_across_time_zones_and_need_order():
     b = mentor("b", timezone="Asia/Dubai", expertise=("negotiation",), formats=())  # 05-13 UTC
     value, reasons = score(a, b)
     assert reasons == ["negotiation", "speaks English", "4 h of shared working hours a day"]
-    assert value == round(0.60 * need_weights(2)[1] + 0.20 + 0.05 + 0.05, 6)  # any format; English first
+    assert value == round(0.60 * need_weights(2)[1] + 0.20 + 0.05 + 0.03, 6)  # any format; English first
     far = mentor("c", timezone="Pacific/Auckland", expertise=("feedback",), formats=("phone",))
     value, reasons = score(mentee("d", timezone="Europe/London", formats=("video",), needs=("feedback",)), far)
     assert reasons == ["feedback", "speaks English", "no shared hours"]
-    assert value == 0.60 + 0.05  # no hours, no shared format; English is the first language
+    assert value == 0.60 + 0.03  # no hours, no shared format; English is the first language
 
 
 def test_matrix_hours_equal_status_shared_hours():
@@ -422,7 +438,7 @@ def test_report_files_and_their_content(tmp_path):
     assert files == sorted(files) and len(files) == 2 + len(result.pairs)
     assert (out / "agreements" / "lucia-fernandez--ana-garcia.md") in files
     md = (out / "match-report.md").read_text(encoding="utf-8")
-    assert ("| Lucía Fernández (lucia-fernandez) | Ana García (ana-garcia) | 0.90 | negotiation and public speaking; "
+    assert ("| Lucía Fernández (lucia-fernandez) | Ana García (ana-garcia) | 0.88 | negotiation and public speaking; "
             "speaks Spanish; 4 h a week of shared hours; meets by video; another organisation | "
             "[draft](agreements/lucia-fernandez--ana-garcia.md) |") in md
     assert "| Wanjiru Kamau (wanjiru-kamau) | no mentor speaks Swahili |" in md
@@ -432,7 +448,7 @@ def test_report_files_and_their_content(tmp_path):
     wanjiru = rows[-1]
     assert (wanjiru["status"], wanjiru["mentor_id"], wanjiru["why"]) == ("unmatched", "", "no mentor speaks Swahili")
     lucia = next(r for r in rows if r["mentee_id"] == "lucia-fernandez")
-    assert (lucia["mentor_name"], lucia["score"], lucia["status"]) == ("Ana García", "0.900000", "matched")
+    assert (lucia["mentor_name"], lucia["score"], lucia["status"]) == ("Ana García", "0.880000", "matched")
     agreement = (out / "agreements" / "lucia-fernandez--ana-garcia.md").read_text(encoding="utf-8")
     for part in ("Between Lucía Fernández (mentee, Harbor Health) and Ana García (mentor, Northwind Labs).",
                  "In Lucía's words: Prepare for my first salary negotiation and present at the team all-hands.",

@@ -57,6 +57,20 @@ def test_format_tables_and_mentor_fields():
     assert data["status"][ben_row["s"]] == ["full", "Full"] and ben_row["c"] == 0  # all slots taken, no status
 
 
+def test_sessions_by_language_are_evidence_of_a_language():
+    """A Spanish session is evidence for its mentor's Spanish: counted, and spoken even unlisted."""
+    rafa = _ana(id="rafa", name="Rafa", languages=("en",))
+    sessions = {"rafa": [("s1", "Negociar", ("negotiation",), "es-MX"), ("s2", "Pay", ("negotiation",), "en"),
+                         ("s3", "Otra", ("feedback",), "es")]}
+    data = _load(directory_json([rafa], sessions, {}, TOPICS))
+    [row] = data["m"]
+    langs = [tuple(x) for x in data["langs"]]
+    assert langs == [("en", "English"), ("es", "Spanish")]
+    assert [langs[i][0] for i in row["l"]] == ["en", "es"]  # listed first, then recorded in
+    assert sorted((langs[i][0], n) for i, n in row["g"]) == [("en", 1), ("es", 2)]
+    assert "g" not in _load(directory_json([rafa], {}, {}, TOPICS))["m"][0]
+
+
 def test_capacity_not_stated_is_taking_and_declared_formats_have_words():
     cai = Mentor(id="cai", name="Cai", formats=("walk-and-talk",))
     data = _load(directory_json([cai], {}, {}, TOPICS, format_words={"walk-and-talk": "on a walk"}))

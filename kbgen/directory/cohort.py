@@ -21,8 +21,9 @@ Mentee data is private: it goes into the match report folder, never into the sit
 
 A pair's score lies in [0, 1]: topic fit (needs weighted by their order, 1, 1/2, 1/3 ...,
 against the mentor's expertise and micro-mentoring offers) 0.60, shared hours across time
-zones 0.20 (full at 2 h a week), format 0.05, the mentee's first language 0.05, a ``prefer``
-bonus 0.10. Hard constraints (a pair that breaks one is never made): a shared language, a
+zones 0.20 (full at 2 h a week), format 0.05, the mentee's first language 0.03 and recorded
+sessions in it 0.02 (a mentor's sessions in a language are evidence they mentor in it), a
+``prefer`` bonus 0.10. Hard constraints (a pair that breaks one is never made): a shared language, a
 topic in common, an open slot (capacity > 0) and an active mentor, another organization when
 ``outside_org`` asks for it, no mentor on the ``avoid`` list.
 
@@ -80,7 +81,7 @@ REQUIRED = ("id", "name", "languages", "needs")
 TOP_KEY = "mentees"
 
 #: Score weights; they add up to 1.
-W_TOPIC, W_HOURS, W_FORMAT, W_LANGUAGE, W_PREFER = 0.60, 0.20, 0.05, 0.05, 0.10
+W_TOPIC, W_HOURS, W_FORMAT, W_LANGUAGE, W_RECORDED, W_PREFER = 0.60, 0.20, 0.05, 0.03, 0.02, 0.10
 #: Shared hours a week at which the time component is full.
 HOURS_FULL = 2.0
 #: Working hours assumed for someone who gives no availability windows (their own time zone).
@@ -298,7 +299,8 @@ class _Model:
     a time (a 5,000 x 5,000 cohort never holds a dense matrix); exact to the minute for hours.
     """
 
-    def __init__(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor], inactive: Iterable[str] = ()):
+    def __init__(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor], inactive: Iterable[str] = (),
+                 recorded: Mapping[str, Mapping[str, int]] | None = None):
         from scipy import sparse
 
         self.mentees = sorted(mentees, key=lambda m: m.id)
@@ -330,10 +332,15 @@ class _Model:
                     cols.append(vocab[key])
         self.cover = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(m, max(len(vocab), 1))).T.tocsr()
 
-        # Languages: any shared (hard), the mentee's first (bonus).
+        # Languages: any shared (hard), the mentee's first (bonus), sessions recorded in it (bonus).
+        # A language a mentor has recorded sessions in is one they speak, listed or not.
         langs: dict[str, int] = {}
+        recorded = recorded or {}
+        self.recorded = [{language_code(c): n for c, n in sorted((recorded.get(y.id) or {}).items()) if n > 0}
+                         for y in self.mentors]
         self.mentee_langs = [list(_unique(language_code(c) for c in x.languages)) for x in self.mentees]
-        self.mentor_langs = [list(_unique(language_code(c) for c in y.languages)) for y in self.mentors]
+        self.mentor_langs = [list(_unique([*(language_code(c) for c in y.languages), *self.recorded[j]]))
+                             for j, y in enumerate(self.mentors)]
         for group in (*self.mentee_langs, *self.mentor_langs):
             for c in group:
                 langs.setdefault(c, len(langs))
@@ -345,8 +352,10 @@ class _Model:
             self.speaks_e[i, [langs[c] for c in group]] = 1
             if group:
                 self.first_e[i, langs[group[0]]] = 1
+        self.recorded_m = np.zeros((m, width), dtype=np.float32)
         for j, group in enumerate(self.mentor_langs):
             self.speaks_m[j, [langs[c] for c in group]] = 1
+            self.recorded_m[j, [langs[c] for c in self.recorded[j]]] = 1
 
         # Formats: compatible unless both state formats and none is shared.
         kinds = sorted({f for x in (*self.mentees, *self.mentors) for f in x.formats})
@@ -390,6 +399,7 @@ class _Model:
         fit = (self.need_matrix[lo:hi] @ self.cover).toarray()
         lang = (self.speaks_e[lo:hi] @ self.speaks_m.T) > 0
         first = (self.first_e[lo:hi] @ self.speaks_m.T) > 0
+        first_recorded = (self.first_e[lo:hi] @ self.recorded_m.T) > 0
         fmt = ((self.fmt_e[lo:hi] @ self.fmt_m.T) > 0) | self.any_fmt_e[lo:hi, None] | self.any_fmt_m[None, :]
         minutes = self.shared_minutes[np.ix_(self.prof_e[lo:hi], self.prof_m)]
         hours = np.round(minutes / 60.0, 2)
@@ -400,7 +410,7 @@ class _Model:
             avoid[r - lo, self.avoid[r]] = True
         same_org = (self.org_e[lo:hi, None] == self.org_m[None, :]) & self.outside[lo:hi, None]
         score = (W_TOPIC * fit + W_HOURS * np.minimum(hours, HOURS_FULL) / HOURS_FULL + W_FORMAT * fmt
-                 + W_LANGUAGE * first + W_PREFER * prefer)
+                 + W_LANGUAGE * first + W_RECORDED * first_recorded + W_PREFER * prefer)
         score = np.round(score, 6)
         topic = fit > 1e-12
         feasible = lang & topic & self.open[None, :] & ~same_org & ~avoid
@@ -453,7 +463,9 @@ class _Model:
             out.append(_and(topics))
         shared = [c for c in self.mentee_langs[i] if c in self.mentor_langs[j]]
         if shared:
-            out.append(f"speaks {language_name(shared[0])}")
+            n = self.recorded[j].get(shared[0], 0)
+            out.append(f"speaks {language_name(shared[0])}"
+                       + (f" ({n} recorded session{'s' if n != 1 else ''} in it)" if n else ""))
         if hours <= 0:
             out.append("no shared hours")
         elif self.default_e[i] and self.default_m[j]:
@@ -550,9 +562,10 @@ def _or(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
-def score(mentee: Mentee, mentor: Mentor) -> tuple[float, list[str]]:
-    """The pair's score in [0, 1] and its reasons in plain words (hard constraints aside)."""
-    model = _Model([mentee], [mentor])
+def score(mentee: Mentee, mentor: Mentor, recorded: Mapping[str, int] | None = None) -> tuple[float, list[str]]:
+    """The pair's score in [0, 1] and its reasons in plain words (hard constraints aside);
+    ``recorded``: the mentor's sessions by language."""
+    model = _Model([mentee], [mentor], recorded={mentor.id: recorded or {}})
     b = model.block(0, 1)
     return float(b["score"][0, 0]), list(model.reasons(0, 0, float(b["hours"][0, 0])))
 
@@ -563,8 +576,10 @@ def _slots(mentor: Mentor) -> int:
     return UNSTATED_SLOTS if slots is None else slots
 
 
-def blocker(mentee: Mentee, mentor: Mentor, inactive: Iterable[str] = ()) -> str | None:
-    """Why the pair may not be made (the first hard constraint it breaks), or None."""
+def blocker(mentee: Mentee, mentor: Mentor, inactive: Iterable[str] = (),
+            recorded: Mapping[str, int] | None = None) -> str | None:
+    """Why the pair may not be made (the first hard constraint it breaks), or None; ``recorded``:
+    the mentor's sessions by language (a language recorded in is one spoken)."""
     inactive = set(inactive)
     if mentor.id in mentee.avoid:
         return "on the mentee's avoid list"
@@ -574,7 +589,8 @@ def blocker(mentee: Mentee, mentor: Mentor, inactive: Iterable[str] = ()) -> str
         return "mentor is full"
     if mentee.outside_org and _org(mentee.organization) and _org(mentee.organization) == _org(mentor.organization):
         return "same organization, and the mentee asked for another one"
-    if not {language_code(c) for c in mentee.languages} & {language_code(c) for c in mentor.languages}:
+    spoken = {language_code(c) for c in (*mentor.languages, *(c for c, n in (recorded or {}).items() if n > 0))}
+    if not {language_code(c) for c in mentee.languages} & spoken:
         return "no shared language"
     if not {term_key(t) for t in mentee.needs} & {term_key(t) for t in mentor_topics(mentor)}:
         return "no topic in common"
@@ -585,17 +601,19 @@ def blocker(mentee: Mentee, mentor: Mentor, inactive: Iterable[str] = ()) -> str
 
 
 def match_cohort(mentees: Sequence[Mentee], mentors: Sequence[Mentor], method: Method = "optimal",
-                 inactive: Iterable[str] = (), candidates: int | None = None) -> MatchResult:
+                 inactive: Iterable[str] = (), candidates: int | None = None,
+                 recorded: Mapping[str, Mapping[str, int]] | None = None) -> MatchResult:
     """Pair ``mentees`` with ``mentors`` within every mentor's capacity.
 
     ``method``: ``optimal`` (largest total score), ``stable`` (no blocking pair; hospital-resident)
     or ``greedy`` (best pairs first). ``inactive``: mentor ids never assigned. ``candidates``:
     best feasible mentors kept per mentee (None: all of them up to :data:`FULL_PAIRS` pairs,
-    else :data:`CANDIDATES`). Same input, same output.
+    else :data:`CANDIDATES`). ``recorded``: mentor id -> their sessions by language (a BCP 47
+    tag -> count), evidence of the languages they mentor in. Same input, same output.
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
-    model = _Model(mentees, mentors, inactive)
+    model = _Model(mentees, mentors, inactive, recorded)
     rows, cols, scores, counts = model.edges(candidates)
     assigned = ASSIGNERS[method](rows, cols, scores, model.capacity, model.shape[0])
     left = model.capacity.copy()

@@ -26,7 +26,8 @@ object with one- or two-letter keys; empty fields are left out::
         "a": [480, 960, ...],                        # availability: UTC minute-of-week ranges [start, end)
         "h": 4.0,                                    # weekly hours (only when no windows)
         "c": 2, "s": 0,                              # open slots (only when the roster states a capacity), status
-        "k": [[0, 3]], "r": 3                        # recorded sessions per topic, and in all
+        "k": [[0, 3]], "r": 3,                       # recorded sessions per topic, and in all
+        "g": [[1, 2]]                                # recorded sessions per language: evidence of it
       }, ...]
     }
 
@@ -62,7 +63,7 @@ BANDS = (
 )
 
 TopicRef = tuple[str, str]  # (label, page slug; "" when the topic has no page)
-SessionRef = tuple[str, str, Sequence[str]]  # (session id, title, topic labels)
+SessionRef = tuple[str, str, Sequence[str], str]  # (session id, title, topic labels, spoken language)
 
 
 def utc_offset(tz: str, monday: dt.date = REFERENCE_MONDAY) -> int:
@@ -138,13 +139,15 @@ def directory_json(
 
     # Tables in sorted order, so the file does not depend on the roster's order of terms.
     terms = sorted({t for m in mentors for t in (*m.expertise, *m.wants_to_learn, *(o.topic for o in m.offers))}
-                   | {t for refs in sessions_by_mentor.values() for _, _, labels in refs for t in labels},
+                   | {t for refs in sessions_by_mentor.values() for ref in refs for t in ref[2]},
                    key=lambda t: (str(t).lower(), t))
     for term in terms:
         topic(term)
     for value in sorted({m.organization for m in mentors}):
         orgs(value)
-    for value in sorted({base_language(x) for m in mentors for x in m.languages}):
+    spoken = {base_language(x) for m in mentors for x in m.languages}
+    spoken |= {base_language(ref[3]) for refs in sessions_by_mentor.values() for ref in refs if ref[3:]}
+    for value in sorted(spoken):
         langs((value, language_name(value)))
     for value in sorted({m.timezone for m in mentors}):
         tzs(value)
@@ -162,9 +165,12 @@ def directory_json(
         if m.title:
             row["t"] = m.title
         row.update(o=orgs(m.organization), z=tzs(m.timezone), u=offset, b=band_of(offset))
-        if m.languages:
+        refs = sessions_by_mentor.get(m.id, ())
+        recorded = Counter(base_language(ref[3]) for ref in refs if ref[3:])
+        # A language the mentor has recorded sessions in is one they speak, listed or not.
+        if m.languages or recorded:
             row["l"] = list(dict.fromkeys(langs.index[(b, language_name(b))]
-                                          for b in (base_language(x) for x in m.languages)))
+                                          for b in [*(base_language(x) for x in m.languages), *sorted(recorded)]))
         if m.formats:
             row["f"] = [formats.index[(x, words.get(x, x))] for x in m.formats]
         if m.country:
@@ -182,12 +188,13 @@ def directory_json(
         if m.open_slots is not None:
             row["c"] = m.open_slots
         row["s"] = kinds((kind, label))
-        refs = sessions_by_mentor.get(m.id, ())
-        counts = Counter(i for _, _, labels in refs for i in {topic(x) for x in labels})
+        counts = Counter(i for ref in refs for i in {topic(x) for x in ref[2]})
         if counts:
             row["k"] = [[i, n] for i, n in sorted(counts.items())]
         if refs:
             row["r"] = len(refs)
+        if recorded:
+            row["g"] = sorted([langs.index[(b, language_name(b))], n] for b, n in recorded.items())
         rows.append(row)
 
     data = {
@@ -244,7 +251,7 @@ def directory_inputs(docs: Sequence, mentors: Sequence[Mentor], find_topic: Call
         labels = [ref(x) for x in s.topics] + [ref(tag.label, tag.id) for tag in d.enrichment.topics]
         labels = list(dict.fromkeys(x for x in labels if x))
         for mid in s.mentors:
-            by_mentor.setdefault(mid, []).append((s.id, s.title, tuple(labels)))
+            by_mentor.setdefault(mid, []).append((s.id, s.title, tuple(labels), d.language))
     return by_mentor, topics
 
 
