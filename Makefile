@@ -55,6 +55,7 @@ bench: $(VENV)/.test-extras
 	$(BIN)/python bench/demo_build.py
 	$(BIN)/python bench/transcribe.py
 	$(BIN)/python bench/hotwords.py
+	$(BIN)/python bench/languages.py
 
 clean:
 	rm -rf site .kbgen site_src/sessions site_src/mentors site_src/topics site_src/media site_src/kbgen-assets

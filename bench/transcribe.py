@@ -90,17 +90,28 @@ def run_engine(engine_name: str, files: list[Path], beam: int, cache_dir: Path) 
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _english(media: Path) -> bool:
+    """Whether the demo recording's sidecar says it is English (both engines run tiny.en here;
+    bench/languages.py measures the other languages)."""
+    import yaml
+
+    sidecar = media.with_suffix(".yml")
+    data = yaml.safe_load(sidecar.read_text(encoding="utf-8")) if sidecar.is_file() else None
+    return str((data or {}).get("language", "")).split("-")[0].lower() == "en"
+
+
 def main() -> None:
     import jiwer
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", nargs="+", type=Path, help="media files (default: the 5 demo recordings)")
+    parser.add_argument("--files", nargs="+", type=Path, help="media files (default: the English demo recordings)")
     parser.add_argument("--beam", type=int, default=5)
     parser.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)
     parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     files = [f.resolve() for f in args.files] if args.files else sorted(
-        p for p in (ROOT / "recordings").iterdir() if p.suffix.lower() in MEDIA_SUFFIXES and not p.name.startswith("."))
+        p for p in (ROOT / "recordings").iterdir() if p.suffix.lower() in MEDIA_SUFFIXES and not p.name.startswith(".")
+        and _english(p))
     if args.worker:
         print(json.dumps(worker(args.worker, files, args.beam, args.cache)))  # noqa: T201
         return

@@ -1,7 +1,9 @@
 """Synthesise the demo recordings from the dialogue scripts in ``demo/scripts/``.
 
 Each ``demo/scripts/<slug>.txt`` holds one utterance per line, ``MENTOR: text`` or
-``MENTEE: text``; lines starting with ``#`` are comments and blank lines are ignored.
+``MENTEE: text``; lines starting with ``#`` are comments and blank lines are ignored. A comment
+``# language: es`` says which language the script is in (English when there is none): it picks
+the pair of voices (``VOICES``), so the words are pronounced as that language's speakers would.
 Every line is spoken by espeak-ng with one of two clearly different voices, turns are
 separated by a short pause, the result is resampled to 16 kHz mono and encoded with PyAV
 into ``recordings/<slug>.<ext>`` (a mix of containers, one of them a small video).
@@ -20,6 +22,7 @@ The sidecars (``recordings/<slug>.yml``) are hand-written and not touched here.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -40,11 +43,19 @@ PAUSE_S = 0.55  # silence between turns
 EDGE_S = 0.4  # silence at the start and the end
 MAX_BYTES = 600 * 1024
 
-# Two clearly different voices: an American male mentor, a British female mentee.
+SPEAKERS = ("MENTOR", "MENTEE")
+#: Per language, two clearly different voices: (espeak-ng voice, words per minute, pitch 0-99).
+#: English: an American male mentor, a British female mentee. The others: a male mentor, and a
+#: female mentee a little slower (espeak-ng's female variants are harder to understand: with
+#: ``+f3`` at 145 words a minute Whisper base misheard 52% of the French words, 33% of the German).
+#: In Spanish the mentor has the Latin American accent and the mentee the Castilian one.
 VOICES = {
-    "MENTOR": ("en-us", 145, 45),  # (espeak voice, words per minute, pitch 0-99)
-    "MENTEE": ("en-gb+f3", 145, 55),
+    "en": {"MENTOR": ("en-us", 145, 45), "MENTEE": ("en-gb+f3", 145, 55)},
+    "es": {"MENTOR": ("es-419", 145, 45), "MENTEE": ("es+f3", 140, 60)},
+    "fr": {"MENTOR": ("fr+m2", 140, 45), "MENTEE": ("fr+f5", 125, 55)},
+    "de": {"MENTOR": ("de", 135, 45), "MENTEE": ("de+f5", 125, 55)},
 }
+LANGUAGE_RE = re.compile(r"#\s*language:\s*([A-Za-z-]+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,8 @@ TARGETS = {
     "on-call-onboarding": Target("webm", "libopus", 24_000),
     "career-change-and-burnout": Target("mp4", "aac", 32_000, video_codec="libx264"),
     "negotiating-a-raise": Target("ogg", "libopus", 24_000),  # one track: the mentor known by voice
+    "negociar-tu-primer-aumento": Target("ogg", "libopus", 24_000),  # Spanish, stated in the sidecar
+    "preparer-un-entretien": Target("ogg", "libopus", 24_000),  # French, left for Whisper to detect
 }
 
 
@@ -76,16 +89,29 @@ def parse_script(path: Path) -> list[tuple[str, str]]:
         if not line or line.startswith("#"):
             continue
         speaker, sep, text = line.partition(":")
-        if not sep or speaker not in VOICES or not text.strip():
+        if not sep or speaker not in SPEAKERS or not text.strip():
             msg = f"{path.name}:{number}: expected 'MENTOR: text' or 'MENTEE: text'"
             raise ValueError(msg)
         turns.append((speaker, text.strip()))
     return turns
 
 
-def speak(text: str, speaker: str) -> np.ndarray:
+def script_language(path: Path) -> str:
+    """The language a script declares with a ``# language: xx`` comment line; "en" when none."""
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        match = LANGUAGE_RE.match(raw.strip())
+        if match:
+            language = match.group(1).lower()
+            if language not in VOICES:
+                msg = f"{path.name}:{number}: no voices for language {language!r} (known: {', '.join(VOICES)})"
+                raise ValueError(msg)
+            return language
+    return "en"
+
+
+def speak(text: str, speaker: str, language: str = "en") -> np.ndarray:
     """Synthesise one utterance with espeak-ng; return float32 mono at SAMPLE_RATE."""
-    voice, wpm, pitch = VOICES[speaker]
+    voice, wpm, pitch = VOICES[language][speaker]
     wav_bytes = subprocess.run(
         ["espeak-ng", "-v", voice, "-s", str(wpm), "-p", str(pitch), "--stdout", text],
         check=True,
@@ -109,8 +135,8 @@ def resample(samples: np.ndarray, rate: int) -> np.ndarray:
     return np.concatenate(chunks).astype(np.float32)
 
 
-def render_dialogue(turns: list[tuple[str, str]], stereo: bool = False) -> np.ndarray:
-    """Speak every turn and join them with pauses; float32 at SAMPLE_RATE.
+def render_dialogue(turns: list[tuple[str, str]], stereo: bool = False, language: str = "en") -> np.ndarray:
+    """Speak every turn (with ``language``'s voices) and join them with pauses; float32 at SAMPLE_RATE.
 
     Mono by default; with ``stereo``, shape (2, n): the mentor on the left channel and the
     mentee on the right, as a call recorder that keeps one track per person would.
@@ -121,7 +147,7 @@ def render_dialogue(turns: list[tuple[str, str]], stereo: bool = False) -> np.nd
     for index, (speaker, text) in enumerate(turns):
         if index:
             parts.append((None, pause))
-        parts.append((speaker, speak(text, speaker)))
+        parts.append((speaker, speak(text, speaker, language)))
     parts.append((None, edge))
     audio = np.concatenate([p for _, p in parts])
     if stereo:
@@ -186,8 +212,8 @@ def encode(audio: np.ndarray, path: Path, target: Target) -> None:
 def build(slug: str) -> Path:
     """Synthesise and encode one script; return the recording's path."""
     target = TARGETS[slug]
-    turns = parse_script(SCRIPTS / f"{slug}.txt")
-    audio = render_dialogue(turns, stereo=target.stereo)
+    script = SCRIPTS / f"{slug}.txt"
+    audio = render_dialogue(parse_script(script), stereo=target.stereo, language=script_language(script))
     OUT.mkdir(exist_ok=True)
     path = OUT / f"{slug}.{target.ext}"
     encode(audio, path, target)

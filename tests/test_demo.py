@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from kbgen.cli import cli
 from kbgen.config import load_project
 from kbgen.pipeline import build, load_inputs, transcribe
-from kbgen.transcribe.engine import engine_key
+from kbgen.transcribe.engines import make_engine
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.model
@@ -27,6 +27,8 @@ pytestmark = pytest.mark.model
 INTERNAL_MARKER = "amber lighthouse checklist"
 PRIVATE_MARKER = "purple giraffe protocol"
 MAX_WER = 0.15
+#: espeak-ng's Spanish and French through Whisper base (bench/languages.py): 20% and 38% measured.
+MAX_WER_OTHER = {"es": 0.30, "fr": 0.45}
 
 
 def script_text(path: Path) -> str:
@@ -37,7 +39,7 @@ def script_text(path: Path) -> str:
 
 def normalise(text: str) -> str:
     text = text.lower().replace("-", " ")
-    text = re.sub(r"[^a-z0-9' ]+", " ", text)
+    text = re.sub(r"[^\w' ]+", " ", text)
     return " ".join(text.split())
 
 
@@ -59,6 +61,11 @@ def demo(tmp_path_factory):
     return root, internal.output, public.output
 
 
+def _keys(project):
+    """The transcript cache's keys by language, as the configured engine has them."""
+    return make_engine(project.config.transcribe, project.root, project.cache_dir)[1]
+
+
 def _site_text(site: Path) -> str:
     return "\n".join(p.read_bytes().decode("utf-8", "replace").lower() for p in sorted(site.rglob("*"))
                      if p.is_file())
@@ -69,23 +76,28 @@ def test_word_error_rate_of_every_demo_recording(demo):
     # `kbgen transcribe` does every recording, the private one (never built) included.
     result = CliRunner().invoke(cli, ["transcribe", "--project", str(root)])
     assert result.exit_code == 0, result.output
-    assert "8 transcript(s) ready" in result.output  # 6 recordings + 2 imported Zoom transcripts
+    assert "10 transcript(s) ready" in result.output  # 8 recordings + 2 imported Zoom transcripts
     project = load_project(root)
     mentors, sessions = load_inputs(project)
 
     def no_model():
         raise AssertionError("kbgen transcribe left something uncached")
 
-    transcripts = transcribe(project, sessions, engine_factory=no_model,
-                             key=engine_key(project.config.transcribe, project.root), mentors=mentors)
+    transcripts = transcribe(project, sessions, engine_factory=no_model, key=_keys(project), mentors=mentors)
     recorded = [s for s in sessions if s.media is not None]
-    assert len(recorded) == 6 and len(transcripts) == 8
+    assert len(recorded) == 8 and len(transcripts) == 10
     for s in recorded:
         reference = normalise(script_text(root / "demo" / "scripts" / f"{s.id}.txt"))
         hypothesis = normalise(transcripts[s.id].text)
         wer = jiwer.wer(reference, hypothesis)
         print(f"WER {s.id}: {wer:.3f}")  # noqa: T201 (shown with -s; the closing note quotes it)
-        assert wer <= MAX_WER, (s.id, wer, hypothesis)
+        t = transcripts[s.id]
+        assert wer <= MAX_WER_OTHER.get(t.language, MAX_WER), (s.id, wer, hypothesis)
+        if s.language:  # the sidecar's language, given to the model
+            assert t.language == s.language and t.language_probability is None, s.id
+        else:  # the French session: detected by the multilingual model, and transcribed by it
+            assert (s.id, t.language, t.model) == ("preparer-un-entretien", "fr", "base")
+            assert t.language_probability > 0.8
         segs = transcripts[s.id].segments
         assert all(a.start <= b.start for a, b in zip(segs, segs[1:], strict=False)), "timestamps go backwards"
         assert all(seg.end >= seg.start for seg in segs)
@@ -175,7 +187,7 @@ def test_second_build_loads_no_model(demo):
     def no_model():
         raise AssertionError("a model was loaded although everything is cached")
 
-    report = build(project, engine_factory=no_model, key=engine_key(project.config.transcribe, project.root))
+    report = build(project, engine_factory=no_model, key=_keys(project))
     assert len(report.published) >= 3
 
 

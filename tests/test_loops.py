@@ -95,11 +95,21 @@ def test_shortest_phrase_wins_a_tie_and_longest_cover_wins_otherwise():
     assert find_loops("z a b c a b c a b c".split()) == [(1, 3, 3)]
 
 
-def test_phrases_up_to_twelve_words():
-    phrase = " ".join(f"w{i}" for i in range(12))
-    assert find_loops((phrase + " ") .split() * 3) == [(0, 12, 3)]
-    longer = " ".join(f"w{i}" for i in range(13))
+def test_phrases_up_to_thirty_words():
+    phrase = " ".join(f"w{i}" for i in range(30))
+    assert find_loops((phrase + " ") .split() * 3) == [(0, 30, 3)]
+    longer = " ".join(f"w{i}" for i in range(31))
     assert find_loops(longer.split() * 3) == []
+
+
+def test_a_whole_sentence_looped_by_the_multilingual_model_is_collapsed():
+    """Whisper base on the Spanish demo's first draft: a 17-word sentence seven times over."""
+    said = ("Si no hay cifra concreta, en una negociación, quien pone el primer número suele marcar el punto de "
+            "partida.")
+    t = transcript(*(seg(said, start=i * 10.0) for i in range(7)), seg("Y la contraoferta, ¿qué hago?", 70.0))
+    out = collapse_loops(t)
+    assert [s.text for s in out.segments] == [said, "Y la contraoferta, ¿qué hago?"]
+    assert len(out.notes) == 1 and "7" in out.notes[0]
 
 
 def test_two_loops_get_two_notes_and_collapsing_is_idempotent():

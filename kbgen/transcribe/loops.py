@@ -24,8 +24,9 @@ from functools import lru_cache
 from ..models import Segment, Transcript, Word
 from .progress import clock
 
-#: The longest phrase (in words) looked for.
-MAX_PHRASE_WORDS = 12
+#: The longest phrase (in words) looked for: a whole sentence (Whisper base repeated a 17-word
+#: Spanish one seven times over on an espeak-ng draft of the demo).
+MAX_PHRASE_WORDS = 30
 #: A phrase of two or more words said this many times in a row is a loop.
 MIN_REPEATS = 3
 #: A single word needs more repeats: "no, no, no" and "very very very" are real speech.
