@@ -302,3 +302,38 @@ def test_spoken_languages_come_from_sidecar_import_and_the_cached_detection(tmp_
     transcribe_sessions([by_id["detected"]], TranscriptCache(project.cache_dir), German, root, key=key_for,
                         hotwords={"detected": hotwords_for(by_id["detected"], roster)})
     assert spoken_languages(project, sessions, mentors) == {"stated": "pt-BR", "imported": "fr", "detected": "de"}
+
+
+def test_the_build_says_which_language_it_detected_and_when_unsure(tmp_path):
+    from kbgen.models import Segment, Session, Transcript
+    from kbgen.transcribe import transcribe_sessions
+    from kbgen.transcribe.cache import TranscriptCache
+    from kbgen.transcribe.engine import EngineKey
+
+    class Unsure:
+        name, model_id = "fake", "fake-1"
+
+        def transcribe(self, audio, language=None, hotwords=None):
+            p = None if language else (0.62 if len(audio) < 16000 else 0.97)
+            return Transcript((Segment(0.0, 0.5, "Hola."),), language or "es", 0.5, "fake", "fake-1",
+                              language_probability=p)
+
+    import datetime as dt
+
+    sessions = []
+    for sid, seconds, lang in (("unsure", 0.5, ""), ("sure", 1.5, ""), ("given", 0.7, "es")):
+        write_wav(tmp_path / f"{sid}.wav", seconds)
+        sessions.append(Session(sid, sid, dt.date(2026, 1, 1), ("ana",), (), "public", True, language=lang,
+                                media=tmp_path / f"{sid}.wav"))
+    said = {}
+
+    def heard(kind: str, sid: str, detail: str) -> None:
+        if kind == "transcribed":
+            said[sid] = detail
+
+    transcribe_sessions(sessions, TranscriptCache(tmp_path / "cache"), Unsure, tmp_path, on_event=heard,
+                        key=EngineKey("fake", "fake-1"))
+    assert said["unsure"].endswith("; language detected: Spanish (62%); unsure: set `language:` in its sidecar if "
+                                   "that is wrong")
+    assert said["sure"].endswith("; language detected: Spanish (97%)")
+    assert "detected" not in said["given"]

@@ -233,7 +233,25 @@ def _take(task: Task, outcome: FileOutcome, ids: tuple[str, str, EngineKey], cac
     result.transcribed.append(task.sid)
     if progress is not None:
         progress.finished(outcome.audio_seconds, expected)
-    emit("transcribed", task.sid, f"transcribed {outcome.audio_seconds:.1f} s in {outcome.took:.1f} s")
+    emit("transcribed", task.sid, f"transcribed {outcome.audio_seconds:.1f} s in {outcome.took:.1f} s"
+                                  + detected_note(outcome.transcript))
+
+
+#: Below this, a detected language is said to be uncertain (on the page and in the build's output).
+SURE = 0.8
+
+
+def detected_note(t: Transcript) -> str:
+    """"; language detected: French (95%)" for a transcript whose language was detected, with a
+    hint to set it when the model was unsure; "" when the language was given."""
+    if t.language_probability is None:
+        return ""
+    from ..directory.places import language_name
+
+    note = f"; language detected: {language_name(t.language)} ({t.language_probability:.0%})"
+    if t.language_probability < SURE:
+        note += "; unsure: set `language:` in its sidecar if that is wrong"
+    return note
 
 
 __all__ = [
