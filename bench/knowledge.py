@@ -36,6 +36,11 @@ from tests.knowledge_eval import (  # noqa: E402
 )
 
 
+def _all(synonyms) -> list[str]:
+    """A topic's synonyms of every language (a list, or lists by language)."""
+    return list(synonyms) if isinstance(synonyms, list) else [x for terms in synonyms.values() for x in terms]
+
+
 def evaluate(cases=None, taxonomy=None):
     """{metric: (kbgen, baseline)} and the seconds the knowledge stage took."""
     from kbgen.config import KbgenConfig
@@ -54,7 +59,7 @@ def evaluate(cases=None, taxonomy=None):
     naive_topics = {}
     for c in cases:
         text = c.text.lower()
-        naive_topics[c.slug] = {t.id for t in taxonomy if any(x.lower() in text for x in [t.label, *t.synonyms])}
+        naive_topics[c.slug] = {t.id for t in taxonomy if any(x.lower() in text for x in [t.label, *_all(t.synonyms)])}
     takeaways = {slug: list(d.enrichment.takeaways) for slug, d in by_id.items()}
     first_mentor = {c.slug: [s.text for s in c.transcript.segments if s.speaker == "MENTOR"][:5] for c in cases}
     redacted = {slug: d.transcript.text for slug, d in by_id.items()}

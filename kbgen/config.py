@@ -113,7 +113,11 @@ class TopicDef(_Strict):
 
     id: str = Field(description="Slug of the topic: lower-case letters, digits and hyphens.")
     label: str = Field(description="The topic's name as shown.")
-    synonyms: list[str] = Field(default_factory=list, description="Other words and phrases for it.")
+    synonyms: list[str] | dict[str, list[str]] = Field(
+        default_factory=list,
+        description="Other words and phrases for it: a list (matched in sessions of any language), or lists by "
+                    "language, each matched in that language's sessions only, e.g. "
+                    "`{en: [salary, counter offer], es: [negociación, salario, contraoferta]}`.")
     parent: str | None = Field(None, description="id of a broader topic.")
 
     @field_validator("id")
@@ -123,6 +127,24 @@ class TopicDef(_Strict):
             raise ValueError(f"topic id '{value}' is not a slug; use lower-case letters, digits and hyphens, "
                              "e.g. career-growth")
         return value
+
+    @field_validator("synonyms")
+    @classmethod
+    def _languages(cls, value: list[str] | dict[str, list[str]]) -> list[str] | dict[str, list[str]]:
+        """Synonyms by language: each key a known language, as a BCP 47 tag ("Spanish" -> "es")."""
+        if not isinstance(value, dict):
+            return value
+        from .directory.places import language_tag
+
+        out: dict[str, list[str]] = {}
+        for key, terms in value.items():
+            tag, close = language_tag(str(key).replace("_", "-"))
+            if tag is None:
+                hint = f" (did you mean {close}?)" if close else ""
+                raise ValueError(f"'{key}' is not a known language{hint}; give synonyms by language as "
+                                 "en: [...], es: [...], pt-BR: [...], or as one list for every language")
+            out.setdefault(tag, []).extend(terms)
+        return out
 
 
 Keys = tuple[str | int, ...]

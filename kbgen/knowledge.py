@@ -27,6 +27,7 @@ from .models import (
     SessionDoc,
     StoredTranscript,
     Transcript,
+    spoken_language,
     transcript_head,
 )
 from .transcribe.cache import stored_segments, transcript_from_dict, transcript_to_dict
@@ -154,9 +155,9 @@ def prune(cache_dir: Path, now: float | None = None) -> tuple[int, int] | None:
     return removed, freed
 
 
-def _of_text(step: Callable, t: Transcript, *args):
+def _of_text(step: Callable, t: Transcript, *args, **kwargs):
     """``step(t.text, *args)``: the text joined only when the step runs (on a cache miss)."""
-    return step(t.text, *args)
+    return step(t.text, *args, **kwargs)
 
 
 def _of_segments(step: Callable, t: Transcript, *args, **kwargs):
@@ -164,10 +165,10 @@ def _of_segments(step: Callable, t: Transcript, *args, **kwargs):
     return step(t.segments, *args, **kwargs)
 
 
-def _chapter_rows(t: Transcript, most: int) -> list[list]:
+def _chapter_rows(t: Transcript, most: int, language: str = "en") -> list[list]:
     from .enrich.chapters import chapters
 
-    return [[c.start, c.end, c.title] for c in chapters(t, max_chapters=most)]
+    return [[c.start, c.end, c.title] for c in chapters(t, max_chapters=most, language=language)]
 
 
 #: Speaker labels that name no one ("Speaker 2", "SPEAKER_01", "Guest"): numbered, never redacted as names.
@@ -225,7 +226,7 @@ def _labels(t: Transcript) -> list[str]:
     return list(dict.fromkeys(seg.speaker for seg in t.segments if seg.speaker))
 
 
-def _redactor(session: Session, config: RedactConfig, mentees: Sequence[tuple[str, str]] = ()):
+def _redactor(session: Session, config: RedactConfig, mentees: Sequence[tuple[str, str]] = (), language: str = "en"):
     from .redact import Redactor
 
     if not config.enabled:
@@ -234,34 +235,35 @@ def _redactor(session: Session, config: RedactConfig, mentees: Sequence[tuple[st
         config = config.model_copy(update={"enabled": True, "emails": False, "phones": False, "links": False})
     # Their names are redacted wherever they are said; a label such as "Speaker 2" names no one.
     names = [(who, stand_in) for who, stand_in in mentees if not _GENERIC_LABEL.fullmatch(who)]
-    return Redactor(config, names=session.redact, anonymous_mentee=names or None)
+    return Redactor(config, names=session.redact, anonymous_mentee=names or None, language=language)
 
 
 def _redacted(session: Session, raw: Transcript, redact_key, by_id: Mapping[str, Mentor], config: RedactConfig,
               cache: KnowledgeCache):
     """The session's Redactor and its redacted transcript with speakers as published, cached.
 
-    The key is everything redaction and the speaker labels read: the transcript, the redaction
-    settings, the sidecar's names and mentee, the mentors' names. The Redactor comes back in the
+    The key is everything redaction and the speaker labels read: the transcript, its language, the
+    redaction settings, the sidecar's names and mentee, the mentors' names. The Redactor comes back in the
     state the transcript left it (counts, pseudonyms), so the title and description redacted
     next get the same stand-ins as on a computed run.
     """
     mentor_names = [by_id[m].name for m in session.mentors if m in by_id]
+    language = spoken_language(session, raw)
 
     def compute() -> tuple[dict, Transcript]:
         # Read here, on a miss only: the labels need the segments, which a cached build never reads.
-        named = _roles_named(raw, session, mentor_names)
+        named = _roles_named(raw, session, mentor_names, language)
         mentees = anonymous_mentees(session, _labels(named), mentor_names)
-        redactor = _redactor(session, config, mentees)
+        redactor = _redactor(session, config, mentees, language)
         t = _speakers(redactor.transcript(named), session, by_id, redactor, dict(mentees))
         return {"counts": redactor.counts, "seen": redactor.pseudonyms.seen,
                 "mentees": [list(pair) for pair in mentees]}, t
 
     value, t = cache.get_with_transcript(
         "redact", [transcript_digest(raw), redact_key, list(session.redact), session.mentee, session.mentee_name,
-                   list(session.mentees), list(session.mentee_names), mentor_names], compute)
+                   list(session.mentees), list(session.mentee_names), mentor_names, language], compute)
     # Computed or cached, the same path: the Redactor's state as the cache holds it.
-    fresh = _redactor(session, config, [tuple(pair) for pair in value.get("mentees", ())])
+    fresh = _redactor(session, config, [tuple(pair) for pair in value.get("mentees", ())], language)
     fresh._counts.update(value["counts"])
     fresh.pseudonyms.seen = {kind: dict(table) for kind, table in value["seen"].items()}
     return fresh, t
@@ -271,7 +273,7 @@ def _redacted(session: Session, raw: Transcript, redact_key, by_id: Mapping[str,
 INFERRED = "speakers named from their roles (who advises, who asks)"
 
 
-def _roles_named(t: Transcript, session: Session, mentor_names: Sequence[str]) -> Transcript:
+def _roles_named(t: Transcript, session: Session, mentor_names: Sequence[str], language: str = "en") -> Transcript:
     """A transcript whose speakers are only numbered ("Speaker 1", "SPEAKER_00": a diarizer's, or
     an export's), with the one mentor's label renamed when the roles tell it: the speaker who
     clearly advises most and asks least (:func:`~kbgen.enrich.cues.speaker_roles`). The others
@@ -290,7 +292,7 @@ def _roles_named(t: Transcript, session: Session, mentor_names: Sequence[str]) -
         return t
     from .enrich.cues import MENTOR, speaker_roles
 
-    roles = speaker_roles((seg.speaker, seg.text) for seg in t.segments)
+    roles = speaker_roles(((seg.speaker, seg.text) for seg in t.segments), language=language)
     advising = [label for label, role in roles.items() if role == MENTOR]
     if len(advising) != 1:
         return t
@@ -360,8 +362,10 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
     # The taxonomy's value only: the cache's keys hold the knowledge code already, and all of
     # kbgen's code here would scan every transcript again after any change to the site's code.
     taxonomy_key = content_digest(taxonomy)
-    found = {s.id: cache.get("topic-hits", [transcript_digest(t), taxonomy_key, list(s.topics)],
-                             partial(topic_hits, t, taxonomy, s.topics)) for s, t, _ in staged}
+    # Each session in its own language: its words, stems and cues, and its language's synonyms.
+    lang = {s.id: spoken_language(s, t) for s, t, _ in staged}
+    found = {s.id: cache.get("topic-hits", [transcript_digest(t), taxonomy_key, list(s.topics), lang[s.id]],
+                             partial(topic_hits, t, taxonomy, s.topics, lang[s.id])) for s, t, _ in staged}
     tags = {s.id: score_topics(found[s.id], taxonomy, k=5) for s, _, _ in staged}
     idf = topic_idf([tag.id for tag in tags[s.id]] for s, _, _ in staged) if len(staged) > 2 else None
     if idf is not None:
@@ -369,12 +373,13 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
     docs = []
     for s, t, redactor in staged:
         mentor_labels = [by_id[m].name for m in s.mentors if m in by_id] + ["MENTOR"]
+        doc_lang = lang[s.id]
         if t.is_blank:
             enrichment = Enrichment()
         else:
             digest = transcript_digest(t)
-            phrases = tuple(cache.get("phrases", [digest, ec.key_phrases],
-                                      partial(_of_text, key_phrases, t, ec.key_phrases)))
+            phrases = tuple(cache.get("phrases", [digest, ec.key_phrases, doc_lang],
+                                      partial(_of_text, key_phrases, t, ec.key_phrases, doc_lang)))
             labels = [tag.label for tag in tags[s.id]]
             summary, source = None, "extractive"
             if ec.llm.enabled:
@@ -386,16 +391,17 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
                     summary, source = tuple(redactor.text(x) for x in summary), f"llm:{ec.llm.model}"
                 else:
                     echo(f"  {s.id}: the LLM at {ec.llm.base_url} did not answer; extractive summary used")
-            advice = tuple(cache.get("takeaways", [digest, ec.takeaways, labels, mentor_labels], partial(
-                takeaways, t, ec.takeaways, bonus_terms=labels, mentor_speakers=mentor_labels)))
+            advice = tuple(cache.get("takeaways", [digest, ec.takeaways, labels, mentor_labels, doc_lang], partial(
+                takeaways, t, ec.takeaways, bonus_terms=labels, mentor_speakers=mentor_labels, language=doc_lang)))
             if not summary:
                 # The summary says what the session covers; the advice itself is listed as
                 # takeaways, so sentences already there are passed over when others exist.
                 summary = tuple(cache.get(
-                    "summary", [digest, ec.summary_sentences, labels, phrases, mentor_labels, advice],
+                    "summary", [digest, ec.summary_sentences, labels, phrases, mentor_labels, advice, doc_lang],
                     partial(_of_segments, summarize, t, ec.summary_sentences, bonus_terms=(*labels, *phrases),
-                            mentor_speakers=mentor_labels, avoid=advice)))
-            found = cache.get("chapters", [digest, ec.chapters], partial(_chapter_rows, t, ec.chapters))
+                            mentor_speakers=mentor_labels, avoid=advice, language=doc_lang)))
+            found = cache.get("chapters", [digest, ec.chapters, doc_lang],
+                              partial(_chapter_rows, t, ec.chapters, doc_lang))
             enrichment = Enrichment(
                 summary=summary,
                 key_phrases=phrases,
@@ -417,8 +423,9 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
         echo(f"knowledge: {cache.misses} step(s) computed, {cache.hits} from the cache")
     if ec.related and len(docs) > 1:
         def relate() -> dict[str, list]:
-            counts = {d.session.id: cache.get("terms", [transcript_digest(d.transcript)],
-                                              partial(_of_text, term_counts, d.transcript)) for d in docs}
+            counts = {d.session.id: cache.get("terms", [transcript_digest(d.transcript), lang[d.session.id]],
+                                              partial(_of_text, term_counts, d.transcript, lang[d.session.id]))
+                      for d in docs}
             found = related_sessions([(d.session.id, counts[d.session.id], tuple(tag.id for tag in d.enrichment.topics))
                                       for d in docs], ec.related)
             return {sid: [[r.session_id, r.score, list(r.shared)] for r in rs] for sid, rs in found.items()}
@@ -427,7 +434,8 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
         # topics: a build whose sessions' content did not change (a render after an upgrade of the
         # site's code, a title edited) neither loads the term counts nor imports scikit-learn.
         related = cache.get("related", [ec.related, sorted(
-            [d.session.id, transcript_digest(d.transcript), [tag.id for tag in d.enrichment.topics]] for d in docs)],
+            [d.session.id, transcript_digest(d.transcript), [tag.id for tag in d.enrichment.topics], lang[d.session.id]]
+            for d in docs)],
             relate)
         labels = {tp.id: tp.label for tp in taxonomy.topics}
         docs = [replace(d, enrichment=replace(d.enrichment, related=tuple(

@@ -23,8 +23,8 @@ from collections.abc import Sequence
 
 from ..models import Chapter, Segment, Transcript
 from .cues import is_question
+from .langs import LanguagePack, pack
 from .phrases import key_phrases
-from .words import GENERIC, STOPWORDS, is_content, stem, words
 
 #: Below this length (seconds) or this many segments a session gets no chapters.
 MIN_DURATION = 45.0
@@ -41,15 +41,18 @@ MID_SENTENCE_PENALTY = 0.15
 TITLE_WORDS = 6
 
 
-def chapters(transcript: Transcript, max_chapters: int = 8, min_chapters: int = 3) -> tuple[Chapter, ...]:
+def chapters(transcript: Transcript, max_chapters: int = 8, min_chapters: int = 3,
+             language: str | LanguagePack = "en") -> tuple[Chapter, ...]:
     """Topical chapters of ``transcript`` in time order: (start, end, title).
 
     The first chapter starts at the first segment, each ends where the next starts, the last at
     the end of the session. Between ``min_chapters`` and ``max_chapters`` chapters for a session
     long enough (about one per SECONDS_PER_CHAPTER seconds; where they start is where the subject
     shifts most); none for a session under MIN_DURATION seconds or MIN_SEGMENTS segments. Titles are
-    2-6 words where the text allows, capitalised, and unique within the session.
+    2-6 words where the text allows, capitalised, and unique within the session. ``language`` (a
+    BCP 47 tag) chooses the words, stems and key phrases (:func:`~kbgen.enrich.langs.pack`).
     """
+    p = pack(language)
     segs = [s for s in transcript.segments if s.text.strip()]
     if not segs or max_chapters < 2:
         return ()
@@ -57,7 +60,7 @@ def chapters(transcript: Transcript, max_chapters: int = 8, min_chapters: int = 
     duration = last - first
     if duration < MIN_DURATION or len(segs) < MIN_SEGMENTS:
         return ()
-    bags = [Counter(stem(w) for w in words(s.text) if is_content(w)) for s in segs]
+    bags = [Counter(p.stem(w) for w in p.words(s.text) if p.is_content(w)) for s in segs]
     if sum(len(b) for b in bags) == 0:
         return ()
 
@@ -67,17 +70,17 @@ def chapters(transcript: Transcript, max_chapters: int = 8, min_chapters: int = 
     least = min(max(min_chapters, 2), most)
     target = min(most, max(least, round(duration / SECONDS_PER_CHAPTER)))
 
-    depths = _depths(segs, bags, target)
+    depths = _depths(segs, bags, target, p)
     cuts = _pick_cuts(segs, depths, first, last, min_len, least, target, most)
     bounds = [0, *cuts, len(segs)]
     parts = [segs[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
-    titles = _titles(parts)
+    titles = _titles(parts, p)
     starts = [part[0].start for part in parts]
     ends = [*starts[1:], last]
     return tuple(Chapter(round(s, 3), round(e, 3), t) for s, e, t in zip(starts, ends, titles, strict=True))
 
 
-def _depths(segs: Sequence[Segment], bags: list[Counter], target: int) -> list[float]:
+def _depths(segs: Sequence[Segment], bags: list[Counter], target: int, p: LanguagePack) -> list[float]:
     """Depth of the similarity valley at each gap; gap ``i`` lies before segment ``i`` (0 unused)."""
     n = len(segs)
     window = max(2, min(8, round(n / (2 * target))))
@@ -106,7 +109,7 @@ def _depths(segs: Sequence[Segment], bags: list[Counter], target: int) -> list[f
             peak_right = sims[j]
         depth = (peak_left - sims[i]) + (peak_right - sims[i])
         text = segs[i].text.strip()
-        if _opens_question(segs, i):
+        if _opens_question(segs, i, p):
             depth += QUESTION_BONUS
         if segs[i].speaker and segs[i - 1].speaker and segs[i].speaker != segs[i - 1].speaker:
             depth += SPEAKER_BONUS
@@ -116,10 +119,10 @@ def _depths(segs: Sequence[Segment], bags: list[Counter], target: int) -> list[f
     return depths
 
 
-def _opens_question(segs: Sequence[Segment], i: int) -> bool:
+def _opens_question(segs: Sequence[Segment], i: int, p: LanguagePack) -> bool:
     """Whether segment ``i`` (or the sentence it starts) asks a question."""
-    return is_question(segs[i].text) or (i + 1 < len(segs) and is_question(segs[i].text + " " + segs[i + 1].text)
-                                         and not re.search(r"[.!?]\s*$", segs[i].text.strip()))
+    return is_question(segs[i].text, p) or (i + 1 < len(segs) and is_question(segs[i].text + " " + segs[i + 1].text, p)
+                                            and not re.search(r"[.!?]\s*$", segs[i].text.strip()))
 
 
 def _cosine(a: Counter, b: Counter, idf: dict[str, float]) -> float:
@@ -159,32 +162,35 @@ def _pick_cuts(
     return sorted(cuts)
 
 
-def _titles(parts: list[list[Segment]]) -> list[str]:
+def _titles(parts: list[list[Segment]], p: LanguagePack) -> list[str]:
     """A distinct title for each part: its key phrase most of whose words' use falls in the part.
 
     Phrases of 2-4 words and phrases the part opens with (its first two sentences, often the
     question that starts the subject) rank higher; phrases made only of general words ("ten
     years") or running across a clause ("background a weakness") lower or not at all. Words only
-    ever written capitalised mid-sentence (names of people and firms) never make a title. With
-    no phrase left, the title is "Part N".
+    ever written capitalised mid-sentence (names of people and firms) never make a title (but in a
+    language that capitalises every noun). With no phrase left, the title is "Part N" (in the language).
     """
+    words, stem, is_content, key = p.words, p.stem, p.is_content, p.fold
     texts = [" ".join(s.text.strip() for s in part) for part in parts]
     counts = [Counter(stem(w) for w in words(t) if is_content(w)) for t in texts]
     total: Counter = Counter()
     for c in counts:
         total.update(c)
-    proper = _proper_nouns(" ".join(texts))
+    proper = set() if p.capitalised_nouns else _proper_nouns(" ".join(texts), p)
     used: list[set[str]] = []
     seen: set[str] = set()
     titles: list[str] = []
     for k, text in enumerate(texts):
         opening = {stem(w) for w in words(" ".join(s.text for s in parts[k][:2]))}
         candidates = []
-        for rank, phrase in enumerate(key_phrases(text, 12)):
+        for rank, phrase in enumerate(key_phrases(text, 12, p)):
             tokens = phrase.split()[:TITLE_WORDS]
-            if set(tokens[1:-1]) & _INNER_STOP or tokens[-1] in _NUMBERS:
+            keys = [key(t) for t in tokens]
+            if set(keys[1:-1]) & p.inner_stop or keys[-1] in p.numbers:
                 continue
-            if len(tokens) == 1 and (tokens[0].endswith(("ed", "ly")) or tokens[0] in GENERIC or len(tokens[0]) < 5):
+            if len(tokens) == 1 and (tokens[0].endswith(p.weak_title_endings) or keys[0] in p.generic
+                                     or len(tokens[0]) < 5):
                 continue  # "Decided", "Regularly", "Long": no subject on their own
             if any(t in proper for t in tokens):
                 continue  # "Amara Osei", "Helix Payments": a chapter title never names anyone
@@ -193,17 +199,18 @@ def _titles(parts: list[list[Segment]]) -> list[str]:
                 continue
             share = sum(counts[k][s] / total[s] for s in stems if total[s]) / len(stems)
             size = 1.0 if 2 <= len(tokens) <= 4 else 0.5
-            general = 0.5 if all(t in GENERIC or t in _NUMBERS for t in tokens if is_content(t)) else 1.0
+            general = 0.5 if all(key(t) in p.generic or key(t) in p.numbers for t in tokens if is_content(t)) else 1.0
             opens = 1.3 if all(s in opening for s in stems) else 1.0
-            joined = 0.8 if set(tokens[1:-1]) & STOPWORDS else 1.0  # "start with research" < "salary research"
+            joined = 0.8 if set(keys[1:-1]) & p.stopwords else 1.0  # "start with research" < "salary research"
             score = share * size * general * opens * joined / (1 + 0.15 * rank)
             candidates.append((-round(score, 9), rank, " ".join(tokens), set(stems)))
         candidates.sort()
-        title, chosen = f"Part {k + 1}", {f"part {k + 1}"}
+        title = p.part.format(n=k + 1)
+        chosen = {title.lower()}
         for _, _, phrase, stems in candidates:
             if phrase.lower() in seen or any(stems <= u for u in used):
                 continue
-            title, chosen = _as_written(phrase, text), stems
+            title, chosen = _as_written(phrase, text, p.capitalised_nouns), stems
             break
         used.append(chosen)
         seen.add(title.lower())
@@ -211,31 +218,25 @@ def _titles(parts: list[list[Segment]]) -> list[str]:
     return titles
 
 
-def _proper_nouns(text: str) -> set[str]:
+def _proper_nouns(text: str, p: LanguagePack) -> set[str]:
     """Lower-cased words that are always written capitalised, never first in a sentence: names, firms."""
     capital, lower = set(), set()
     text = re.sub(r"\S+@\S+|\w+://\S+", " ", text)  # lower-case names in e-mail addresses and links
-    for m in re.finditer(r"(?<![.!?]\s)(?<![.!?][\"')\u201d\u2019]\s)(?<!^)\b([A-Za-z][a-z]+)\b", text):
+    for m in p.name_word.finditer(text):
         word = m.group(1)
+        if word[1:] != word[1:].lower():
+            continue  # "LLM", "McKinsey": not a capitalised word
         (capital if word[0].isupper() else lower).add(word.lower())
     return {w for w in capital - lower if w not in ("i",)}
 
 
-def _as_written(phrase: str, text: str) -> str:
-    """``phrase`` in the casing the transcript used ("LLM", "Python conference")."""
+def _as_written(phrase: str, text: str, keep_capitals: bool = False) -> str:
+    """``phrase`` in the casing the transcript used ("LLM", "Python conference"; German nouns as written)."""
     pattern = r"\b" + r"\W+".join(re.escape(t) for t in phrase.split()) + r"\b"
     found = re.search(pattern, text, re.IGNORECASE)
     if not found:
         return phrase
     written = " ".join(found.group(0).split())
+    if keep_capitals:
+        return written
     return " ".join(w if (w.isupper() and len(w) > 1) or w[1:] != w[1:].lower() else w.lower() for w in written.split())
-
-
-# Inside a title these mean the phrase runs across a clause ("equity is worth", "background a weakness").
-_INNER_STOP = frozenset(
-    "is are was were be been a an it this that they you i we he she what how why who which where when".split()
-)
-_NUMBERS = frozenset(
-    "zero one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty "
-    "hundred thousand first second third fourth fifth last next few several".split()
-)

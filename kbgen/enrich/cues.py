@@ -1,7 +1,9 @@
 """What a spoken sentence is doing: asking, chatting, telling a story, or giving advice.
 
-Shared by the summary, the takeaways and the chapters. English only, rule based and
-deterministic: a sentence's cues depend on its own words (and, for roles, on who said it).
+Shared by the summary, the takeaways and the chapters. Rule based and deterministic: a
+sentence's cues depend on its own words (and, for roles, on who said it) and on its language's
+pack (:mod:`kbgen.enrich.langs`: imperative verbs, phrases of advice, small talk, first-person
+narrative, logistics). A language without a pack has no cues but its question mark.
 """
 
 from __future__ import annotations
@@ -10,235 +12,154 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from .words import FILLERS, STOPWORDS, is_content, words
+from .langs import LanguagePack, pack
+from .langs.en import ASIDE, IMPERATIVE_VERBS  # noqa: F401  (English names, kept importable)
+from .words import words
 
 MENTOR, MENTEE = "mentor", "mentee"
 
-#: Verbs that open an imperative sentence of advice ("Ask for...", "Write down...").
-IMPERATIVE_VERBS = frozenset(
-    """
-    accept acknowledge act add adjust agree aim align allow anchor answer apologise apologize apply approach
-    argue arrange ask assess assume attach attend automate avoid back batch be begin block book borrow break
-    bring budget build call cancel celebrate challenge change check choose clarify clean close coach collect
-    combine commit compare confirm connect consider contact continue copy count cover create cut decide
-    decline define delegate delete describe design do document double draft draw drink drop eat email
-    embrace encourage end enjoy estimate expect experiment explain explore express fill find finish fix
-    focus follow forget forgive frame get give go grab ground guard handle have help hire hold identify
-    ignore imagine include introduce invest invite join keep kill label lead lean learn leave let limit
-    link list listen log look lower make map mark measure meet mention message mitigate move mute name
-    negotiate note notice offer open organise organize own pace pair pause pay pick pitch plan play post
-    practice practise prepare present prioritise prioritize protect prototype publish pull push put quote
-    raise reach read rebuild record redirect reduce refuse reframe rehearse relax release remember remind
-    remove repeat replace reply report request research reserve reset respect respond rest restore rethink
-    return review revisit rewrite roll rotate run save say schedule screen search send separate set share
-    shift shadow show shut sign simplify skip sleep slow speak spend split stand start state stay step stick
-    stop structure study submit summarise summarize support switch take talk teach tell test thank think
-    time track trade train treat trust try turn understand update use validate value verify visit volunteer
-    wait walk watch welcome work write
-    """.split()
-)
-#: First words that are not verbs though they look like bare ones ("Good to...", "Welcome to...").
-_NOT_VERBS = frozenset(
-    "good great nice fine glad happy welcome congratulations sorry important easier easy hard harder best better "
-    "worse true real same different enough even another other next last first second third half part most "
-    "everybody anybody nobody somebody".split()
-)
-_SUBJECT_OF = frozenset(
-    "is are was were would will can could should shall may might must has have had does did isn't aren't "
-    "wasn't won't can't doesn't didn't 's".split()
-)
-_LEAD_INS = frozenset(
-    "so and then but also just first second third next finally now well okay ok yeah right please "
-    "instead again still really actually simply maybe".split()
-)
-
-# Modal and framing phrases of advice, with how surely each marks advice.
-_ADVICE_PHRASES: tuple[tuple[float, str], ...] = (
-    (1.0, r"you (?:really )?(?:should|shouldn't|should not|must|ought to|need to|have to|might want to)"),
-    (1.0, r"you'll want to|you will want to|you'd want to|you want to make sure"),
-    (1.0, r"i(?:'d| would)? (?:strongly )?(?:recommend|suggest|encourage|advise)"),
-    (1.0, r"my (?:advice|suggestion|recommendation|rule)"),
-    (1.0, r"make sure|be sure to|try to|try and|remember to|don't forget|do not forget"),
-    (1.0, r"the (?:key|trick|secret|goal|point|rule) (?:is|here is)|rule of thumb|the first rule"),
-    (1.0, r"the best (?:way|thing|move|approach)|it (?:really )?helps to|it's (?:worth|important|better|best)"),
-    (1.0, r"it is (?:worth|important|better|best)|(?:better|best) to|worth (?:asking|it|doing|trying)"),
-    (1.0, r"if i were you|what i(?:'d| would) do|i(?:'d| would) (?:start|begin|focus|ask|try)"),
-    (0.8, r"you (?:could|might) (?:always |also |just |then |even )?\w+"),
-    (0.8, r"(?:is|are) (?:always |usually |often )?better than"),
-    (0.8, r"\w+ (?:beats?|trumps?|(?:is|are) (?:worth more|more important) than)"),
-    (0.8, r"(?:^|[,;:]\s*|\byou\s+|\bjust\s+|\band\s+|\bso\s+)(?:don't|do not|never|always|avoid)"),
-    (0.5, r"you can \w+|you (?:want|may) to|instead of|rather than|so that you"),
-    (0.3, r"never|always|don't"),
-)
-_ADVICE = [(w, re.compile(rf"\b(?:{p})\b", re.IGNORECASE)) for w, p in _ADVICE_PHRASES]
-
-# Greetings, thanks and other talk about the call rather than the subject.
-_SMALL_TALK = re.compile(
-    r"^(?:\W*(?:so|and|well|oh|okay|ok|yeah|great|perfect|awesome|right)\b[\s,.!]*)*"
-    r"(?:hi|hello|hey|good (?:morning|afternoon|evening|luck)|nice to (?:meet|see)|thanks|thank you|"
-    r"you're welcome|welcome to|no problem|take care|see you|bye|goodbye|talk (?:to you )?soon|how are you|"
-    r"can you hear me|you're on mute|let me share|that makes sense|makes sense|got it|"
-    r"sounds good|that helps|this (?:was|is) (?:so |really )?helpful|exactly|absolutely|of course)\b",
-    re.IGNORECASE,
-)
-# "I'm Amara, Amara Osei, from the platform team.", "My name is...": who is talking, not the subject.
-_INTRODUCTION = re.compile(
-    r"^\W*(?i:(?:hi|hello|hey)\W+)?(?i:i'm|i am|my name is|this is)\s+[A-Z][a-z]+\b(?!\s+(?:at|in)\b)"
-)
-# The speaker's own story: "I just got...", "I was promoted...", "I'm nervous..."
-_NARRATIVE = re.compile(
-    r"^(?:\W*(?:so|and|but|well|yeah|okay|ok|um|uh|honestly|actually)\b[\s,]*)*"
-    r"(?:i|i'm|i've|i'd|i'll|my|we|we're|we've|our)\b",
-    re.IGNORECASE,
-)
-_ADVISING_I = re.compile(r"^\W*(?:\w+,?\s+){0,2}i(?:'d| would)? (?:recommend|suggest|encourage|advise)", re.I)
+Language = str | LanguagePack
 
 
-# Arranging the next step with the mentor, or contact details: "Call me at...", "Send it over".
-_LOGISTICS = re.compile(
-    r"\b(?:call|text|email|e-mail|message|ping|send|tell|show|give|ask|remind|cc|forward|book)\s+(?:it\s+to\s+)?me\b|"
-    r"\blet me know\b|\b(?:send|pass) it (?:over|along|to)\b|\bmy (?:number|cell|phone|email|e-mail|address|"
-    r"direct line|calendar|office)\b|\b(?:the|my) number is\b|@|https?://|\d{3}[-. )]+\d{3,4}|"
-    r"\b(?:our|next) (?:session|call|meeting)\b",
-    re.IGNORECASE,
-)
-
-
-def is_logistics(text: str) -> bool:
+def is_logistics(text: str, language: Language = "en") -> bool:
     """Whether the sentence arranges contact or a next meeting rather than teaching something."""
-    return _LOGISTICS.search(text) is not None
+    p = pack(language)
+    return p.logistics.search(p.fold(text)) is not None
 
 
-def is_question(text: str) -> bool:
+def is_question(text: str, language: Language = "en") -> bool:
     """Whether the sentence asks something (ends in '?', closing quotes aside)."""
-    return text.rstrip(" \"')]\u201d\u2019").endswith("?")
+    return text.rstrip(" \"')]\u201d\u2019").endswith(pack(language).question_marks)
 
 
-def is_small_talk(text: str) -> bool:
+def is_small_talk(text: str, language: Language = "en") -> bool:
     """Greetings, thanks, "makes sense", or a sentence with fewer than two content words."""
-    if _INTRODUCTION.search(text):
+    p = pack(language)
+    folded = p.fold(text)
+    if p.introduction.search(folded):
         return True
-    if _SMALL_TALK.match(text.strip()) and not re.match(r"\W*thank (?:them|him|her|the)\b", text, re.I):
+    if p.small_talk.match(folded.strip()) and not p.small_talk_unless.match(folded):
         return True
-    return len({w for w in words(text) if is_content(w)}) < 2
+    return len({w for w in p.words(text) if p.is_content(w)}) < 2
 
 
-def is_narrative(text: str) -> bool:
+def is_narrative(text: str, language: Language = "en") -> bool:
     """A first-person statement about oneself ("I just got an offer"), not advice to "you"."""
-    if not _NARRATIVE.match(text) or _ADVISING_I.match(text):
+    p = pack(language)
+    folded = p.fold(text)
+    if not p.narrative.match(folded) or p.advising_i.match(folded):
         return False
-    lowered = f" {' '.join(words(text))} "
-    return " you " not in lowered and " your " not in lowered
+    return not any(p.fold(w) in p.you_words for w in p.words(text))
 
 
-def imperative(text: str) -> bool:
+def imperative(text: str, language: Language = "en") -> bool:
     """Whether the sentence, or a main clause of it, opens with a verb ("Ask...", "If they insist, give...")."""
-    return imperative_at(text) is not None
+    return imperative_at(text, language) is not None
 
 
-def imperative_at(text: str) -> tuple[int, float] | None:
+def imperative_at(text: str, language: Language = "en") -> tuple[int, float] | None:
     """Where the sentence's first imperative clause starts (character offset) and how sure that is.
 
     Looked at: the sentence's start, the main clause after an "If/When/Before ...," clause, and
-    a clause after ", so" or ";" ("They named one, so anchor your counter..."). A verb of
-    IMPERATIVE_VERBS counts 1.0; another word that looks like a bare verb ("Mitigate first",
-    "Invite the founder": not a known function word, no -s/-ed/-ing/-ly ending, not followed by
-    a comma, and followed by an object-like word) 0.8.
+    a clause after ", so" or ";" ("They named one, so anchor your counter..."). A verb of the
+    pack's imperative verbs counts 1.0; in English, another word that looks like a bare verb
+    ("Mitigate first", "Invite the founder": not a known function word, no -s/-ed/-ing/-ly
+    ending, not followed by a comma, and followed by an object-like word) 0.8.
     """
+    p = pack(language)
+    folded = p.fold(text)  # the same length as text: offsets hold
     starts = [0]
-    head = _CONDITION.match(text)
+    head = p.condition.match(folded)
     if head:
         starts.append(head.end())
-    starts += [m.end() for m in re.finditer(r"(?:,\s*so|;)\s+", text, re.IGNORECASE)]
+    starts += [m.end() for m in re.finditer(rf"(?:{p.so_clause})\s+", folded, re.IGNORECASE)]
     for begin in sorted(set(starts)):
-        sure = _clause_imperative(text[begin:])
+        sure = _clause_imperative(folded[begin:], p)
         if sure:
             return begin, sure
     return None
 
 
-_CONDITION = re.compile(
-    r"\W*(?:\w+\W+){0,2}?(?:if|when|whenever|before|after|once|while|until|as soon as)\b[^,;:]*[,;:]\s*", re.IGNORECASE
-)
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['\u2019-][A-Za-z0-9]+)*|[,;:.!?]")
-#: Words after which a first word reads as a verb: objects, determiners, particles.
-_OBJECT_LIKE = frozenset(
-    """
-    the a an your you yourself yourselves my his her their our its them him it this that these those some any
-    every each all one two three four five six seven eight nine ten to for with about on up out down off back
-    in into at from by over what how when why who which where whatever first early late now later often
-    regularly everything something anything someone somebody everyone more less
-    """.split()
-)
+def _verb(token: str, p: LanguagePack) -> bool:
+    """Whether ``token`` is an imperative form, with up to two fused pronouns ("dímelo") taken off."""
+    if token in p.imperative_verbs:
+        return True
+    for _ in range(2):
+        clitic = next((c for c in p.clitics if token.endswith(c) and len(token) > len(c) + 1), None)
+        if clitic is None:
+            return False
+        token = token[: -len(clitic)]
+        if token in p.imperative_verbs:
+            return True
+    return False
 
 
-# Asides before the verb: "First, and I mean this, talk to a doctor."
-ASIDE = re.compile(
-    r",?\s*(?:and\s+)?(?:i mean (?:this|it|that)|honestly|seriously|really|if you can|if possible)\s*,", re.IGNORECASE
-)
-
-
-def _clause_imperative(clause: str) -> float:
-    clause = ASIDE.sub(",", clause)
-    tokens = [t.lower().replace("\u2019", "'") for t in _TOKEN.findall(clause)]
+def _clause_imperative(clause: str, p: LanguagePack) -> float:
+    clause = p.aside.sub(",", clause)
+    tokens = [p.fold(t.lower().replace("\u2019", "'")) for t in p.token.findall(clause)]
     i = 0
-    while i < len(tokens) and (tokens[i] in _LEAD_INS or tokens[i] == ","):
+    while i < len(tokens) and (tokens[i] in p.lead_ins or tokens[i] == ","):
         i += 1
     if i >= len(tokens):
         return 0.0
     verb = tokens[i]
     nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-    if verb in ("don't", "never", "always"):
-        return 1.0 if nxt not in ("know", "") and not nxt.startswith(("'", ",")) else 0.0
-    if verb == "do" and nxt == "not":
+    if verb in p.never_words:
+        return 1.0 if nxt not in p.never_not_before and not nxt.startswith(("'", ",")) else 0.0
+    if (verb, nxt) in p.imperative_pairs:
         return 1.0
-    if verb == "let" and nxt in ("me", "us", "'s", "s"):
-        return 0.0
-    if verb in ("thank", "thanks") and nxt in ("you", "god", "goodness", "", ",", "."):
-        return 0.0
+    if verb in p.negations:
+        # "No firmes nada", "Ne lui dis pas", "Não se esqueça": a negation, object pronouns, the verb
+        j = i + 1
+        while j < len(tokens) and tokens[j] in p.pre_verb_pronouns:
+            j += 1
+        return 1.0 if j < len(tokens) and _verb(tokens[j], p) else 0.0
+    if nxt in p.not_imperative_before.get(verb, ()):
+        return 0.0  # "Let me...", "Thank you", "Look, I..."
     if nxt in (",", "!"):
         return 0.0  # "Remember, Jordan, ...", "Look, ...", "Listen!": an address, not an instruction
-    if verb in ("say", "look", "think", "mind", "wait", "see", "welcome") and nxt in (
-        "", ",", ".", "i", "like", "so", "you", "yeah", "okay", "to"
-    ):
-        return 0.0  # "Look, I...", "Say I ...", "Think so", "See, ...", "Welcome to the club"
-    if nxt in _SUBJECT_OF:
+    if nxt in p.subject_of:
         return 0.0  # "Rest is part of...", "Plans would change": the word is a subject, not a verb
-    if verb in IMPERATIVE_VERBS:
+    if _verb(verb, p):
         return 1.0
+    if nxt in p.polite_subjects and verb.isalpha() and verb not in p.stopwords and verb not in p.fillers:
+        return 1.0  # "Fragen Sie nach...": a polite imperative, its verb first and its subject after
     if (
-        verb.isalpha()
-        and verb not in STOPWORDS
-        and verb not in FILLERS
-        and verb not in _NOT_VERBS
-        and not verb.endswith(("s", "ed", "ing", "ly", "'s"))
-        and nxt in _OBJECT_LIKE
+        p.guess_verbs
+        and verb.isalpha()
+        and verb not in p.stopwords
+        and verb not in p.fillers
+        and verb not in p.not_verbs
+        and not verb.endswith(p.not_verb_endings)
+        and nxt in p.object_like
     ):
         return 0.8
     return 0.0
 
 
-def advice_strength(text: str) -> float:
+def advice_strength(text: str, language: Language = "en") -> float:
     """How surely the sentence gives advice: 0 for none, about 1-2 for plain advice.
 
     Questions and small talk are never advice; first-person stories ("I never ask for help")
     count for little unless the speaker recommends something ("I'd suggest...").
     """
-    if is_question(text) or is_small_talk(text):
+    p = pack(language)
+    if is_question(text, p) or is_small_talk(text, p):
         return 0.0
-    at = imperative_at(text)
+    at = imperative_at(text, p)
     score = at[1] if at else 0.0
-    matched = [w for w, pattern in _ADVICE if pattern.search(text)]
+    folded = p.fold(text)
+    matched = [w for w, pattern in p.advice if pattern.search(folded)]
     if matched:
         score = max(score, *matched) + 0.2 * len(matched) - (0.0 if score else 0.2)
         score = min(score, 1.6)
-    if score and is_narrative(text):
+    if score and is_narrative(text, p):
         score *= 0.3
     return round(score, 6)
 
 
 def speaker_roles(
-    turns: Iterable[tuple[str | None, str]], mentor_speakers: Iterable[str] = ()
+    turns: Iterable[tuple[str | None, str]], mentor_speakers: Iterable[str] = (), language: Language = "en"
 ) -> dict[str, str]:
     """Which speaker labels are the mentor and which the mentee, where that can be told.
 
@@ -247,13 +168,14 @@ def speaker_roles(
     two or more speakers, the one whose sentences are clearly the most advice and the fewest
     questions is the mentor, the others mentees. Labels that cannot be told are left out.
     """
+    p = pack(language)
     stats: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])  # advice, questions, sentences
     for speaker, text in turns:
         if not speaker:
             continue
         s = stats[speaker]
-        s[0] += advice_strength(text) > 0
-        s[1] += is_question(text) or is_narrative(text)
+        s[0] += advice_strength(text, p) > 0
+        s[1] += is_question(text, p) or is_narrative(text, p)
         s[2] += 1
     labels = sorted(stats)
     known = {_norm(m) for m in mentor_speakers if m and m.strip()}
@@ -280,4 +202,4 @@ def speaker_roles(
 
 
 def _norm(label: str) -> str:
-    return " ".join(words(label))
+    return " ".join(words(label))  # labels and names compared one way, whatever the session's language

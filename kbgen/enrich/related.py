@@ -1,7 +1,7 @@
 """Related sessions: the sessions closest in content to each session, and the topics they share.
 
 Closeness is ``CONTENT * cosine + TOPICS * jaccard``: the cosine of the transcripts' TF-IDF
-vectors (scikit-learn, sparse, sublinear term frequency, English stop words and speech fillers
+vectors (scikit-learn, sparse, sublinear term frequency, the language's stop words and speech fillers
 dropped, words lightly stemmed) and the Jaccard index of the sessions' topic ids. Similarities
 are computed a block of rows at a time, so memory stays at ``BLOCK x sessions`` however large
 the corpus. Same input, same output.
@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from ..models import Related
-from .words import is_content, stem, words
+from .langs import pack
 
 #: Weight of transcript similarity (TF-IDF cosine) in the score.
 CONTENT = 0.7
@@ -27,35 +27,41 @@ BLOCK = 256
 DECIMALS = 6
 
 
-@functools.cache  # one word -> stem memo for every transcript of the process
-def _analyzer():
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+@functools.cache  # one word -> stem memo per language, for every transcript of the process
+def _analyzer(language: str):
+    p = pack(language)
+    if p.code == "en":
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as extra  # English has a second list
+    else:
+        extra = frozenset()
 
     terms: dict[str, str | None] = {}  # word -> its stem, or None when it carries no content
 
     def term(word: str) -> str | None:
         if word not in terms:
-            terms[word] = stem(word) if is_content(word) and word not in ENGLISH_STOP_WORDS else None
+            terms[word] = p.stem(word) if p.is_content(word) and word not in extra else None
         return terms[word]
 
     def analyze(text: str) -> list[str]:
-        return [t for t in map(term, words(text)) if t is not None]
+        return [t for t in map(term, p.words(text)) if t is not None]
 
     return analyze
 
 
-def term_counts(text: str) -> dict[str, int]:
+def term_counts(text: str, language: str = "en") -> dict[str, int]:
     """How often each content term (stemmed, stop words dropped) occurs in ``text``: what
-    :func:`related_sessions` weighs, computed once per transcript and cacheable."""
-    return dict(sorted(Counter(_analyzer()(text)).items()))
+    :func:`related_sessions` weighs, computed once per transcript and cacheable. ``language`` (a
+    BCP 47 tag) chooses the words, stems and stop words."""
+    return dict(sorted(Counter(_analyzer(pack(language).code)(text)).items()))
 
 
 def related_sessions(docs: Sequence[tuple[str, str | Mapping[str, int], tuple[str, ...]]],
-                     k: int) -> dict[str, tuple[Related, ...]]:
+                     k: int, language: str = "en") -> dict[str, tuple[Related, ...]]:
     """For each session id, up to ``k`` other sessions closest in content, closest first.
 
     ``docs`` holds (session id, full transcript text or its :func:`term_counts`, topic ids of
-    the session). A session
+    the session; a text is read as ``language``, a BCP 47 tag: give sessions of several languages
+    as their own term counts). A session
     scoring 0 against another (no shared word or topic) is never related to it. ``shared`` lists
     the topic ids both sessions have, in the order of the session's own topics. Equal scores go
     by session id. With fewer than two sessions (or ``k`` of 0) every session gets ``()``.
@@ -74,7 +80,7 @@ def related_sessions(docs: Sequence[tuple[str, str | Mapping[str, int], tuple[st
     from sklearn.feature_extraction.text import TfidfTransformer
 
     n = len(ordered)
-    counts = [d[1] if isinstance(d[1], Mapping) else term_counts(d[1]) for d in ordered]
+    counts = [d[1] if isinstance(d[1], Mapping) else term_counts(d[1], language) for d in ordered]
     if any(counts):
         # Terms in sorted order, as TfidfVectorizer would; the counts may come from a cache.
         tf = DictVectorizer(dtype=np.float32, sort=True).fit_transform(counts)

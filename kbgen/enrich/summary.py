@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..models import Segment
 from .cues import MENTEE, advice_strength, is_logistics, is_narrative, is_question, is_small_talk, speaker_roles
-from .words import is_content, stem, words
+from .langs import LanguagePack, pack
 
 #: Sentences outside this many words are less likely to read well on their own.
 GOOD_LENGTH = (8, 35)
@@ -33,19 +33,8 @@ MAX_STORIES = 1
 #: The mentee's first statement within this share of the session is context, not down-weighted.
 CONTEXT_SPAN = 0.25
 
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof sr jr st vs etc e.g i.e a.m p.m approx dept inc ltd co no fig".split()
-)
-_NUMBER_ABBREVIATIONS = frozenset({"no"})
 # A sentence ends at . ! ? (or an ellipsis), maybe followed by closing quotes or brackets.
 _END = re.compile(r"(?:\.{3}|…|[.!?]+)[\"'\u201d\u2019)\]]*(?=\s|$)")
-# Interjections dropped from a summary sentence's start; connectives only before a comma.
-_INTERJECTIONS = "yeah|yep|yup|okay|ok|alright|um+|uh+|er|erm|hmm+|mm+|mhm|oh|ah"
-_CONNECTIVES = "so|and|but|well|right|like|anyway|you know|i mean|look|now|then|also|first|second|finally"
-_LEADING_FILLER = re.compile(
-    rf"^(?:(?:{_INTERJECTIONS})\b[\s,.;:!-]*|(?:{_CONNECTIVES}),\s*|(?:and|so|but|then|and so|and then)\s+(?=\w))+",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -60,14 +49,15 @@ class Sentence:
     segment: int = 0  # index (among the non-empty segments) of the segment it starts in
 
 
-def split_sentences(segments: Iterable[Segment]) -> list[Sentence]:
+def split_sentences(segments: Iterable[Segment], language: str | LanguagePack = "en") -> list[Sentence]:
     """The transcript's sentences in order.
 
     Segment texts are joined first, since Whisper segments often end mid-sentence. Runs of more
     than MAX_WORDS words with no end punctuation are cut where a segment ended, and a change of
     (known) speaker always ends a sentence. Each sentence takes the speaker of the segment it
-    starts in.
+    starts in. The language tells which dots end abbreviations ("Dr.", "Sr.", "z.B.").
     """
+    p = pack(language)
     text, bounds, starts, segs, turns = "", [], [], [], []
     for seg in segments:
         piece = " ".join(seg.text.split())
@@ -81,7 +71,7 @@ def split_sentences(segments: Iterable[Segment]) -> list[Sentence]:
         text += piece
         bounds.append(len(text))
         segs.append(seg)
-    ends = [m.end() for m in _END.finditer(text) if not _is_abbreviation(text, m.start())]
+    ends = [m.end() for m in _END.finditer(text) if not _is_abbreviation(text, m.start(), p)]
     pieces: list[tuple[int, int]] = []
     start = 0
     for end in sorted(set(ends) | set(turns)):
@@ -113,14 +103,15 @@ def _time_at(seg: Segment, text: str, seg_start: int, at: int) -> float:
     return seg.start + (seg.end - seg.start) * min(1.0, offset / length)
 
 
-def _is_abbreviation(text: str, dot: int) -> bool:
+def _is_abbreviation(text: str, dot: int, p: LanguagePack) -> bool:
     """Whether the '.' at ``dot`` ends an abbreviation ('Dr.', 'e.g.') or a decimal, not a sentence."""
     if text[dot] != ".":
         return False
-    before = re.search(r"([A-Za-z.]+)$", text[max(0, dot - 20) : dot])
-    if before and before.group(1).lower().strip(".") in _ABBREVIATIONS:
+    before = p.abbreviation.search(text[max(0, dot - 20) : dot])
+    if before and p.fold(before.group(1).lower().strip(".")) in p.abbreviations:
         # "No. 5" is an abbreviation, "they say no. After" is not.
-        return before.group(1).lower() not in _NUMBER_ABBREVIATIONS or bool(re.match(r"\s*\d", text[dot + 1 :]))
+        return p.fold(before.group(1).lower()) not in p.number_abbreviations or bool(
+            re.match(r"\s*\d", text[dot + 1 :]))
     # A single capital letter: an initial, as in "J. R. R. Tolkien".
     return bool(before and len(before.group(1)) == 1 and before.group(1).isupper())
 
@@ -144,6 +135,7 @@ def summarize(
     *,
     mentor_speakers: Iterable[str] = (),
     avoid: Iterable[str] = (),
+    language: str | LanguagePack = "en",
 ) -> tuple[str, ...]:
     """Up to ``count`` sentences that best cover what the session was about, in spoken order.
 
@@ -161,8 +153,11 @@ def summarize(
     Picks spread over the session: it is cut into ``count`` stretches, and each pick from a
     stretch that already has one weighs DIVERSITY times less. Questions, greetings and thanks,
     short sentences and near-repeats of a picked sentence are skipped while better ones remain.
+    ``language`` (a BCP 47 tag) chooses the words, stems and cues (:func:`~kbgen.enrich.langs.pack`).
     """
-    sentences = split_sentences(segments)
+    p = pack(language)
+    words, stem, is_content = p.words, p.stem, p.is_content
+    sentences = split_sentences(segments, p)
     if count <= 0 or not sentences:
         return ()
     bonus = {stem(w) for term in bonus_terms for w in words(term) if is_content(w)}
@@ -172,7 +167,7 @@ def summarize(
         return ()
     top = max(freq.values())
     weight = {w: (n / top) * (BONUS if w in bonus else 1.0) for w, n in freq.items()}
-    roles = speaker_roles(((s.speaker, s.text) for s in sentences), mentor_speakers)
+    roles = speaker_roles(((s.speaker, s.text) for s in sentences), mentor_speakers, p)
     total = max(1, sentences[-1].start + len(sentences[-1].text))
 
     candidates: list[_Candidate] = []
@@ -186,8 +181,9 @@ def summarize(
         if not GOOD_LENGTH[0] <= length <= GOOD_LENGTH[1]:
             score *= 0.5
         role = roles.get(sentence.speaker) if sentence.speaker else None
-        preferred = length >= MIN_WORDS and not (is_question(text) or is_small_talk(text) or is_logistics(text))
-        own_story = role == MENTEE or (role is None and is_narrative(text))
+        preferred = length >= MIN_WORDS and not (
+            is_question(text, p) or is_small_talk(text, p) or is_logistics(text, p))
+        own_story = role == MENTEE or (role is None and is_narrative(text, p))
         # The mentee's first statement near the start usually says what the session is about
         # ("I just got my first job offer and..."): it keeps its full weight.
         context = own_story and preferred and not seen_context and sentence.start < total * CONTEXT_SPAN
@@ -196,7 +192,7 @@ def summarize(
             score *= MENTEE_WEIGHT
         elif role is None and own_story and not context:
             score *= NARRATIVE_WEIGHT
-        if advice_strength(text) and role != MENTEE:
+        if advice_strength(text, p) and role != MENTEE:
             score *= ADVICE_WEIGHT
         block = min(count - 1, count * sentence.start // total)
         candidates.append(_Candidate(sentence.index, round(score, 9), preferred, own_story, block, set(ws)))
@@ -208,17 +204,17 @@ def summarize(
         best = None
         stories = sum(c.own_story for c in picked)
         for c in candidates:
-            if c in picked or any(_overlap(c.stems, p.stems) >= DUPLICATE for p in picked):
+            if c in picked or any(_overlap(c.stems, q.stems) >= DUPLICATE for q in picked):
                 continue
             tier = 0 if c.preferred and not (c.own_story and stories >= MAX_STORIES) else (1 if c.preferred else 2)
-            spread = DIVERSITY ** sum(p.block == c.block for p in picked)
+            spread = DIVERSITY ** sum(q.block == c.block for q in picked)
             key = (tier * 2 + (c.index in avoided), -round(c.score * spread, 9), c.index)
             if best is None or key < best[0]:
                 best = (key, c)
         if best is None:
             break
         picked.append(best[1])
-    return tuple(_tidy(sentences[c.index].text) for c in sorted(picked, key=lambda c: c.index))
+    return tuple(_tidy(sentences[c.index].text, p) for c in sorted(picked, key=lambda c: c.index))
 
 
 @dataclass(frozen=True)
@@ -235,9 +231,15 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
-def _tidy(text: str) -> str:
+def _tidy(text: str, p: LanguagePack) -> str:
     """Drop leading filler ("Yeah, so, ...") and capitalise: the rest is the speaker's words."""
-    trimmed = _LEADING_FILLER.sub("", text).strip()
-    if len(words(trimmed)) < 3:
+    trimmed = _sub_folded(p.summary_leading, text, p)
+    if len(p.words(trimmed)) < 3:
         trimmed = text
     return trimmed[:1].upper() + trimmed[1:]
+
+
+def _sub_folded(leading: re.Pattern, text: str, p: LanguagePack) -> str:
+    """``text`` less what ``leading`` matches at its start (matched on the folded text, cut from the text)."""
+    m = leading.match(p.fold(text))
+    return (text[m.end() :] if m else text).strip()

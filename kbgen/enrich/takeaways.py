@@ -15,9 +15,9 @@ from collections import Counter
 from collections.abc import Iterable
 
 from ..models import Transcript
-from .cues import ASIDE, MENTEE, MENTOR, advice_strength, imperative_at, is_logistics, is_narrative, speaker_roles
+from .cues import MENTEE, MENTOR, advice_strength, imperative_at, is_logistics, is_narrative, speaker_roles
+from .langs import LanguagePack, pack
 from .summary import split_sentences
-from .words import is_content, stem, words
 
 #: Longest takeaway in words; a longer sentence is cut at a clause boundary.
 MAX_WORDS = 25
@@ -35,24 +35,6 @@ MIN_STRENGTH = 0.8
 MENTOR_BONUS = 0.6
 MENTEE_PENALTY = 0.8
 
-# Dropped from a takeaway's start: interjections and connectives, and (before a comma only)
-# words that could also start the advice itself ("Look at...", "Now is the time...").
-_FILLER = (
-    r"yeah|yep|yes|okay|ok|alright|so|and|but|um+|uh+|oh|also|then|and then|and so|plus|basically|"
-    r"honestly|anyway|please|just"
-)
-_COMMA_FILLER = r"right|well|look|now|like|you know|i mean|first|first of all|second|secondly|third|finally|next|lastly"
-_LEADING = re.compile(rf"^(?:(?:{_FILLER})\b[\s,.;:!-]*|(?:{_COMMA_FILLER}),\s*)+", re.IGNORECASE)
-# Places a long sentence may be cut, best last: "; " ": " " - " ", because" ", so" ", and" ", but" ", which"
-_CLAUSE = re.compile(r"(?:[;:]|\s[-\u2013\u2014]|,)\s+|\s+(?=(?:because|so that|and then|but|which|while)\b)")
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'll|me|my)\b(?!'d| would| recommend| suggest)")
-_CONTRAST = re.compile(
-    r",\s*(?:and\s+|but\s+)?not\b|\brather than\b|\binstead of\b|\bfirst,\s*\w+(?:\s+\w+)?\s+(?:later|second|after)\b",
-    re.IGNORECASE,
-)
-_PRONOUN = re.compile(r"\b(?:it|him|her|them|that|this|those|these|one)\b", re.IGNORECASE)
-_TRAILING_FILLER = re.compile(r"(?:,\s*(?:you know|right|okay|yeah|i think|i guess))+(?=[.!]?$)", re.IGNORECASE)
-
 
 def takeaways(
     transcript: Transcript,
@@ -60,6 +42,7 @@ def takeaways(
     bonus_terms: Iterable[str] = (),
     *,
     mentor_speakers: Iterable[str] = (),
+    language: str | LanguagePack = "en",
 ) -> tuple[str, ...]:
     """Up to ``count`` pieces of advice from ``transcript``, in the order they were given.
 
@@ -69,11 +52,12 @@ def takeaways(
     who gave it (the mentor; ``mentor_speakers`` names the mentor's labels), how much of the
     session's vocabulary they carry (words of ``bonus_terms`` count more) and length. A
     near-repeat of a better-ranked takeaway is dropped. Fewer than ``count`` come back when
-    the session gave less advice; none when it gave none.
+    the session gave less advice; none when it gave none. ``language`` (a BCP 47 tag) chooses the
+    cues of advice and the words (:func:`~kbgen.enrich.langs.pack`).
     """
     if count <= 0:
         return ()
-    ranked = _ranked(transcript, tuple(bonus_terms), tuple(mentor_speakers))
+    ranked = _ranked(transcript, tuple(bonus_terms), tuple(mentor_speakers), pack(language))
     kept: list[tuple[int, str, set[str]]] = []
     for _score, index, text, stems in ranked:
         if any(_overlap(stems, other) >= DUPLICATE for _, _, other in kept):
@@ -88,13 +72,14 @@ def takeaways(
 
 
 def _ranked(
-    transcript: Transcript, bonus_terms: tuple[str, ...], mentor_speakers: tuple[str, ...]
+    transcript: Transcript, bonus_terms: tuple[str, ...], mentor_speakers: tuple[str, ...], p: LanguagePack
 ) -> list[tuple[float, int, str, set[str]]]:
     """Every sentence that gives advice: (score, sentence index, cleaned text, content stems), best first."""
-    sentences = split_sentences(transcript.segments)
+    words, stem, is_content = p.words, p.stem, p.is_content
+    sentences = split_sentences(transcript.segments, p)
     if not sentences:
         return []
-    roles = speaker_roles(((s.speaker, s.text) for s in sentences), mentor_speakers)
+    roles = speaker_roles(((s.speaker, s.text) for s in sentences), mentor_speakers, p)
     bonus = {stem(w) for term in bonus_terms for w in words(term) if is_content(w)}
     content = [{stem(w) for w in words(s.text) if is_content(w)} for s in sentences]
     freq = Counter(w for ws in content for w in ws)
@@ -102,18 +87,19 @@ def _ranked(
     ranked: list[tuple[float, int, str, set[str]]] = []
     advised_segments: set[int] = set()
     for sentence, ws in zip(sentences, content, strict=True):
-        strength = advice_strength(sentence.text)
+        strength = advice_strength(sentence.text, p)
         if strength < MIN_STRENGTH:
             continue
         said = sentence.text
-        at = imperative_at(said)
+        at = imperative_at(said, p)
         before = said[: at[0]] if at else ""
-        if before and re.search(r"(?:,\s*so|;)\s+$", before) and advice_strength(before) < MIN_STRENGTH:
+        if (before and re.search(rf"(?:{p.so_clause})\s+$", p.fold(before), re.IGNORECASE)
+                and advice_strength(before, p) < MIN_STRENGTH):
             said = said[at[0] :]  # "They named one, so anchor your counter..." -> "Anchor your counter..."
-        text = clean(said)
+        text = clean(said, p)
         n = len(words(text))
         stems = {stem(w) for w in words(text) if is_content(w)}
-        if n < MIN_WORDS or len(stems) < 2 or is_logistics(sentence.text):
+        if n < MIN_WORDS or len(stems) < 2 or is_logistics(sentence.text, p):
             continue  # too short to stand alone; or "Call me at ...", "Send it over": arranging, not advice
         role = roles.get(sentence.speaker) if sentence.speaker else None
         score = strength
@@ -121,14 +107,14 @@ def _ranked(
             score += MENTOR_BONUS
         elif role == MENTEE:
             score -= MENTEE_PENALTY
-        elif is_narrative(sentence.text):
+        elif is_narrative(sentence.text, p):
             score -= 0.3
-        if role != MENTOR and _FIRST_PERSON.search(text):
+        if role != MENTOR and p.first_person.search(p.fold(text)):
             score -= 0.3  # "...and use what I already know": the speaker's plan, not advice to the listener
-        if _CONTRAST.search(text):
+        if p.contrast.search(p.fold(text)):
             score += CONTRAST_BONUS  # "X, not Y", "X rather than Y", "X first, Y later": a maxim's shape
         # "Bring him along.", "Don't click it": needs the sentence before it.
-        weak = len(stems) <= 4 and _PRONOUN.search(text) is not None
+        weak = len(stems) <= 4 and p.pronoun.search(p.fold(text)) is not None
         if weak:
             score -= 0.3
         if sentence.segment not in advised_segments:
@@ -147,27 +133,29 @@ def _ranked(
     return ranked
 
 
-def clean(sentence: str) -> str:
+def clean(sentence: str, language: str | LanguagePack = "en") -> str:
     """A spoken sentence as a standalone takeaway: no leading filler, capitalised, short, ending in '.'."""
+    p = pack(language)
+    words = p.words
     text = " ".join(sentence.split())
-    trimmed = _LEADING.sub("", ASIDE.sub(",", text, count=1)).strip(" ,")
+    trimmed = _edit_folded(p.takeaway_leading, _edit_folded(p.aside, text, p, ",", count=1), p).strip(" ,")
     if len(words(trimmed)) >= MIN_WORDS:
         text = trimmed
     text = text.rstrip()
     if len(words(text)) > MAX_WORDS:
-        text = _shorten(text)
+        text = _shorten(text, p)
     text = text.rstrip(" ,;:-\u2013\u2014")
-    text = _TRAILING_FILLER.sub("", text)
+    text = _edit_folded(p.takeaway_trailing, text, p)
     if not text.endswith((".", "!", "\u2026")):
         text = text.rstrip(".!") + "."
     return text[:1].upper() + text[1:]
 
 
-def _shorten(text: str) -> str:
+def _shorten(text: str, p: LanguagePack) -> str:
     """Cut ``text`` at the last clause boundary that leaves 5 to MAX_WORDS words, else at MAX_WORDS words."""
     best = None
-    for match in _CLAUSE.finditer(text):
-        n = len(words(text[: match.start()]))
+    for match in p.clause.finditer(p.fold(text)):
+        n = len(p.words(text[: match.start()]))
         if n > MAX_WORDS:
             break
         if n >= 5:
@@ -181,3 +169,17 @@ def _shorten(text: str) -> str:
 
 def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def _edit_folded(pattern: re.Pattern, text: str, p: LanguagePack, repl: str = "", count: int = 0) -> str:
+    """``pattern.sub(repl, text)``, matched on the folded text (the pack's patterns are written folded)."""
+    folded = p.fold(text)
+    if folded is text or folded == text:
+        return pattern.sub(repl, text, count=count)
+    out, last = [], 0
+    for n, m in enumerate(pattern.finditer(folded)):
+        if count and n == count:
+            break
+        out += [text[last : m.start()], repl]
+        last = m.end()
+    return "".join(out) + text[last:]

@@ -4,6 +4,10 @@ The taxonomy is the configured ``topics:`` list merged with the roster's experti
 the sidecars' topics (:meth:`Taxonomy.build`). A transcript is tagged by matching each topic's
 label and synonyms as whole words (``"AI"`` never matches inside "retail" or "said"), with a
 plural tolerance only ("negotiations" meets "negotiation"; "raised" does not meet "raise").
+That is English; a session is matched in its own language (its pack, :mod:`kbgen.enrich.langs`):
+against the synonyms of every language (a list) and its language's (``synonyms: {es: [...]}``),
+in Spanish, French, German and Portuguese by Snowball stems with case and accents ignored
+("negociar" meets "negociación"), in a language without a pack by whole words.
 A topic is tagged when the transcript names it in at least two different ways (or one way
 often), densely enough, and not far less than the session's main topic; its score is its weight
 relative to the main topic's times a saturating function of its density, so a long session does
@@ -23,7 +27,8 @@ from dataclasses import dataclass, field
 
 from ..config import TopicDef
 from ..models import Evidence, Mentor, Segment, TopicTag, Transcript
-from .words import STOPWORDS
+from .langs import LanguagePack, base_language, pack
+from .langs.en import TERM_TOKEN, singular
 
 #: A topic is kept when its score reaches this (sidecar topics are always kept).
 THRESHOLD = 0.3
@@ -53,26 +58,12 @@ SIDECAR_FLOOR = 0.5
 EVIDENCE = 3
 
 # Words of a transcript: letters and digits, an apostrophe suffix kept ("manager's", "don't").
-# Hyphens split words, so "follow-up" meets the synonym "follow up".
-_TOKEN = re.compile(r"[a-z0-9]+(?:['\u2019][a-z]+)?")
+# Hyphens split words, so "follow-up" meets the synonym "follow up". (English's, as in its pack;
+# term keys and slugs compare terms this way in every language.)
+_TOKEN = TERM_TOKEN
 # "AIs", "PMs": the plural of a short acronym (too short for the plural rule of words).
 _ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s")
-
-
-def _singular(token: str) -> str:
-    """The plural-insensitive form of one lower-case word (and no other stemming)."""
-    token = token.replace("\u2019", "'")
-    if token.endswith("'s"):
-        token = token[:-2]
-    elif "'" in token:
-        return token  # "don't", "i'm": not a plural
-    if len(token) > 4 and token.endswith("ies"):
-        return token[:-3] + "y"
-    if len(token) > 4 and token.endswith("es") and token[:-2].endswith(("s", "x", "z", "ch", "sh")):
-        return token[:-2]
-    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
-        return token[:-1]
-    return token
+_singular = singular
 
 
 def term_key(term: str) -> str:
@@ -103,6 +94,14 @@ class Topic:
     label: str
     terms: tuple[str, ...]  # label first, then synonyms and merged terms, as written
     parent: str | None = None
+    #: Synonyms said in one language only: (base language, terms), by language.
+    by_language: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def terms_in(self, language: str) -> tuple[str, ...]:
+        """The terms matched in a session of ``language``: those of every language, then its own."""
+        base = base_language(language)
+        own = [t for lang, terms in self.by_language if lang == base for t in terms]
+        return tuple(dict.fromkeys([*self.terms, *own]))
 
 
 @dataclass(frozen=True)
@@ -133,7 +132,7 @@ class Taxonomy:
                 if key:
                     by_key.setdefault(key, topic.id)
         for topic in self.topics:
-            for term in topic.terms:
+            for term in (*topic.terms, *(t for _, terms in topic.by_language for t in terms)):
                 key = term_key(term)
                 if key:
                     by_key.setdefault(key, topic.id)
@@ -149,7 +148,8 @@ class Taxonomy:
         A term equal (ignoring case, spacing, hyphens and plurals) to a topic's label, id or
         synonym joins that topic; any other term becomes a topic of its own (id: the slug of
         the term, label: the term). Terms are taken mentor by mentor (by id), then the
-        sidecars' topics; the new topics follow the configured ones, sorted by id.
+        sidecars' topics; the new topics follow the configured ones, sorted by id. Synonyms given by
+        language (``synonyms: {es: [...]}``) are matched in that language's sessions only.
         """
         defs = list(defs)
         topics: dict[str, dict] = {}
@@ -161,12 +161,18 @@ class Taxonomy:
                 keys.setdefault(key, topic_id)
 
         for d in defs:
-            topics[d.id] = {"label": d.label, "terms": [d.label, *d.synonyms], "parent": d.parent}
+            neutral = d.synonyms if isinstance(d.synonyms, list) else []
+            by_language: dict[str, list[str]] = {}
+            for lang, syns in (d.synonyms.items() if isinstance(d.synonyms, dict) else ()):
+                by_language.setdefault(base_language(lang), []).extend(syns)
+            topics[d.id] = {"label": d.label, "terms": [d.label, *neutral], "parent": d.parent,
+                            "by_language": tuple((lang, tuple(dict.fromkeys(by_language[lang])))
+                                                 for lang in sorted(by_language))}
         for d in defs:
             add_key(d.label, d.id)
             add_key(d.id.replace("-", " "), d.id)
         for d in defs:
-            for syn in d.synonyms:
+            for syn in [*topics[d.id]["terms"][1:], *(t for _, ts in topics[d.id]["by_language"] for t in ts)]:
                 add_key(syn, d.id)
 
         free_terms = [t for m in sorted(mentors, key=lambda m: m.id) for t in m.expertise]
@@ -177,8 +183,10 @@ class Taxonomy:
             if not key:
                 continue
             if key in keys:
-                terms = topics[keys[key]]["terms"]
-                if all(term_key(t) != key for t in terms):  # e.g. a term equal to the id only
+                topic = topics[keys[key]]
+                terms = topic["terms"]
+                said = [*terms, *(t for _, ts in topic.get("by_language", ()) for t in ts)]
+                if all(term_key(t) != key for t in said):  # e.g. a term equal to the id only
                     terms.append(text)
                 continue
             topic_id = slug(text)
@@ -194,7 +202,8 @@ class Taxonomy:
         order = configured + sorted(new)
         return cls(
             tuple(
-                Topic(tid, topics[tid]["label"], tuple(dict.fromkeys(topics[tid]["terms"])), topics[tid]["parent"])
+                Topic(tid, topics[tid]["label"], tuple(dict.fromkeys(topics[tid]["terms"])), topics[tid]["parent"],
+                      topics[tid].get("by_language", ()))
                 for tid in order
             )
         )
@@ -223,24 +232,27 @@ class Taxonomy:
             return term
         return self._by_key.get(term_key(term))
 
-    def patterns(self) -> tuple[_Pattern, ...]:
-        return _patterns(self)
+    def patterns(self, language: str | LanguagePack = "en") -> tuple[_Pattern, ...]:
+        return _patterns(self, pack(language), language if isinstance(language, str) else language.code)
 
 
-def _patterns(taxonomy: Taxonomy) -> tuple[_Pattern, ...]:
+def _patterns(taxonomy: Taxonomy, p: LanguagePack, language: str) -> tuple[_Pattern, ...]:
+    """What to look for in a session of ``language``: each topic's terms of every language and of
+    its own, as the language's word forms (English: plural-insensitive; others: stems, accents off)."""
     seen: set[tuple[tuple[str, ...], str | None]] = set()
     out: list[_Pattern] = []
     for topic in taxonomy.topics:
-        for term in topic.terms:
-            tokens = tuple(_singular(t) for t in _TOKEN.findall(term.lower()))
+        for term in topic.terms_in(language):
+            raw = p.term_word.findall(term.lower())
+            tokens = tuple(p.term_form(t) for t in raw)
             if not tokens:
                 continue
             exact = None
             stripped = term.strip()
             # "IT", "US": an acronym that is also a common word only matches in capitals.
-            if len(tokens) == 1 and stripped.isupper() and stripped.lower() in STOPWORDS:
+            if len(tokens) == 1 and stripped.isupper() and p.fold(stripped.lower()) in p.stopwords:
                 exact = stripped
-            elif len(tokens) == 1 and tokens[0] in STOPWORDS:
+            elif len(tokens) == 1 and _stopword(raw[0], tokens[0], p):
                 continue  # a lone function word would tag every session
             if (tokens, exact) in seen:
                 continue  # the same phrase under two topics: the first topic has it
@@ -257,19 +269,25 @@ class _Hits:
     evidence: list[tuple[float, int, str]] = field(default_factory=list)  # (time, order, text)
 
 
-def _segment_tokens(seg: Segment) -> list[tuple[str, str, float, int, int]]:
+def _stopword(word: str, form: str, p: LanguagePack) -> bool:
+    # English compares the plural-free form, as it always has; a stem of another language is no
+    # word of its stopword list, so the word itself is looked up there.
+    return (form if p.term_form is singular else p.fold(word)) in p.stopwords
+
+
+def _segment_tokens(seg: Segment, p: LanguagePack) -> list[tuple[str, str, float, int, int]]:
     """(word, as written, start time, text start, text end) of each word of a segment.
 
     Times come from the segment's words when their text is the segment's text word for word;
     otherwise (no words, or text changed by redaction) every word gets the segment's start.
     """
     text = seg.text
-    found = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text.lower())]
+    found = [(m.group(0), m.start(), m.end()) for m in p.term_word.finditer(text.lower())]
     times = [seg.start] * len(found)
     if seg.words:
         word_tokens: list[tuple[str, float]] = []
         for w in seg.words:
-            for tok in _TOKEN.findall(w.text.lower()):
+            for tok in p.term_word.findall(w.text.lower()):
                 word_tokens.append((tok, w.start))
         if [t for t, _ in word_tokens] == [t for t, _, _ in found]:
             times = [start for _, start in word_tokens]
@@ -283,6 +301,7 @@ def tag_topics(
     k: int = 5,
     idf: Mapping[str, float] | None = None,
     threshold: float = THRESHOLD,
+    language: str = "en",
 ) -> tuple[TopicTag, ...]:
     """Up to ``k`` topics ``transcript`` is about, best first, each with up to 3 pieces of evidence.
 
@@ -305,11 +324,16 @@ def tag_topics(
     """
     if k <= 0:
         return ()
-    return score_topics(topic_hits(transcript, taxonomy, sidecar_topics), taxonomy, k, idf, threshold)
+    return score_topics(topic_hits(transcript, taxonomy, sidecar_topics, language), taxonomy, k, idf, threshold)
 
 
-def topic_hits(transcript: Transcript, taxonomy: Taxonomy, sidecar_topics: tuple[str, ...] = ()) -> dict:
+def topic_hits(transcript: Transcript, taxonomy: Taxonomy, sidecar_topics: tuple[str, ...] = (),
+               language: str = "en") -> dict:
     """What :func:`tag_topics` found in ``transcript``, as JSON-able data (scored by :func:`score_topics`).
+
+    ``language`` (the session's BCP 47 tag) chooses the terms (those of every language and its
+    own) and how words meet them: English by plural-insensitive words, other languages with a pack
+    by stems with accents and case ignored ("negociar" meets "negociación"), others by words.
 
     ``{"sidecar": [topic ids], "extra": [[id, label], ...] (ad-hoc topics of the sidecar),
     "words": word count, "hits": {topic id: [mentions, distinct phrases, weight, [[start, order,
@@ -331,7 +355,8 @@ def topic_hits(transcript: Transcript, taxonomy: Taxonomy, sidecar_topics: tuple
     if extra:
         taxonomy = Taxonomy(taxonomy.topics + tuple(extra))
 
-    patterns = taxonomy.patterns()
+    lp = pack(language)
+    patterns = taxonomy.patterns(language)
     first: dict[str, list[_Pattern]] = {}
     for p in patterns:
         first.setdefault(p.tokens[0], []).append(p)
@@ -340,9 +365,9 @@ def topic_hits(transcript: Transcript, taxonomy: Taxonomy, sidecar_topics: tuple
     total_words = 0
     order = 0
     for seg in transcript.segments:
-        toks = _segment_tokens(seg)
+        toks = _segment_tokens(seg, lp)
         total_words += len(toks)
-        norm = [t[0][:-1] if _ACRONYM_PLURAL.fullmatch(t[1]) else _singular(t[0]) for t in toks]
+        norm = [t[0][:-1] if _ACRONYM_PLURAL.fullmatch(t[1]) else lp.term_form(t[0]) for t in toks]
         per_segment: dict[str, int] = {}
         i = 0
         while i < len(toks):

@@ -2,10 +2,11 @@
 
 What is found (each kind can be switched off in ``redact:`` of kbgen.yml, names cannot):
 
-- ``email``: written addresses, the "(at)/(dot)" forms, and addresses spelled out
-  ("jordan dot lee at gmail dot com");
-- ``phone``: numbers in digits (libphonenumber's matcher, US and UK national formats and any
-  "+country" number) and numbers said as words ("five five five, oh one nine two");
+- ``email``: written addresses, the "(at)/(dot)" forms, and addresses spelled out in the
+  session's language ("jordan dot lee at gmail dot com", "ana punto garcia arroba gmail punto com");
+- ``phone``: numbers in digits (libphonenumber's matcher, the national formats of the language's
+  regions, US and UK for English, and any "+country" number) and numbers said as words in the
+  session's language ("five five five, oh one nine two", "seis cinco cero, uno dos tres");
 - ``link``: links whose query, fragment or path carries a token, a key or a random id, or which
   name a redacted person; ordinary links stay;
 - ``name``: the names a sidecar lists under ``redact:`` (rules in :mod:`kbgen.redact.names`),
@@ -93,16 +94,18 @@ def find_spans(
     names: Iterable[str] = (),
     anonymous_mentee: AnonymousMentees = None,
     cased: bool | None = None,
+    language: str = "en",
 ) -> list[Span]:
-    """Every find in ``text``, settled to non-overlapping spans in text order."""
+    """Every find in ``text``, settled to non-overlapping spans in text order. ``language`` (a BCP
+    47 tag) tells how numbers and addresses are said and which regions' phone formats to read."""
     matcher = NameMatcher(names, anonymous_mentee)
     spans: list[Span] = []
     if config.emails:
-        spans += find_emails(text) + find_spoken_emails(text)
+        spans += find_emails(text) + find_spoken_emails(text, language)
     if config.links:
         spans += find_links(text, matcher.pattern, matcher.handles)
     if config.phones:
-        spans += find_phones(text) + find_spoken_phones(text)
+        spans += find_phones(text, language) + find_spoken_phones(text, language)
     spans += matcher.find(text, cased)
     return settle(spans)
 
@@ -119,12 +122,13 @@ def redact_text(
     names: Iterable[str] = (),
     anonymous_mentee: AnonymousMentees = None,
     pseudonyms: Pseudonyms | None = None,
+    language: str = "en",
 ) -> tuple[str, dict[str, int]]:
-    """``text`` with its personal data replaced, and how many of each kind were replaced."""
+    """``text`` (in ``language``, a BCP 47 tag) with its personal data replaced, and how many of each kind."""
     if not config.enabled or not text:
         return text, {}
     pseudonyms = pseudonyms if pseudonyms is not None else Pseudonyms(config.style)
-    spans = find_spans(text, config, names, anonymous_mentee)
+    spans = find_spans(text, config, names, anonymous_mentee, language=language)
     edits = [(s.start, s.end, pseudonyms.stand_in(s.kind, s.key, s.mentee)) for s in spans]
     return _splice(text, edits), dict(Counter(s.kind for s in spans))
 
@@ -180,10 +184,11 @@ def _edit_words(words: tuple[Word, ...], edits: list[tuple[int, int, str]]) -> t
 
 
 def _redact_words_alone(
-    words: tuple[Word, ...], config: RedactConfig, matcher_args: tuple, pseudonyms: Pseudonyms, cased: bool
+    words: tuple[Word, ...], config: RedactConfig, matcher_args: tuple, pseudonyms: Pseudonyms, cased: bool,
+    language: str = "en",
 ) -> tuple[Word, ...]:
     joined = "".join(w.text for w in words)
-    spans = find_spans(joined, config, *matcher_args, cased=cased)
+    spans = find_spans(joined, config, *matcher_args, cased=cased, language=language)
     return _edit_words(words, [(s.start, s.end, pseudonyms.stand_in(s.kind, s.key, s.mentee)) for s in spans])
 
 
@@ -193,8 +198,11 @@ def redact_transcript(
     names: Iterable[str] = (),
     anonymous_mentee: AnonymousMentees = None,
     pseudonyms: Pseudonyms | None = None,
+    language: str = "en",
 ) -> RedactionResult:
     """``transcript`` with personal data replaced in every segment's text and words (and its notes).
+
+    ``language`` (a BCP 47 tag, the session's) tells how numbers and e-mail addresses are said.
 
     The transcript is searched as one text (segments of one speaker joined by line breaks), so a
     number dictated across two segments is found; nothing is found across a change of speaker. A
@@ -217,7 +225,7 @@ def redact_transcript(
         pos += len(seg.text)
     doc = "".join(pieces)
     cased = is_cased(doc)
-    spans = find_spans(doc, config, names, anonymous_mentee, cased=cased)
+    spans = find_spans(doc, config, names, anonymous_mentee, cased=cased, language=language)
 
     edits: dict[int, list[tuple[int, int, str]]] = {}
     for span in spans:  # in text order: pseudonyms are numbered by first appearance
@@ -247,18 +255,20 @@ def redact_transcript(
             text = _splice(seg.text, edits.get(i, []))
             words = seg.words
             if words:  # text and words disagree (an importer tidied one): search the words themselves
-                words = _redact_words_alone(words, config, (names, anonymous_mentee), pseudonyms, cased)
+                words = _redact_words_alone(words, config, (names, anonymous_mentee), pseudonyms, cased, language)
             seg = replace(seg, text=text, words=words)
         if seg.text.strip() or not segments[i].text.strip():
             out.append(seg)
 
-    notes = tuple(redact_text(n, config, names, anonymous_mentee, pseudonyms)[0] for n in transcript.notes)
+    notes = tuple(redact_text(n, config, names, anonymous_mentee, pseudonyms, language)[0] for n in transcript.notes)
     redacted = replace(transcript, segments=tuple(out), notes=notes)
     return RedactionResult(redacted, dict(Counter(s.kind for s in spans)), pseudonyms)
 
 
 class Redactor:
     """One session's redaction: the transcript and every free text through the same stand-ins.
+
+    ``language`` (the session's BCP 47 tag) tells how numbers and e-mail addresses are said.
 
     >>> r = Redactor(RedactConfig(), names=["Jordan Lee"])
     >>> r.text("Jordan's summary")
@@ -267,8 +277,10 @@ class Redactor:
     {'name': 1}
     """
 
-    def __init__(self, config: RedactConfig, names: Iterable[str] = (), anonymous_mentee: AnonymousMentees = None):
+    def __init__(self, config: RedactConfig, names: Iterable[str] = (), anonymous_mentee: AnonymousMentees = None,
+                 language: str = "en"):
         self.config = config
+        self.language = language
         self.names = tuple(names)
         self.anonymous_mentee = anonymous_mentee
         self.pseudonyms = Pseudonyms(config.style)
@@ -280,12 +292,13 @@ class Redactor:
         return dict(self._counts)
 
     def transcript(self, transcript: Transcript) -> Transcript:
-        result = redact_transcript(transcript, self.config, self.names, self.anonymous_mentee, self.pseudonyms)
+        result = redact_transcript(transcript, self.config, self.names, self.anonymous_mentee, self.pseudonyms,
+                                   self.language)
         self._counts.update(result.counts)
         return result.transcript
 
     def text(self, text: str) -> str:
-        out, counts = redact_text(text, self.config, self.names, self.anonymous_mentee, self.pseudonyms)
+        out, counts = redact_text(text, self.config, self.names, self.anonymous_mentee, self.pseudonyms, self.language)
         self._counts.update(counts)
         return out
 

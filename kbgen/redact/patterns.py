@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from phonenumbers import Leniency, PhoneNumberMatcher
 
+from ..enrich.langs import LanguagePack, pack
 from .spans import BREAK, Span
 
 # -- e-mail -------------------------------------------------------------------------------------
@@ -43,20 +44,16 @@ def find_emails(text: str) -> list[Span]:
 # fictional ranges people use in examples and demos (US 555-01xx, UK 07700 900xxx), and POSSIBLE
 # with region GB also takes years, versions and decimals ("2024", "3.10.4"), so candidates at
 # POSSIBLE go through the shape checks below, which are ours.
-_REGIONS = ("US", "GB")
 _DATE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
 _IP = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _YEARS = re.compile(r"(?:1[89]|20)\d\d\s*[-–/]\s*(?:1[89]|20)?\d\d")
 _DECIMAL = re.compile(r"\d+[.,]\d+")
-# A bare run of digits is an order number or an id as often as a phone number: it needs a cue.
-_CUE = re.compile(
-    r"\b(?:phone|call|calls|calling|cell|mobile|text|texts|whats ?app|dial|tel|telephone|ring|reach|"
-    r"my (?:\w+ )?number|number is|contact)\b[^.?!\n\x00]{0,30}$",
-    re.IGNORECASE,
-)
+# A bare run of digits is an order number or an id as often as a phone number: it needs a cue,
+# in the session's language (its pack's ``phone_cue``: "call", "llámame", "appelle-moi").
+_ENGLISH_REGIONS = ("US", "GB")
 
 
-def _plausible(raw: str, region: str, before: str) -> bool:
+def _plausible(raw: str, region: str, before: str, cue: re.Pattern[str], fold) -> bool:
     digits = sum(c.isdigit() for c in raw)
     core = raw.split("ext")[0].split("x")[0].strip(" .,")
     if digits < 7 or digits > 17:
@@ -72,25 +69,29 @@ def _plausible(raw: str, region: str, before: str) -> bool:
         if len(groups[0]) == 4:
             return False  # no national format opens with four digits but the UK's 0xxx: "2022 900" is a year
         if all(len(g) == 3 for g in groups[1:]):
-            return False  # thousands: "1 000 000", "250 000 000"
+            # thousands: "1 000 000", "250 000 000"; but "612 345 678" is also how Spain and Portugal
+            # write their numbers: there, with a cue
+            return region not in _ENGLISH_REGIONS and bool(cue.search(fold(before)))
     if region == "GB" and not re.match(r"\(?0", raw):
         # In GB we only take national numbers (trunk 0); other shapes come from the US pass or "+".
         return False
     if core.isdigit():
         if core.startswith("0") and len(core) in (10, 11):
             return True
-        return bool(_CUE.search(before))
+        return bool(cue.search(fold(before)))
     return True
 
 
-def find_phones(text: str) -> list[Span]:
-    """Phone numbers written in digits (national US/UK formats and any +country code)."""
+def find_phones(text: str, language: str | LanguagePack = "en") -> list[Span]:
+    """Phone numbers written in digits: the national formats of the regions of ``language``'s pack
+    (English: US and UK; Spanish: Spain and Mexico...) and any +country code."""
+    p = pack(language)
     out: dict[tuple[int, int], Span] = {}
-    for region in _REGIONS:
+    for region in p.phone_regions:
         for m in PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE, max_tries=1_000_000):
             if BREAK in m.raw_string:
                 continue
-            if not _plausible(m.raw_string, region, text[max(0, m.start - 60) : m.start]):
+            if not _plausible(m.raw_string, region, text[max(0, m.start - 60) : m.start], p.phone_cue, p.fold):
                 continue
             national = str(m.number.national_number)
             out.setdefault((m.start, m.end), Span(m.start, m.end, "phone", national[-9:]))

@@ -1,15 +1,19 @@
 """Personal data said aloud, as a transcript writes it: digit words and spelled-out addresses.
 
-No library reads "oh seven seven double nine, nine hundred one two three" as a phone number or
-"jordan dot lee at gmail dot com" as an address (libphonenumber and e-mail validators want the
-written form), so these are hand-written. Precision comes first in the rules: ordinary speech is
-full of small counts ("three or four people", "one or two", "twenty twenty-four").
+Each in the session's language (its pack, :mod:`kbgen.enrich.langs`). Numbers said in Spanish,
+French, German or Portuguese are read by text2num ("seis cinco cero", "zéro six, douze",
+"achtundsiebzig"); English has rules of its own below, since text2num reads neither "oh seven"
+nor "double nine". No library reads "jordan dot lee at gmail dot com" as an address (e-mail
+validators want the written form), so the spoken separators of each language are hand-written
+in its pack. Precision comes first in the rules: ordinary speech is full of small counts ("three
+or four people", "one or two", "twenty twenty-four", "dos mil veinte").
 """
 
 from __future__ import annotations
 
 import re
 
+from ..enrich.langs import LanguagePack, pack
 from .spans import Span
 
 # -- phone numbers in words --------------------------------------------------------------------
@@ -71,13 +75,20 @@ def _counting(digits: str) -> bool:
     return steps in ({1}, {-1})
 
 
-def find_spoken_phones(text: str) -> list[Span]:
+def find_spoken_phones(text: str, language: str | LanguagePack = "en") -> list[Span]:
     """Runs of 7+ digits said as words ("five five five, zero one nine two"; "oh seven seven double nine ...").
 
     A run may mix in short digit groups ("555 oh one three four") and the punctuation a transcript puts
     between groups; any other word ends it. At least 4 digits must be said one by one, so years and
     sums ("nineteen ninety-nine", "three hundred, four hundred") never count; nor does counting aloud.
+    In another language (``language``, a BCP 47 tag) see :func:`_said_numbers`; a language without
+    number words in its pack has none.
     """
+    p = pack(language)
+    if p.numbers_said is None:
+        return []
+    if p.numbers_said != "en":
+        return _said_numbers(text, p.numbers_said)
     tokens = list(_TOKEN.finditer(text))
     out = []
     i = 0
@@ -125,55 +136,119 @@ def _qualifies(groups: list[list]) -> bool:
     return len(digits) >= MIN_DIGITS and single >= MIN_SINGLE and not _counting(digits)
 
 
+# -- phone numbers in words, other languages ------------------------------------------------------
+
+_WORD_TOKEN = re.compile(r"[^\W\d_]+|\d+|\S")
+#: Most digits in one group of a dictated number: "seiscientos doce" (612) is one, "dos mil veinte" a year.
+MAX_GROUP = 3
+
+
+def _said_numbers(text: str, language: str) -> list[Span]:
+    """Phone numbers said in ``language`` (text2num's code): numbers said in a row.
+
+    text2num finds each number said ("seis", "treinta y cuatro", "zéro six", "achtundsiebzig");
+    digits already written ("612") count too. Numbers follow each other directly or with one
+    punctuation mark between groups; any other word ends a run. A run is a phone number when it
+    has 7+ digits, no number longer than MAX_GROUP digits (years, thousands), at least MIN_SINGLE
+    digits in numbers that are not round ("doce", "cinco", not "trescientos"), and is not
+    counting aloud. A lone digit before or after the number ("dos. Seis cinco cero...") is left.
+    """
+    from text_to_num import Token, find_numbers
+
+    class _Word(Token):
+        def __init__(self, match: re.Match[str]) -> None:
+            self.match = match
+
+        def text(self) -> str:
+            return self.match.group(0)
+
+    tokens = list(_WORD_TOKEN.finditer(text))
+    said: dict[int, tuple[int, str]] = {}  # first token -> (token after the last, digits)
+    for found in find_numbers([_Word(t) for t in tokens], language, threshold=0):
+        if not found.is_ordinal and found.text.isdigit():
+            said[found.start] = (found.end, found.text)
+    for i, t in enumerate(tokens):
+        if i not in said and t.group(0).isdigit() and len(t.group(0)) <= 4:
+            said[i] = (i + 1, t.group(0))
+    out = []
+    i = 0
+    while i < len(tokens):
+        if i not in said:
+            i += 1
+            continue
+        # groups (between punctuation) of numbers: [(first token, token after the last, digits), ...]
+        groups: list[list[tuple[int, int, str]]] = [[(i, *said[i])]]
+        j = said[i][0]
+        while True:
+            if j in said:
+                groups[-1].append((j, *said[j]))
+            elif j < len(tokens) and tokens[j].group(0) in _SEPARATORS and j + 1 in said:
+                j += 1
+                groups.append([(j, *said[j])])
+            else:
+                break
+            j = said[j][0]
+        while len(groups) > 1 and _lone_digit(groups[0]) and _qualifies_said(groups[1:]):
+            groups.pop(0)
+        while len(groups) > 1 and _lone_digit(groups[-1]) and _qualifies_said(groups[:-1]):
+            groups.pop()
+        if _qualifies_said(groups):
+            digits = "".join(n[2] for g in groups for n in g)
+            first, last = groups[0][0][0], groups[-1][-1][1] - 1
+            out.append(Span(tokens[first].start(), tokens[last].end(), "phone", digits.lstrip("0")[-9:]))
+        i = j
+    return out
+
+
+def _lone_digit(group: list[tuple[int, int, str]]) -> bool:
+    return len(group) == 1 and len(group[0][2]) == 1
+
+
+def _qualifies_said(groups: list[list[tuple[int, int, str]]]) -> bool:
+    numbers = [n[2] for g in groups for n in g]
+    digits = "".join(numbers)
+    informative = sum(len(n) for n in numbers if len(n) == 1 or not n.endswith("0"))
+    return (len(digits) >= MIN_DIGITS and all(len(n) <= MAX_GROUP for n in numbers)
+            and informative >= MIN_SINGLE and not _counting(digits))
+
+
 # -- e-mail addresses in words ------------------------------------------------------------------
 
-_W = r"[A-Za-z0-9]+"
-_SEP_LOCAL = r"(?:\s+(?:dot|underscore|dash|hyphen|period)\s+|[._-])"
-_AT = r"(?:\s+at(?:\s+(?:sign|symbol))?\s+|\s*@\s*)"
-_DOT = r"(?:\s+dot\s+|\.)"
-_SPOKEN_TLDS = r"com|org|net|edu|gov|io|co|uk|us|ca|de|fr|ie|au|nz|in|dev|ai|me|app|info|biz|tech|xyz"
-_SPOKEN_EMAIL = re.compile(
-    rf"(?<![\w'’@.-])(?P<local>{_W}(?:{_SEP_LOCAL}{_W})*){_AT}"
-    rf"(?P<domain>{_W}(?:{_DOT}{_W})*{_DOT}(?:{_SPOKEN_TLDS}))(?![\w@-])(?!\.\w)",
-    re.IGNORECASE,
-)
 _PROVIDERS = frozenset(
     "gmail googlemail yahoo outlook hotmail live msn icloud me mac aol proton protonmail pm fastmail "
     "zoho gmx yandex mail hey tutanota".split()
 )
-#: Words before "at" that make "worked at acme dot com" a workplace, not an address.
-_NOT_LOCAL = frozenset(
-    """i me you he she we they it him her us them this that there here who which what be am is are was were
-    been being work works worked working job jobs intern interned internship role position started start
-    stay stayed live lived based engineer developer manager lead team people folks someone somebody look
-    looked looking see seen met meet meeting interview interviewed interviewing apply applied hired hiring
-    joined join left quit time times stuff things thing something nothing everything one ones all both
-    them those these online shop shopping sign signed log logged posted post blog site website page""".split()
-)
-_MAIL_CUE = re.compile(r"\b(?:e-?mail|mail|address|contact|reach|write|send|message|ping|inbox)\b", re.IGNORECASE)
 
 
-def _written(spoken: str) -> str:
-    s = re.sub(r"\s+(?:dot|period)\s+", ".", spoken, flags=re.IGNORECASE)
-    s = re.sub(r"\s+underscore\s+", "_", s, flags=re.IGNORECASE)
-    s = re.sub(r"\s+(?:dash|hyphen)\s+", "-", s, flags=re.IGNORECASE)
-    return s.lower()
+def _written(spoken: str, words: dict[str, str]) -> str:
+    for word, char in words.items():
+        spoken = re.sub(rf"\s+{word}\s+", char, spoken, flags=re.IGNORECASE)
+    return spoken.lower()
 
 
-def find_spoken_emails(text: str) -> list[Span]:
-    """Addresses spelled out: "jordan dot lee at gmail dot com", "sam underscore k at outlook.com"."""
+def find_spoken_emails(text: str, language: str | LanguagePack = "en") -> list[Span]:
+    """Addresses spelled out: "jordan dot lee at gmail dot com", "ana punto garcia arroba gmail punto com".
+
+    The words are those of ``language`` (a BCP 47 tag); a language without them in its pack has none.
+    """
+    p = pack(language)
+    spoken = p.spoken_email
+    if spoken is None:
+        return []
+    folded = p.fold(text)  # "garcía" as "garcia": an address is ASCII, offsets stay
     out = []
-    for m in _SPOKEN_EMAIL.finditer(text):
+    for m in spoken.regex.finditer(folded):
         local, domain = m.group("local"), m.group("domain")
-        if "@" in m.group(0) and not re.search(r"\s(?:dot|at)\s", m.group(0), re.IGNORECASE):
+        if "@" in m.group(0) and not re.search(rf"\s(?:{spoken.marks})\s", m.group(0), re.IGNORECASE):
             continue  # plainly written: find_emails has it
-        single_word = re.fullmatch(_W, local) is not None
-        if single_word and local.lower() in _NOT_LOCAL:
+        single_word = re.fullmatch(r"[A-Za-z0-9]+", local) is not None
+        if single_word and local.lower() in spoken.not_local:
             continue
-        provider = _written(domain).split(".")[0] in _PROVIDERS
-        cue = _MAIL_CUE.search(text[max(0, m.start() - 80) : m.start()]) is not None
+        provider = _written(domain, spoken.words).split(".")[0] in (_PROVIDERS | spoken.providers)
+        cue = spoken.cue.search(folded[max(0, m.start() - 80) : m.start()]) is not None
         marked = not single_word or any(c.isdigit() for c in local)
         if not (provider or cue or marked):
             continue
-        out.append(Span(m.start(), m.end(), "email", f"{_written(local)}@{_written(domain)}"))
+        written = f"{_written(local, spoken.words)}@{_written(domain, spoken.words)}"
+        out.append(Span(m.start(), m.end(), "email", written))
     return out
