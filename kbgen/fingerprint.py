@@ -37,7 +37,7 @@ def code_digest(*parts: str) -> str:
         here = Path(__file__).parent
         roots = [here / p for p in parts] or [here]
         files = sorted({f for r in roots for f in ([r] if r.is_file() else r.rglob("*"))
-                        if f.is_file() and f.suffix in (".py", ".j2", ".css", ".js")})
+                        if f.is_file() and f.suffix in (".py", ".j2", ".css", ".js", ".po")})
         h = hashlib.sha256()
         for f in files:
             h.update(f.relative_to(here).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")

@@ -241,7 +241,7 @@ def _build(project: Project, audience: str, strict: bool, echo: Echo, engine_fac
     from .fsutil import replace_dir
     from .knowledge import build_docs
     from .lock import scratch_dir
-    from .site.build import check_layout, mkdocs_build, read_mkdocs, swap_owned
+    from .site.build import check_layout, mkdocs_build, read_mkdocs, site_language, swap_owned
     from .site.render import OWNED, SEARCH_DOCS, render_site, start_files
 
     report = BuildReport(audience)
@@ -280,10 +280,11 @@ def _build(project: Project, audience: str, strict: bool, echo: Echo, engine_fac
     state = RenderState(project.cache_dir / "render-state.json")
     site_name = str(info.raw.get("site_name") or "Mentoring sessions")
     site_url = str(info.raw["site_url"]) if info.raw.get("site_url") else None
+    language = site_language(info.raw)  # kbgen's words on pages (Material's theme.language)
     today = build_date()
     # Everything the knowledge and render stages read (kbgen's code is in every fingerprint).
     inputs = fingerprint([audience, str(info.docs_dir), project.config, kept, transcripts, mentors, today,
-                          info.directory_urls, site_name, site_url, offline])
+                          info.directory_urls, site_name, site_url, offline, language])
     later: list = []  # the downloads and search documents, made beside MkDocs (render_site's ``later``)
     save: Callable[[], None] | None = None  # the render state, saved once they are made
 
@@ -314,7 +315,8 @@ def _build(project: Project, audience: str, strict: bool, echo: Echo, engine_fac
             docs=docs, mentors=mentors, hints=hints, directory_urls=info.directory_urls, taxonomy=taxonomy,
             statuses=statuses, outside=outside, reciprocal=pairs, page_size=project.config.sessions_per_page,
             site_name=site_name, site_url=site_url, learning_paths=project.config.learning_paths, offline=offline,
-            allowed_hosts=tuple(project.config.allowed_hosts), format_words=project.config.directory.formats)
+            allowed_hosts=tuple(project.config.allowed_hosts), format_words=project.config.directory.formats,
+            language=language)
         digest = fingerprint([audience, str(info.docs_dir), render_args])
         reuse = None
         if state.unchanged(digest, owned):

@@ -86,8 +86,11 @@ def site(tmp_path_factory):
         "recordings/raise.yml": sidecar("Asking for a raise", mentors="[ana]", topics="[negotiation, feedback]"),
         "recordings/team.yml": sidecar("Internal rota", visibility="internal", mentors="[ben]",
                                        topics="[negotiation]"),
+        # Dana's session in Spanish: evidence she mentors in it (Find a mentor weighs it).
+        "recordings/oferta.yml": sidecar("Negociar una oferta", mentors="[dana]",
+                                         topics="[negotiation]").replace("language: en", "language: es"),
     })
-    for name, seconds in (("offer", 1.0), ("raise", 1.5), ("team", 2.0)):
+    for name, seconds in (("offer", 1.0), ("raise", 1.5), ("team", 2.0), ("oferta", 2.5)):
         write_wav(root / "recordings" / f"{name}.wav", seconds)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("HOME", str(root.parent / "home"))
@@ -216,8 +219,11 @@ def test_find_a_mentor_ranks_with_reasons(page):
     first = results.nth(0).locator(".kb-reasons").text_content()
     assert first == ("negotiation; 2 recorded sessions on negotiation; 15 h of shared working hours; "
                      "speaks Spanish; same country; another organisation")
-    assert "another country: outside view" in results.nth(1).locator(".kb-reasons").text_content()
-    assert "Score 93 of 100" in results.nth(0).text_content()  # 84 of 90 points: 2 sessions of 5
+    second = results.nth(1).locator(".kb-reasons").text_content()
+    assert "another country: outside view" in second
+    # Dana has mentored in Spanish (her session's language); Ana only lists it: 8 of its 10 points.
+    assert "speaks Spanish; 1 recorded session in Spanish;" in second
+    assert "Score 91 of 100" in results.nth(0).text_content()  # 82 of 90 points: 2 sessions of 5
     assert "Score" in results.nth(1).text_content() and "speaks Spanish" in results.nth(1).text_content()
     assert page.locator(".kb-dir-find .kb-count").text_content() == "2 mentors match."
 

@@ -21,6 +21,7 @@ import yaml
 
 from ..errors import BuildError, ConfigError, disk_error, rel
 from ..fsutil import link_or_copy, replace_dir
+from .i18n import messages
 from .render import ASSETS, INDEX_PAGES, MARKED, OWNED, OWNED_MARKER, STATIC
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -325,14 +326,15 @@ def link_static(docs_dir: Path, built: Path) -> int:
     return n
 
 
-def material_titles_and_summaries(built: Path, session_pages: set[str]) -> None:
+def material_titles_and_summaries(built: Path, session_pages: set[str], summary: Sequence[str] = ("summary",)) -> None:
     """Keep Material's search to titles and summaries on session pages.
 
     Transcripts are Pagefind's (loaded a chunk at a time); in Material's index, which the
     browser loads whole, they made 23 MB at 1,000 one-hour sessions. Material's indexer skips
     the transcript block (``data-search-exclude``); of each session page only the page entry
     (title, description, who and when) and its Summary section are kept here.
-    ``session_pages`` are the built pages' paths (``sessions/x/index.html``).
+    ``session_pages`` are the built pages' paths (``sessions/x/index.html``); ``summary``: the
+    Summary heading's ids (its title, in the site's language, made an id by MkDocs).
     """
     file = built / "search" / "search_index.json"
     if not file.is_file() or not session_pages:
@@ -342,14 +344,14 @@ def material_titles_and_summaries(built: Path, session_pages: set[str]) -> None:
 
     def keep(doc: dict) -> bool:
         page, _, section = str(doc.get("location", "")).partition("#")
-        return page not in locations or section in ("", "summary")
+        return page not in locations or section == "" or section in summary
 
     data["docs"] = [d for d in data.get("docs", []) if keep(d)]
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     file.write_text(text, encoding="utf-8")  # offline builds inline it afterwards (_finish_offline)
 
 
-def pagefind_index(built: Path, search_docs: Path | None = None, language: str = "en",
+def pagefind_index(built: Path, search_docs: Path | None = None, language: str | None = None,
                    shown: str = "site/") -> int:
     """Index the built site with Pagefind into ``built/pagefind/``; return the sessions indexed.
 
@@ -357,6 +359,10 @@ def pagefind_index(built: Path, search_docs: Path | None = None, language: str =
     document instead (see :func:`kbgen.site.render.search_doc`: one result per session, one
     sub-result per transcript moment, filters topic/mentor/year). The search documents live
     outside the site and only this audience's exist.
+
+    Each page is indexed in its ``<html lang>``: Pagefind keeps an index per language, each
+    stemmed by its language (the site's pages in the site's, each session in its own); the
+    search page merges the others into its own (``search.md.j2``). ``language`` forces one.
     """
     import asyncio
 
@@ -389,8 +395,8 @@ class _Pagefind:
     (:func:`_write_index`).
     """
 
-    def __init__(self, language: str) -> None:
-        self.language = language
+    def __init__(self, language: str | None = None) -> None:
+        self.language = language  # None: each page's <html lang>, an index per language
 
     async def __aenter__(self):
         import asyncio
@@ -410,8 +416,10 @@ class _Pagefind:
 
         self.service = await Service().launch()
         try:
-            return await self.service.create_index(IndexConfig(exclude_selectors=list(PAGEFIND_EXCLUDE),
-                                                               force_language=self.language))
+            config = IndexConfig(exclude_selectors=list(PAGEFIND_EXCLUDE))
+            if self.language:
+                config["force_language"] = self.language
+            return await self.service.create_index(config)
         except BaseException:
             await self.service.close()
             raise
@@ -465,7 +473,7 @@ class EarlyIndex:
     transcripts, most of its time, is then done on another meanwhile.
     """
 
-    def __init__(self, search_docs: Path, ready: Callable[[], None], language: str) -> None:
+    def __init__(self, search_docs: Path, ready: Callable[[], None], language: str | None = None) -> None:
         import threading
 
         self.search_docs = search_docs
@@ -682,7 +690,8 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
     if not nav:
         nav = [p for p in _hand_pages(info.docs_dir)]
     listed = _nav_pages(nav)
-    nav = list(nav) + [{title: page} for title, page in INDEX_PAGES if page not in listed]
+    words = messages(site_language(raw))
+    nav = list(nav) + [{words._(title): page} for title, page in INDEX_PAGES if page not in listed]
     overrides["nav"] = nav
     # Session, mentor and topic pages are reached from the index pages, on purpose.
     owned = "\n".join(f"/{name}/" for name in OWNED)
@@ -721,7 +730,7 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
                 if found:
                     raise BuildError(privacy.report(found, f"{rel(site_dir, root)}/{before}"))
                 if not offline and search_docs is not None:
-                    early = EarlyIndex(search_docs, docs_ready or (lambda: None), _language(cfg))
+                    early = EarlyIndex(search_docs, docs_ready or (lambda: None))
                 build(cfg)
             except exceptions.ConfigurationError as exc:
                 raise ConfigError(f"{rel(info.file, root)}: {exc}") from None
@@ -736,14 +745,15 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
         started = time.perf_counter()
         link_static(info.docs_dir, tmp)
         material_titles_and_summaries(tmp, {p.relative_to(search_docs).as_posix()
-                                             for p in search_docs.rglob("*.html")} if search_docs else set())
+                                             for p in search_docs.rglob("*.html")} if search_docs else set(),
+                                      _summary_ids(cfg))
         if _offline_active(cfg):
             _finish_offline(tmp)
         timings["site checks"] = time.perf_counter() - started
         if not offline:  # Pagefind's script fetches its index: no use from file://
             started = time.perf_counter()
             if early is None or early.finish(tmp, shown) is None:
-                pagefind_index(tmp, search_docs, language=_language(cfg), shown=shown)
+                pagefind_index(tmp, search_docs, shown=shown)
             timings["pagefind"] = time.perf_counter() - started
         started = time.perf_counter()
         found = privacy.blocked(privacy.scan_site(tmp, memo=scan_memo), allowed)
@@ -761,5 +771,22 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
 
 
 def _language(cfg) -> str:
-    """The site's language for Pagefind: the theme's (Material's ``theme.language``), else English."""
+    """The site's language: the theme's (Material's ``theme.language``), else English."""
     return str((cfg["theme"].get("language") if cfg["theme"] else None) or "en")
+
+
+def site_language(raw: dict) -> str:
+    """The site's language as mkdocs.yml states it (``theme.language``; Material's default:
+    English), before MkDocs reads it: the language of kbgen's words on every page (the render
+    stage's ``language``)."""
+    theme = raw.get("theme")
+    language = theme.get("language") if isinstance(theme, dict) else None
+    return language.strip() if isinstance(language, str) and language.strip() else "en"
+
+
+def _summary_ids(cfg) -> tuple[str, ...]:
+    """The ids MkDocs gives a session page's Summary heading, in the site's language."""
+    from markdown.extensions.toc import slugify
+
+    title = messages(_language(cfg))._("Summary")
+    return tuple(dict.fromkeys(("summary", slugify(title, "-"))))

@@ -51,12 +51,17 @@ class LearningPath:
         return sum(s.doc.transcript.duration for s in self.steps)
 
 
-def length_text(seconds: float) -> str:
+def length_text(seconds: float, t=None) -> str:
     """A total length for people: '45 s', '12 min', '1 h 05 min'."""
+    from .i18n import messages
+
+    t = t or messages()
     if seconds < 60:
-        return f"{int(seconds)} s"
+        return t._("%(sec)s s", sec=int(seconds))
     minutes = int(round(seconds / 60))
-    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+    if minutes >= 60:
+        return t._("%(hours)s h %(min)s min", hours=minutes // 60, min="%02d" % (minutes % 60))
+    return t._("%(min)s min", min=minutes)
 
 
 def level_rank(level: str | None) -> int:
@@ -80,10 +85,13 @@ def _most_about(topic, docs: Sequence[SessionDoc], find_topic: Callable, most: i
 
 
 def learning_paths(docs: Sequence[SessionDoc], topics: Mapping[str, object], find_topic: Callable, config,
-                   echo: Callable[[str], None] | None = None) -> list[LearningPath]:
-    """The paths of this build: configured ones (in config order), then derived ones (by topic slug)."""
+                   echo: Callable[[str], None] | None = None, t=None) -> list[LearningPath]:
+    """The paths of this build: configured ones (in config order), then derived ones (by topic slug).
+    ``t``: kbgen's words (:class:`.i18n.Messages`) for the derived paths' descriptions."""
+    from .i18n import messages
     from .render import line_target
 
+    t = t or messages()
     echo = echo or (lambda _: None)
     by_id = {d.session.id: d for d in docs}
     paths: list[LearningPath] = []
@@ -124,7 +132,7 @@ def learning_paths(docs: Sequence[SessionDoc], topics: Mapping[str, object], fin
             steps.append(Step(d, tagged, evidence.text, evidence.start, targets[sid](evidence.start)))
         label = topic.label
         title = label[:1].upper() + label[1:] if label.islower() else label
-        paths.append(LearningPath(pid, title, f"The sessions on {label}, from beginner to advanced.",
+        paths.append(LearningPath(pid, title, t._("The sessions on %(topic)s, from beginner to advanced.", topic=label),
                                   tuple(steps), topic, derived=True))
     return paths
 
@@ -146,8 +154,12 @@ def path_steps(paths: Sequence[LearningPath]) -> dict[str, list[dict]]:
 
 
 def write_path_pages(env, write: Callable[[str, str], None], paths: Sequence[LearningPath], config,
-                     front_matter: Callable) -> None:
-    """``paths/index.md`` and one ``paths/<id>.md`` per path."""
+                     front_matter: Callable, t=None) -> None:
+    """``paths/index.md`` and one ``paths/<id>.md`` per path; ``t``: kbgen's words (:class:`.i18n.Messages`)."""
+    from .i18n import messages
+    from .render import LEVEL_WORDS, date_text, duration_text
+
+    t = t or messages()
     page = env.get_template("path.md.j2")
     for p in paths:
         steps = []
@@ -155,19 +167,19 @@ def write_path_pages(env, write: Callable[[str, str], None], paths: Sequence[Lea
             s, dur = st.doc.session, st.doc.transcript.duration
             summary = st.doc.enrichment.summary
             steps.append({
-                "id": s.id, "title": s.title, "date": s.date.strftime("%d %B %Y").lstrip("0"),
-                "level": s.level.capitalize() if s.level else "",
-                "duration": f"{int(dur // 60)} min {int(dur % 60):02d} s",
+                "id": s.id, "title": s.title, "date": date_text(s.date, t),
+                "level": t._(LEVEL_WORDS[s.level]) if s.level in LEVEL_WORDS else (s.level or "").capitalize(),
+                "duration": duration_text(dur, t),
                 "summary": summary[0] if summary else s.description,
                 "tagged": st.tagged, "evidence": st.evidence, "anchor": st.anchor,
                 "at": timestamp(st.evidence_at) if st.evidence_at is not None else "",
             })
         write(f"paths/{p.id}.md", page.render(
             front_matter=front_matter(p.title, description=p.description or p.title), p=p, steps=steps,
-            length=length_text(p.duration), min_sessions=config.min_sessions))
+            length=length_text(p.duration, t), min_sessions=config.min_sessions))
     write("paths/index.md", env.get_template("paths_index.md.j2").render(
         curated=[p for p in paths if not p.derived], derived=[p for p in paths if p.derived],
-        length=lambda p: length_text(p.duration), min_sessions=config.min_sessions, derive=config.derive))
+        length=lambda p: length_text(p.duration, t), min_sessions=config.min_sessions, derive=config.derive))
 
 
 def check_paths(config, sessions, mentors, root: Path) -> list[Problem]:

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from ..ingest.discover import slugify
 from ..knowledge import INFERRED
 from ..models import Mentor, SessionDoc, StoredTranscript
+from .i18n import N_, Messages, messages
 from .text import h, md, safe_url, timestamp, url_md
 
 #: Folders of the docs dir that kbgen owns: rewritten on every build, stale files removed.
@@ -31,8 +32,13 @@ OWNED = ("sessions", "mentors", "topics", "media", "kbgen-assets", "paths")
 OWNED_MARKER = ".kbgen-owned"
 MARKED = ("paths",)
 ASSETS = ("kbgen.css", "kbgen.js", "directory.js")
-INDEX_PAGES = (("Sessions", "sessions/index.md"), ("Mentors", "mentors/index.md"), ("Topics", "topics/index.md"),
-               ("Learning paths", "paths/index.md"))
+#: The index pages in the nav: (title, page); the titles are msgids (build.py translates them).
+INDEX_PAGES = ((N_("Sessions"), "sessions/index.md"), (N_("Mentors"), "mentors/index.md"),
+               (N_("Topics"), "topics/index.md"), (N_("Learning paths"), "paths/index.md"))
+#: A session's level as pages show it.
+LEVEL_WORDS = {"beginner": N_("Beginner"), "intermediate": N_("Intermediate"), "advanced": N_("Advanced")}
+#: Below this, a detected language is shown with how sure the model was and how to set it.
+SURE_LANGUAGE = 0.8
 #: kbgen's static session files (gitignore patterns under the docs dir): the downloads, chapter
 #: tracks and recordings. MkDocs is told to leave them out and kbgen links them into the built
 #: site itself (:func:`kbgen.site.build.link_static`): MkDocs would copy every recording on
@@ -52,7 +58,8 @@ class Topic:
     mentors: list[Mentor] = field(default_factory=list)
 
 
-def _env() -> Environment:
+def _env(t: Messages | None = None) -> Environment:
+    """The templates' environment, with kbgen's words in ``t``'s language (``_()``, ``ngettext()``)."""
     env = Environment(
         loader=PackageLoader("kbgen.site", "templates"),
         autoescape=True,
@@ -60,7 +67,10 @@ def _env() -> Environment:
         keep_trailing_newline=True,
         # Anything not already marked safe is user text in a Markdown context.
         finalize=lambda v: v if isinstance(v, Markup) else md(v),
+        extensions=["jinja2.ext.i18n"],
     )
+    gettext, ngettext = (t or messages()).template_callables()
+    env.install_gettext_callables(gettext, ngettext, newstyle=False)  # type: ignore[attr-defined]
     env.filters["h"] = h
     env.filters["url_md"] = url_md
     env.globals["ts"] = timestamp
@@ -68,19 +78,21 @@ def _env() -> Environment:
     return env
 
 
-def mentees_text(s) -> str:
+def mentees_text(s, t: Messages | None = None) -> str:
     """The Mentee line of a session page: 'Mentee (anonymous)', 'Jordan Lee', '3 mentees (anonymous)',
     'Jordan Lee and 2 anonymous mentees'."""
+    t = t or messages()
     listed = s.mentees or (s.mentee,)
     named = [m for m in listed if m.lower() != "anonymous"]
     hidden = len(listed) - len(named)
     if len(listed) == 1:
-        return "Mentee (anonymous)" if hidden else named[0]
+        return t._("Mentee (anonymous)") if hidden else named[0]
     if not named:
-        return f"{hidden} mentees (anonymous)"
+        return t.ngettext("%(num)s mentee (anonymous)", "%(num)s mentees (anonymous)", hidden)
     if not hidden:
         return ", ".join(named)
-    return f"{', '.join(named)} and {hidden} anonymous mentee{'s' if hidden != 1 else ''}"
+    return t.ngettext("%(names)s and %(num)s anonymous mentee", "%(names)s and %(num)s anonymous mentees", hidden,
+                      names=", ".join(named))
 
 
 def initials(name: str) -> str:
@@ -102,12 +114,16 @@ def where_of(m: Mentor) -> str:
     return m.location or country
 
 
-def capacity_text(m: Mentor) -> str:
+def capacity_text(m: Mentor, t: Messages | None = None) -> str:
     """The Capacity row of a mentor page: '2 mentees (1 now)', 'not stated'."""
+    t = t or messages()
     if m.capacity is None:
-        return "not stated" + (f" ({m.mentees} mentee{'s' if m.mentees != 1 else ''} now)" if m.mentees else "")
-    text = f"{m.capacity} mentee{'s' if m.capacity != 1 else ''}"
-    return text + (f" ({m.mentees} now)" if m.mentees else "")
+        if m.mentees:
+            return t.ngettext("not stated (%(num)s mentee now)", "not stated (%(num)s mentees now)", m.mentees)
+        return t._("not stated")
+    if m.mentees:
+        return t.ngettext("%(num)s mentee (%(now)s now)", "%(num)s mentees (%(now)s now)", m.capacity, now=m.mentees)
+    return t.ngettext("%(num)s mentee", "%(num)s mentees", m.capacity)
 
 
 def _front_matter(title: str, **extra: object) -> Markup:
@@ -182,7 +198,7 @@ def _topics(docs: Sequence[SessionDoc], mentors: Sequence[Mentor], taxonomy=None
     return dict(sorted(topics.items())), find
 
 
-def _session_indexes(env, write, docs, by_id, page_size: int) -> None:
+def _session_indexes(env, write, docs, by_id, page_size: int, t: Messages) -> None:
     """The list of all sessions, paginated, newest first; and one page per year."""
     template = env.get_template("sessions_index.md.j2")
 
@@ -194,8 +210,8 @@ def _session_indexes(env, write, docs, by_id, page_size: int) -> None:
     file = ["index.md"] + [f"page-{n}.md" for n in range(2, len(chunks) + 1)]
     for n, chunk in enumerate(chunks, 1):
         write(f"sessions/{file[n - 1]}", template.render(
-            page_title="Sessions" if n == 1 else f"Sessions, page {n}", heading="Sessions", docs=chunk,
-            total=len(docs), scope="", page=n, pages=len(chunks), years=years, feed="feed.xml",
+            page_title=t._("Sessions") if n == 1 else t._("Sessions, page %(page)s", page=n), heading=t._("Sessions"),
+            docs=chunk, total=len(docs), year=None, page=n, pages=len(chunks), years=years, feed="feed.xml",
             prev=file[n - 2] if n > 1 else "", next=file[n] if n < len(chunks) else "", mentor_names=names))
     for year in years:  # paginated too: a busy year is as long as any archive
         of_year = [d for d in docs if d.session.date.year == year]
@@ -203,8 +219,9 @@ def _session_indexes(env, write, docs, by_id, page_size: int) -> None:
         file = [f"year-{year}.md"] + [f"year-{year}-page-{n}.md" for n in range(2, len(chunks) + 1)]
         for n, chunk in enumerate(chunks, 1):
             write(f"sessions/{file[n - 1]}", template.render(
-                page_title=f"Sessions of {year}" + (f", page {n}" if n > 1 else ""), heading=f"Sessions of {year}",
-                docs=chunk, total=len(of_year), scope=f" in {year}", page=n, pages=len(chunks), years=(),
+                page_title=t._("Sessions of %(year)s, page %(page)s", year=year, page=n) if n > 1
+                else t._("Sessions of %(year)s", year=year), heading=t._("Sessions of %(year)s", year=year),
+                docs=chunk, total=len(of_year), year=year, page=n, pages=len(chunks), years=(),
                 feed="feed.xml", prev=file[n - 2] if n > 1 else "", next=file[n] if n < len(chunks) else "",
                 mentor_names=names))
 
@@ -270,6 +287,14 @@ def atom_feed(docs: Sequence[SessionDoc], site_name: str, site_url: str | None, 
     # XML 1.0 has no form for most control characters (a roster name may hold one): left out.
     return '<?xml version="1.0" encoding="utf-8"?>\n' + _XML_INVALID.sub("", ET.tostring(feed, encoding="unicode")) \
         + "\n"
+
+
+def json_attr(data) -> Markup:
+    """JSON for an HTML attribute (escaped once: the browser reads it back whole); "" for None."""
+    import json
+
+    return h(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))) if data is not None \
+        else Markup("")
 
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -465,8 +490,8 @@ def _session_page(page, context: dict, lines_of, transcript=None) -> str:
     return page.render(**{**context, "chapters": chapters, "topic_tags": tags}, lines=lines, talk=talk)
 
 
-def _search_page(d: SessionDoc, lines_of, filters, mentor_names) -> str:
-    return search_doc(d, lines_of()[0], filters, mentor_names)
+def _search_page(d: SessionDoc, lines_of, filters, mentor_names, t: Messages) -> str:
+    return search_doc(d, lines_of()[0], filters, mentor_names, t=t)
 
 
 #: Pagefind decodes a filter value's character references (twice: escaping it twice does not
@@ -482,7 +507,7 @@ def _filter_value(value: str) -> str:
 
 
 def search_doc(d: SessionDoc, lines, filters: Mapping[str, Sequence[str]], mentor_names: Sequence[str],
-               language: str = "en") -> str:
+               language: str | None = None, t: Messages | None = None) -> str:
     """The page Pagefind indexes for a session in place of its built page.
 
     One result per session: title, description, summary and takeaways, then the transcript
@@ -490,8 +515,14 @@ def search_doc(d: SessionDoc, lines, filters: Mapping[str, Sequence[str]], mento
     sub-results, so a query lists the sessions and, under each, the moments that match, each
     linking to ``page#t=SECONDS`` (kbgen.js seeks the player there). Filters are attributes,
     so their values are not searchable text.
+
+    The document is in the session's language (``language``, default :attr:`SessionDoc.language`):
+    Pagefind keeps an index per ``<html lang>`` and stems each by its language. ``t``: kbgen's few
+    words in it ("With ..."), in the site's language.
     """
     s = d.session
+    t = t or messages()
+    language = language or d.language
     out = [f'<!doctype html><html lang="{h(language)}"><head><meta charset="utf-8"><title>{h(s.title)}</title>'
            f'</head><body><h1>{h(s.title)}</h1>']
     out += [f'<span data-pagefind-filter="{h(k)}:{h(_filter_value(v))}"></span>'
@@ -499,7 +530,8 @@ def search_doc(d: SessionDoc, lines, filters: Mapping[str, Sequence[str]], mento
     if s.description:
         out.append(f"<p>{h(s.description)}</p>")
     if mentor_names:
-        out.append(f"<p>With {h(', '.join(mentor_names))}.</p>")
+        with_them = t._("With %(names)s.", names=", ".join(mentor_names))
+        out.append(f"<p>{h(with_them)}</p>")
     out += [f"<p>{h(x)}</p>" for x in d.enrichment.summary]
     if d.enrichment.takeaways:
         out.append("<ul>" + "".join(f"<li>{h(x)}</li>" for x in d.enrichment.takeaways) + "</ul>")
@@ -514,19 +546,68 @@ def search_doc(d: SessionDoc, lines, filters: Mapping[str, Sequence[str]], mento
     return "\n".join(out)
 
 
-def _redaction_note(redactions) -> str:
+def _redacted(kind: str, n: int, t: Messages) -> str:
+    """'2 emails': how many of a kind of personal data (kbgen.redact.spans.KINDS) were redacted."""
+    if kind == "email":
+        return t.ngettext("%(num)s email", "%(num)s emails", n)
+    if kind == "link":
+        return t.ngettext("%(num)s link", "%(num)s links", n)
+    if kind == "phone":
+        return t.ngettext("%(num)s phone", "%(num)s phones", n)
+    if kind == "name":
+        return t.ngettext("%(num)s name", "%(num)s names", n)
+    return f"{n} {kind}{'s' if n != 1 else ''}"
+
+
+def _redaction_note(redactions, t: Messages | None = None) -> str:
+    t = t or messages()
     counts = [(kind, n) for kind, n in redactions if n]
     if not counts:
         return ""
-    parts = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts)
-    return f"Personal data was redacted from this transcript: {parts}."
+    parts = ", ".join(_redacted(kind, n, t) for kind, n in counts)
+    return t._("Personal data was redacted from this transcript: %(counts)s.", counts=parts)
 
 
-def _source(t) -> str:
-    if t.engine == "import":
-        return {"vtt": "an imported WebVTT file", "srt": "an imported SRT file",
-                "whisper-json": "an imported Whisper JSON file"}.get(t.model, "an imported transcript")
-    return f"{t.engine} ({t.model})" if t.model else t.engine
+def _source(tr, t: Messages | None = None) -> str:
+    t = t or messages()
+    if tr.engine == "import":
+        if tr.model == "vtt":
+            return t._("an imported WebVTT file")
+        if tr.model == "srt":
+            return t._("an imported SRT file")
+        if tr.model == "whisper-json":
+            return t._("an imported Whisper JSON file")
+        return t._("an imported transcript")
+    return f"{tr.engine} ({tr.model})" if tr.model else tr.engine
+
+
+def date_text(day, t: Messages) -> str:
+    """A date as pages show it: '15 January 2026' in English, the language's long form in others."""
+    if t.english:
+        return day.strftime("%d %B %Y").lstrip("0")
+    from babel.dates import format_date
+
+    return format_date(day, "long", locale=t.language.replace("-", "_"))
+
+
+def duration_text(seconds: float, t: Messages) -> str:
+    """'12 min 05 s'."""
+    return t._("%(min)s min %(sec)s s", min=int(seconds // 60), sec="%02d" % int(seconds % 60))
+
+
+def _session_language(d: SessionDoc, site: str, t: Messages) -> tuple[str, dict | None]:
+    """A session's ``lang`` for its content ("" where it is the site's) and what its page says of
+    its language: None where it is the site's and was not detected."""
+    lang = d.language
+    other = lang.lower() != site.lower()
+    p = d.transcript.language_probability if not d.session.language else None
+    if not other and p is None:
+        return "", None
+    from .i18n import language_name
+
+    return (lang if other else ""), {"name": language_name(lang, t), "detected": p is not None,
+                                     "unsure": p is not None and p < SURE_LANGUAGE,
+                                     "percent": round(100 * p) if p is not None else None}
 
 
 def render_site(
@@ -549,6 +630,7 @@ def render_site(
     later: list | None = None,
     allowed_hosts: Sequence[str] = (),
     format_words: Mapping[str, str] | None = None,
+    language: str = "en",
 ) -> list[Path]:
     """Write every generated page, asset and media copy under ``out``; return the files.
 
@@ -563,10 +645,15 @@ def render_site(
     make where the staged files went (the docs dir, the search documents' folder), beside
     MkDocs, which neither reads nor copies them (see :data:`STATIC`; the search documents are
     Pagefind's, after MkDocs).
+
+    ``language``: the site's (Material's ``theme.language``): kbgen's words on every page are in
+    it where kbgen has a catalogue for it (:mod:`.i18n`), else in English. A session's own words
+    (title, summary, transcript) carry the session's language (``lang``) where it differs.
     """
     from ..fingerprint import key_of, transcript_digest
 
-    env = _env()
+    msg = messages(language)
+    env = _env(msg)
     by_id = {m.id: m for m in mentors}
     docs = sorted(docs, key=lambda d: (-d.session.date.toordinal(), d.session.id))
     topics, find_topic = _topics(docs, mentors, taxonomy)
@@ -574,7 +661,7 @@ def render_site(
     from . import paths as learning
 
     learning_paths = learning_paths or LearningPathsConfig()
-    paths = learning.learning_paths(docs, topics, find_topic, learning_paths, echo)
+    paths = learning.learning_paths(docs, topics, find_topic, learning_paths, echo, msg)
     steps_of = learning.path_steps(paths)
     written: list[Path] = []
 
@@ -605,6 +692,11 @@ def render_site(
     up = "../../" if directory_urls else "../"
     here = "../" if directory_urls else ""  # a file beside sessions/x.md, from its built page
     titles = {d.session.id: d.session.title for d in docs}
+    languages = {d.session.id: d.language for d in docs}
+
+    def own_lang(tag: str) -> str:
+        """A ``lang`` for text in ``tag``: "" where it is the site's language."""
+        return tag if tag.lower() != language.lower() else ""
 
     def url(path: str) -> str:
         """A site path ('topics/x') as a link from a session page, in raw HTML (not rewritten)."""
@@ -650,8 +742,9 @@ def render_site(
         # lines in it once the page is made (290 MiB per page worker at 1,000 sessions, not 108).
         search_lines = lines_of if later is None else functools.cache(partial(_lines_of, d.transcript))
         made(f"{SEARCH_DOCS}/{built_page}", key_of("search", s.title, s.description, d.enrichment.summary,
-                                                   d.enrichment.takeaways, said, filters, names),
-             partial(_search_page, d, search_lines, filters, names), beside_mkdocs=True)
+                                                   d.enrichment.takeaways, said, filters, names, d.language,
+                                                   msg.language, msg.digest),
+             partial(_search_page, d, search_lines, filters, names, msg), beside_mkdocs=True)
         chapters = [{"start": c.start, "title": c.title} for c in d.enrichment.chapters]  # anchors: when rendered
         chapters_url = ""
         if chapters and media_rel:
@@ -668,19 +761,21 @@ def render_site(
                 "url": url(f"topics/{t.slug}") if t is not None else "",
                 "evidence": [{"text": e.text, "start": e.start} for e in tag.evidence],  # anchors: when rendered
             })
-        related = [{"id": r.session_id, "title": titles[r.session_id], "shared": r.shared}
+        related = [{"id": r.session_id, "title": titles[r.session_id], "shared": r.shared,
+                    "lang": own_lang(languages[r.session_id])}
                    for r in d.enrichment.related if r.session_id in titles]
+        lang, spoken = _session_language(d, language, msg)
         context = dict(
                 front_matter=_front_matter(s.title, description=s.description or s.title),
                 s=s,
-                date_text=s.date.strftime("%d %B %Y").lstrip("0"),
+                date_text=date_text(s.date, msg),
                 mentors=[by_id[m] for m in s.mentors if m in by_id],
-                mentee=mentees_text(s),
+                mentee=mentees_text(s, msg),
                 topics=topic_refs(s.topics),
                 media_url=up + media_rel if media_rel else "",
                 media_withheld=s.media is not None and not publish_media,
                 chapters_url=chapters_url,
-                duration_text=f"{int(dur // 60)} min {int(dur % 60):02d} s",
+                duration_text=duration_text(dur, msg),
                 summary=d.enrichment.summary,
                 takeaways=d.enrichment.takeaways,
                 chapters=chapters,
@@ -689,14 +784,20 @@ def render_site(
                 related=related,
                 filters=filters,
                 downloads=downloads,
-                source=_source(d.transcript),
-                redaction_note=_redaction_note(d.redactions),
+                source=_source(d.transcript, msg),
+                redaction_note=_redaction_note(d.redactions, msg),
                 inferred=INFERRED in d.transcript.notes,
                 path_steps=steps_of.get(s.id, []),
+                level_text=msg._(LEVEL_WORDS[s.level]) if s.level in LEVEL_WORDS else (s.level or "").capitalize(),
+                lang=lang,
+                lang_attr=Markup(f' lang="{h(lang)}"') if lang else Markup(""),
+                track_lang=d.language,
+                spoken=spoken,
         )
         # The lines and anchors are the transcript's (its digest); topics are keyed by what the page
         # shows of them.
-        shown = {**context, "lines": said, "topics": [(t.slug, t.label) for t in context["topics"]]}
+        shown = {**context, "lines": said, "topics": [(t.slug, t.label) for t in context["topics"]],
+                 "words": (msg.language, msg.digest)}
         made(f"sessions/{s.id}.md", key_of("page", shown), partial(_session_page, page, context, lines_of,
                                                                    d.transcript))
         for group in (pending[-1], after[-1]):
@@ -707,7 +808,7 @@ def render_site(
     make_files([group for group in pending if group])
     if later is not None:
         later.extend(group for group in after if group)
-    _session_indexes(env, write, docs, by_id, page_size)
+    _session_indexes(env, write, docs, by_id, page_size, msg)
     write("sessions/search.md", env.get_template("search.md.j2").render(up=Markup(up), offline=offline))
     write("sessions/feed.xml", atom_feed(docs, site_name, site_url, directory_urls,
                                          names={m.id: m.name for m in mentors}))
@@ -724,6 +825,11 @@ def render_site(
     from ..directory.photos import PhotoError, photo_allowed, write_photo
     from ..directory.places import language_name
     from ..errors import BuildError
+    from .i18n import js_messages
+    from .i18n import language_name as language_name_in
+
+    def name_of(tag: str) -> str:  # a language's name in the site's language
+        return language_name(tag) if msg.english else language_name_in(tag, msg)
 
     words = {**FORMAT_WORDS, **(format_words or {})}
     for m in sorted(mentors, key=lambda m: m.id):
@@ -750,9 +856,10 @@ def render_site(
                     mined.setdefault(t.slug, [t, 0])[1] += 1
         talks = sorted(((t, n) for t, n in mined.values()), key=lambda x: (-x[1], x[0].label))
         if m.availability:
-            availability_text = ", ".join(f"{w.day} {w.start}-{w.end}" for w in m.availability) + " (local time)"
+            availability_text = msg._("%(windows)s (local time)", windows=", ".join(
+                f"{w.day} {w.start}-{w.end}" for w in m.availability))
         elif m.weekly_hours:
-            availability_text = f"{m.weekly_hours:g} hours a week"
+            availability_text = msg._("%(hours)s hours a week", hours="%g" % m.weekly_hours)
         else:
             availability_text = ""
         write(
@@ -762,16 +869,17 @@ def render_site(
                     x for x in (m.title, m.organization) if x) if m.title or m.organization else m.name),
                 m=m,
                 expertise=topic_refs(m.expertise),
-                languages=[language_name(x) for x in m.languages],
+                languages=[name_of(x) for x in m.languages],
                 where=where_of(m),
                 meets=[words.get(f, f) for f in m.formats],
                 initials=initials(m.name),
-                capacity_text=capacity_text(m),
+                capacity_text=capacity_text(m, msg),
                 contact=contact,
                 contact_text=contact.removeprefix("mailto:") if contact else "",
                 sessions=their[:page_size],
                 total_sessions=len(their),
-                more_sessions=_more_pages(env, write, "mentors", m.id, f"Sessions with {m.name}", their, page_size),
+                more_sessions=_more_pages(env, write, "mentors", m.id, msg._("Sessions with %(name)s", name=m.name),
+                                          their, page_size),
                 hints=pairs,
                 status=(statuses or {}).get(m.id),
                 photo=photo,
@@ -783,13 +891,14 @@ def render_site(
         )
     orgs: dict[str, list[Mentor]] = {}
     for m in sorted(mentors, key=lambda m: (m.name.lower(), m.id)):
-        orgs.setdefault(m.organization or "Independent", []).append(m)
+        orgs.setdefault(m.organization or msg._("Independent"), []).append(m)
     write(
         "mentors/index.md",
         env.get_template("mentors_index.md.j2").render(
             mentors=mentors, organizations=sorted(orgs.items()), offline=offline,
             org_count=len({m.organization for m in mentors if m.organization}),
-            languages_of=lambda m: [language_name(x) for x in m.languages], where_of=where_of),
+            languages_of=lambda m: [name_of(x) for x in m.languages], where_of=where_of,
+            directory_words=json_attr(js_messages(msg, "directory.js"))),
     )
     from ..directory.export import directory_inputs, directory_json
 
@@ -814,12 +923,13 @@ def render_site(
         write(f"topics/{t.slug}.md", page.render(front_matter=_front_matter(t.label), t=t,
                                                  shown=t.sessions[:page_size],
                                                  more=_more_pages(env, write, "topics", t.slug,
-                                                                  f"Sessions on {t.label}", t.sessions, page_size),
+                                                                  msg._("Sessions on %(topic)s", topic=t.label),
+                                                                  t.sessions, page_size),
                                                  offers=offers_on.get(t.slug, []),
                                                  paths=[p for p in paths if p.topic is t]))
     write("topics/index.md", env.get_template("topics_index.md.j2").render(topics=list(topics.values())))
 
-    learning.write_path_pages(env, write, paths, learning_paths, _front_matter)
+    learning.write_path_pages(env, write, paths, learning_paths, _front_matter, msg)
 
     for name in OWNED:
         write(f"{name}/{OWNED_MARKER}", "kbgen owns this folder: it is written again on every build.\n")

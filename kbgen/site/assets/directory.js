@@ -3,12 +3,41 @@
 // Every text goes in with textContent, never innerHTML. Browsers refuse fetch() on file:// pages:
 // offline builds also publish the data as mentors/directory-data.js, loaded by a script tag on the
 // page, which sets window.kbgenDirectory; when it is there it is used instead of the fetch.
+// kbgen's words are msgids in _() and ngettext(): the page gives their translations in the site's
+// language (data-words on #kb-directory, from kbgen's catalogue: kbgen/site/i18n.py js_messages);
+// without them the msgids are the words.
 (function () {
   "use strict";
   var WEEK = 10080;
-  var DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
   var PAGE = 50;
   var uid = 0;
+  var WORDS = { lang: "", plural: {}, messages: {} };
+
+  function fill(text, vars) {
+    return String(text).replace(/%\((\w+)\)s|%%/g, function (m, name) { return name ? String(vars[name]) : "%"; });
+  }
+  function _(msgid, vars) {
+    var text = WORDS.messages[msgid];
+    text = typeof text === "string" && text ? text : msgid;
+    return vars ? fill(text, vars) : text;
+  }
+  function ngettext(singular, plural, n, vars) {
+    var forms = WORDS.messages[singular], index = n === 1 ? 0 : 1, all = { num: n };
+    if (Array.isArray(forms) && WORDS.lang) {
+      try { index = WORDS.plural[new Intl.PluralRules(WORDS.lang).select(n)]; } catch (e) { /* no Intl */ }
+      if (index === undefined) index = n === 1 ? 0 : 1;
+    }
+    var text = Array.isArray(forms) && forms[index] ? forms[index] : (index === 0 ? singular : plural);
+    Object.keys(vars || {}).forEach(function (k) { all[k] = vars[k]; });
+    return fill(text, all);
+  }
+  function days() { return [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]; }
+  // Names of languages and countries in the site's language, where it is not English (the data
+  // names them in English).
+  function localName(type, code, fallback) {
+    if (!WORDS.lang) return fallback;
+    try { return new Intl.DisplayNames([WORDS.lang], { type: type }).of(code) || fallback; } catch (e) { return fallback; }
+  }
 
   function el(tag, props, children) {
     var node = document.createElement(tag);
@@ -38,7 +67,8 @@
     return { box: box, node: el("div", { class: "kb-check" }, [box, el("label", { text: " " + label, for: box.id })]) };
   }
   function and(words) {
-    return words.length < 2 ? words.join("") : words.slice(0, -1).join(", ") + " and " + words[words.length - 1];
+    return words.length < 2 ? words.join("") :
+      _("%(first)s and %(last)s", { first: words.slice(0, -1).join(", "), last: words[words.length - 1] });
   }
   function norm(s) { return String(s).toLowerCase().replace(/\s+/g, " ").trim(); }
 
@@ -77,26 +107,28 @@
 
   function decode(data) {
     var topics = data.topics.map(function (t, i) { return { i: i, label: t[0], slug: t[1] }; });
+    var countries = (data.countries || []).map(function (c) { return [c[0], localName("region", c[0], c[1])]; });
     // Languages, countries and formats come with their names (kbgen names them when it builds).
     var names = { lang: {}, format: {} };
-    (data.langs || []).forEach(function (l) { names.lang[l[0]] = l[1]; });
+    (data.langs || []).forEach(function (l) { names.lang[l[0]] = localName("language", l[0], l[1]); });
     (data.formats || []).forEach(function (f) { names.format[f[0]] = f[1]; });
     var mentors = data.m.map(function (r) {
-      var counts = {};
+      var counts = {}, recorded = {};
       (r.k || []).forEach(function (k) { counts[k[0]] = k[1]; });
+      (r.g || []).forEach(function (g) { recorded[data.langs[g[0]][0]] = g[1]; });
       return {
         id: r.i, name: r.n, title: r.t || "", org: data.orgs[r.o] || "", tz: data.tzs[r.z] || "UTC",
         offset: r.u || 0, band: r.b || 0,
         langs: (r.l || []).map(function (i) { return data.langs[i][0]; }),
         formats: (r.f || []).map(function (i) { return data.formats[i][0]; }),
-        country: r.y === undefined ? null : data.countries[r.y],
+        country: r.y === undefined ? null : countries[r.y],
         expertise: r.e || [], offers: (r.x || []).map(function (x) { return x[0]; }),
         avail: r.a || [], hours: r.h || 0, capacity: r.c || 0,
-        status: data.status[r.s] || ["taking", ""], counts: counts, total: r.r || 0,
+        status: data.status[r.s] || ["taking", ""], counts: counts, total: r.r || 0, recorded: recorded,
         url: /^[a-z0-9-]+$/.test(r.i) ? data.url.replace("{}", r.i) : ""
       };
     });
-    return { topics: topics, mentors: mentors, data: data, names: names,
+    return { topics: topics, mentors: mentors, data: data, names: names, countries: countries,
       languageName: function (code) { return names.lang[code] || code; },
       formatWords: function (f) { return names.format[f] || f; } };
   }
@@ -120,24 +152,24 @@
     d.mentors.forEach(function (m) { m.expertise.concat(m.offers).forEach(function (i) { used[i] = 1; }); });
     var topicSel = select(d.topics.filter(function (t) { return used[t.i]; })
       .map(function (t) { return [t.i, t.label]; })
-      .sort(function (a, b) { return a[1].localeCompare(b[1]); }), "Any topic");
+      .sort(function (a, b) { return a[1].localeCompare(b[1]); }), _("Any topic"));
     var orgSel = select(sortedOptions(data.orgs.map(function (o, i) { return i; }).filter(function (i) { return data.orgs[i]; }),
-      function (i) { return data.orgs[i]; }), "Any organisation");
-    var langSel = select(sortedOptions(data.langs.map(function (l) { return l[0]; }), d.languageName), "Any language");
-    var countrySel = select(data.countries.map(function (c) { return [c[0], c[1]]; })
-      .sort(function (a, b) { return a[1].localeCompare(b[1]); }), "Any country");
+      function (i) { return data.orgs[i]; }), _("Any organisation"));
+    var langSel = select(sortedOptions(data.langs.map(function (l) { return l[0]; }), d.languageName), _("Any language"));
+    var countrySel = select(d.countries.map(function (c) { return [c[0], c[1]]; })
+      .sort(function (a, b) { return a[1].localeCompare(b[1]); }), _("Any country"));
     var formatSel = select(sortedOptions(data.formats.map(function (f) { return f[0]; }),
-      function (f) { return capital(d.formatWords(f)); }), "Any format");
-    var bandSel = select(data.bands.map(function (b, i) { return [i, b[2]]; }), "Any time zone");
-    var taking = checkbox("Only mentors taking mentees", false);
+      function (f) { return capital(d.formatWords(f)); }), _("Any format"));
+    var bandSel = select(data.bands.map(function (b, i) { return [i, b[2]]; }), _("Any time zone"));
+    var taking = checkbox(_("Only mentors taking mentees"), false);
     var count = el("p", { class: "kb-count", role: "status", "aria-live": "polite" });
     var list = el("ul", { class: "kb-dir-list" });
-    var more = el("button", { type: "button", class: "md-button", text: "Show more", hidden: true });
+    var more = el("button", { type: "button", class: "md-button", text: _("Show more"), hidden: true });
     var shown = [], limit = PAGE;
-    var form = el("form", { class: "kb-dir-filters", "aria-label": "Filter mentors" }, [
-      field("Topic", topicSel), field("Organisation", orgSel), field("Language", langSel),
-      data.countries.length ? field("Country", countrySel) : null,
-      field("Format", formatSel), field("Time zone", bandSel), taking.node
+    var form = el("form", { class: "kb-dir-filters", "aria-label": _("Filter mentors") }, [
+      field(_("Topic"), topicSel), field(_("Organisation"), orgSel), field(_("Language"), langSel),
+      data.countries.length ? field(_("Country"), countrySel) : null,
+      field(_("Format"), formatSel), field(_("Time zone"), bandSel), taking.node
     ]);
     form.addEventListener("submit", function (e) { e.preventDefault(); });
 
@@ -149,7 +181,7 @@
         list.appendChild(el("li", { class: "kb-mentor" }, [
           mentorHeading(m, "h3"),
           el("p", {}, [el("span", { text: meta + " " }), statusBadge(m)]),
-          m.expertise.length ? el("p", { text: "Expertise: " + m.expertise.map(function (i) { return d.topics[i].label; }).join(", ") }) : null
+          m.expertise.length ? el("p", { text: _("Expertise: %(topics)s", { topics: m.expertise.map(function (i) { return d.topics[i].label; }).join(", ") }) }) : null
         ]));
       });
       more.hidden = shown.length <= limit;
@@ -165,13 +197,13 @@
           (!taking.box.checked || m.status[0] === "taking");
       }).sort(function (a, b2) { return a.name.localeCompare(b2.name) || (a.id < b2.id ? -1 : 1); });
       limit = PAGE;
-      count.textContent = shown.length + " of " + d.mentors.length + " mentors";
+      count.textContent = _("%(shown)s of %(total)s mentors", { shown: shown.length, total: d.mentors.length });
       render();
     }
     more.addEventListener("click", function () { limit += PAGE; render(); });
     form.addEventListener("change", update);
     root.appendChild(el("section", { class: "kb-dir-browse", "aria-labelledby": "kb-browse-h" }, [
-      el("h2", { id: "kb-browse-h", text: "Browse mentors" }), form, count, list, more
+      el("h2", { id: "kb-browse-h", text: _("Browse mentors") }), form, count, list, more
     ]));
     update();
   }
@@ -193,7 +225,7 @@
     d.topics.forEach(function (t) { if (!(norm(t.label) in byLabel)) byLabel[norm(t.label)] = t.i; });
     var listId = id("topics");
     var datalist = el("datalist", { id: listId });
-    var needs = el("input", { type: "text", list: listId, autocomplete: "off", placeholder: "e.g. negotiation, feedback" });
+    var needs = el("input", { type: "text", list: listId, autocomplete: "off", placeholder: _("e.g. negotiation, feedback") });
     function suggest() {  // suggestions complete the last comma-separated topic
       var parts = needs.value.split(","), done = parts.slice(0, -1).map(function (s) { return s.trim(); }).filter(Boolean);
       var prefix = done.length ? done.join(", ") + ", " : "";
@@ -205,37 +237,37 @@
     needs.addEventListener("input", suggest);
     suggest();
 
-    var langBoxes = data.langs.map(function (l) { var c = checkbox(l[1]); c.box.value = l[0]; return c; });
-    var langSet = el("fieldset", { class: "kb-choices" }, [el("legend", { text: "Languages I can use (any of them)" })]
+    var langBoxes = data.langs.map(function (l) { var c = checkbox(d.languageName(l[0])); c.box.value = l[0]; return c; });
+    var langSet = el("fieldset", { class: "kb-choices" }, [el("legend", { text: _("Languages I can use (any of them)") })]
       .concat(langBoxes.map(function (c) { return c.node; })));
     var here = "";
     try { here = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* no Intl */ }
     var zoneSel = select(timeZones(here).map(function (z) { return [z, z]; }));
     zoneSel.value = here || "UTC";
     var from = el("input", { type: "time", value: "09:00" }), to = el("input", { type: "time", value: "17:00" });
-    var dayBoxes = DAYS.map(function (day, i) { var c = checkbox(day, i < 5); c.box.value = String(i); return c; });
-    var daySet = el("fieldset", { class: "kb-choices" }, [el("legend", { text: "My working days" })]
+    var dayBoxes = days().map(function (day, i) { var c = checkbox(day, i < 5); c.box.value = String(i); return c; });
+    var daySet = el("fieldset", { class: "kb-choices" }, [el("legend", { text: _("My working days") })]
       .concat(dayBoxes.map(function (c) { return c.node; })));
     var formatSel = select(sortedOptions(data.formats.map(function (f) { return f[0]; }),
-      function (f) { return capital(d.formatWords(f)); }), "Any format");
-    var countrySel = select(data.countries.map(function (c) { return [c[0], c[1]]; })
-      .sort(function (a, b) { return a[1].localeCompare(b[1]); }), "Not saying");
+      function (f) { return capital(d.formatWords(f)); }), _("Any format"));
+    var countrySel = select(d.countries.map(function (c) { return [c[0], c[1]]; })
+      .sort(function (a, b) { return a[1].localeCompare(b[1]); }), _("Not saying"));
     var orgListId = id("orgs");
     var myOrg = el("input", { type: "text", list: orgListId, autocomplete: "organization" });
-    var outside = checkbox("Only mentors outside my organisation", true);
-    var full = checkbox("Include mentors who are full or not active", false);
+    var outside = checkbox(_("Only mentors outside my organisation"), true);
+    var full = checkbox(_("Include mentors who are full or not active"), false);
     var count = el("p", { class: "kb-count", role: "status", "aria-live": "polite" });
     var results = el("ol", { class: "kb-find-results" });
-    var form = el("form", { class: "kb-find-form", "aria-label": "Find a mentor" }, [
-      field("Topics I need help with (comma-separated)", needs), datalist, langSet,
-      field("My time zone", zoneSel),
-      el("div", { class: "kb-hours" }, [field("My working hours from", from), field("to", to)]), daySet,
-      field("Format I prefer", formatSel),
-      data.countries.length ? field("My country", countrySel) : null,
-      field("My organisation", myOrg),
+    var form = el("form", { class: "kb-find-form", "aria-label": _("Find a mentor") }, [
+      field(_("Topics I need help with (comma-separated)"), needs), datalist, langSet,
+      field(_("My time zone"), zoneSel),
+      el("div", { class: "kb-hours" }, [field(_("My working hours from"), from), field(_("to"), to)]), daySet,
+      field(_("Format I prefer"), formatSel),
+      data.countries.length ? field(_("My country"), countrySel) : null,
+      field(_("My organisation"), myOrg),
       el("datalist", { id: orgListId }, data.orgs.filter(Boolean).map(function (o) { return el("option", { value: o }); })),
       outside.node, full.node,
-      el("button", { type: "submit", class: "md-button md-button--primary", text: "Find mentors" })
+      el("button", { type: "submit", class: "md-button md-button--primary", text: _("Find mentors") })
     ]);
 
     form.addEventListener("submit", function (e) {
@@ -255,18 +287,21 @@
       ranked.slice(0, PAGE).forEach(function (r) {
         results.appendChild(el("li", { class: "kb-result" }, [
           mentorHeading(r.m, "h3"),
-          el("p", {}, [el("strong", { text: "Score " + r.score + " of 100" }),
+          el("p", {}, [el("strong", { text: _("Score %(score)s of 100", { score: r.score }) }),
             el("span", { text: " · " + [r.m.title, r.m.org].filter(Boolean).join(", ") + " " }), statusBadge(r.m)]),
-          el("p", { class: "kb-reasons", text: r.reasons.join("; ") || "no particular match" })
+          el("p", { class: "kb-reasons", text: r.reasons.join("; ") || _("no particular match") })
         ]));
       });
-      var note = unknown.length ? " No mentor lists " + and(unknown.map(function (u) { return "\u201c" + u + "\u201d"; })) + "." : "";
-      count.textContent = (ranked.length === 1 ? "1 mentor matches" : ranked.length + " mentors match") +
-        (ranked.length > PAGE ? ", best " + PAGE + " shown." : ".") + note;
+      var quoted = and(unknown.map(function (u) { return _("“%(topic)s”", { topic: u }); }));
+      var note = unknown.length ? " " + _("No mentor lists %(topics)s.", { topics: quoted }) : "";
+      count.textContent = (ranked.length > PAGE
+        ? ngettext("%(num)s mentor matches, best %(best)s shown.", "%(num)s mentors match, best %(best)s shown.",
+          ranked.length, { best: PAGE })
+        : ngettext("%(num)s mentor matches.", "%(num)s mentors match.", ranked.length)) + note;
     });
     root.appendChild(el("section", { class: "kb-dir-find", "aria-labelledby": "kb-find-h" }, [
-      el("h2", { id: "kb-find-h", text: "Find a mentor" }),
-      el("p", { text: "Say what you need; mentors are ranked by topic fit, recorded sessions, shared working hours, language, format and organisation." }),
+      el("h2", { id: "kb-find-h", text: _("Find a mentor") }),
+      el("p", { text: _("Say what you need; mentors are ranked by topic fit, recorded sessions, shared working hours, language, format and organisation.") }),
       form, count, results
     ]));
   }
@@ -291,8 +326,9 @@
         points += Math.min(n, 5) * 2;
         if (sessions.length) {
           reasons.push(sessions.map(function (t, i) {
-            var c = m.counts[t];
-            return c + (i ? "" : (c === 1 ? " recorded session" : " recorded sessions")) + " on " + d.topics[t].label;
+            var c = m.counts[t], topic = d.topics[t].label;
+            return i ? _("%(num)s on %(topic)s", { num: c, topic: topic })
+              : ngettext("%(num)s recorded session on %(topic)s", "%(num)s recorded sessions on %(topic)s", c, { topic: topic });
           }).join(", "));
         }
       }
@@ -301,27 +337,36 @@
         if (m.avail.length) {
           var hours = Math.round(overlap(m.avail, q.ranges) / 6) / 10;
           points += Math.min(hours, 10) * 2;
-          reasons.push(hours ? hours + " h of shared working hours" : "no shared working hours");
+          reasons.push(hours ? _("%(hours)s h of shared working hours", { hours: hours }) : _("no shared working hours"));
         } else if (m.hours) {
           points += 5;
-          reasons.push("about " + m.hours + " h a week, times to agree");
+          reasons.push(_("about %(hours)s h a week, times to agree", { hours: m.hours }));
         }
       }
       if (q.langs.length) {
+        // Speaking one of them counts 8 of 10; sessions recorded in one (evidence that the mentor
+        // mentors in it, as kbgen match weighs it) the other 2.
+        var spoken = q.langs.filter(function (l) { return m.langs.indexOf(l) >= 0; });
+        var inThem = spoken.filter(function (l) { return m.recorded[l]; });
+        var recordedIn = inThem.reduce(function (s, l) { return s + m.recorded[l]; }, 0);
         max += 10;
-        points += 10;
-        reasons.push("speaks " + and(q.langs.filter(function (l) { return m.langs.indexOf(l) >= 0; }).map(d.languageName)));
+        points += 8 + (recordedIn ? 2 : 0);
+        reasons.push(_("speaks %(languages)s", { languages: and(spoken.map(d.languageName)) }));
+        if (recordedIn) {
+          reasons.push(ngettext("%(num)s recorded session in %(languages)s", "%(num)s recorded sessions in %(languages)s",
+            recordedIn, { languages: and(inThem.map(d.languageName)) }));
+        }
       }
       if (q.format) {
         max += 10;
-        if (m.formats.indexOf(q.format) >= 0) { points += 10; reasons.push("meets " + d.formatWords(q.format)); }
+        if (m.formats.indexOf(q.format) >= 0) { points += 10; reasons.push(_("meets %(format)s", { format: d.formatWords(q.format) })); }
       }
       if (q.country && m.country) {
-        reasons.push(m.country[0] === q.country ? "same country" : "another country: outside view");
+        reasons.push(m.country[0] === q.country ? _("same country") : _("another country: outside view"));
       }
       if (q.org) {
         max += 10;
-        if (!same) { points += 10; reasons.push("another organisation"); } else reasons.push("your organisation");
+        if (!same) { points += 10; reasons.push(_("another organisation")); } else reasons.push(_("your organisation"));
       }
       if (m.status[0] !== "taking") reasons.push(m.status[1] || m.status[0]);
       out.push({ m: m, score: max ? Math.round(100 * points / max) : 0, reasons: reasons });
@@ -350,10 +395,11 @@
     var root = document.getElementById("kb-directory");
     if (!root || root.getAttribute("data-kb-ready")) return;
     root.setAttribute("data-kb-ready", "1");
+    try { WORDS = JSON.parse(root.getAttribute("data-words") || "null") || WORDS; } catch (e) { /* English */ }
     var loaded = window.kbgenDirectory ? Promise.resolve(window.kbgenDirectory) : null;
     if (!loaded && location.protocol === "file:") {
-      loaded = Promise.reject(new Error("this page is opened from disk; serve the site over HTTP or build it " +
-        "with kbgen build --offline"));
+      loaded = Promise.reject(new Error(_("this page is opened from disk; serve the site over HTTP or build it " +
+        "with kbgen build --offline")));
     }
     if (!loaded) {
       var src = new URL(root.getAttribute("data-src") || "directory.json", location.href);
@@ -370,7 +416,7 @@
       hideStatic();
     }).catch(function (err) {
       root.appendChild(el("p", { class: "kb-dir-error", role: "status",
-        text: "The search and filters could not load (" + err.message + "); the full list is below." }));
+        text: _("The search and filters could not load (%(error)s); the full list is below.", { error: err.message }) }));
       root.hidden = false;
     });
   }

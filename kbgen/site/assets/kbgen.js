@@ -41,10 +41,13 @@
     history.replaceState(null, "", link.getAttribute("href"));
   });
   window.addEventListener("hashchange", openAtHash);
-  // Material's search overlay is a dialog without a name; screen readers announce it by one.
+  // Material's search overlay is a dialog without a name; screen readers announce it by one: its
+  // search box's, which Material gives in the site's language.
   function nameSearchDialog() {
     var dialog = document.querySelector(".md-search[role=dialog]");
-    if (dialog && !dialog.getAttribute("aria-label")) dialog.setAttribute("aria-label", "Search");
+    if (!dialog || dialog.getAttribute("aria-label")) return;
+    var input = dialog.querySelector(".md-search__input");
+    dialog.setAttribute("aria-label", (input && input.getAttribute("aria-label")) || "Search");
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", nameSearchDialog);
   else nameSearchDialog();
