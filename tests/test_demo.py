@@ -8,6 +8,7 @@ rule with the marker phrases planted in the internal and private scripts.
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 from pathlib import Path
@@ -258,3 +259,47 @@ def test_demo_one_track_session_shows_who_said_what(demo):
     assert len(turns) >= 10 and right >= 0.9 * len(turns), turns
     assert "The mentor was told from the other speakers by who advises and who asks" in page
     assert re.search(r"Talk time: David Okafor \d+%", re.sub(r"<[^>]+>", "", page))
+
+
+def test_demo_spanish_session_is_published_in_spanish(demo):
+    """Spoken in Spanish, said so in its sidecar: its page, its knowledge and its search are Spanish."""
+    import lxml.html
+
+    root, _, _ = demo
+    site = root / "site"
+    page = lxml.html.parse(str(site / "sessions" / "negociar-tu-primer-aumento" / "index.html")).getroot()
+    article = page.xpath("//article")[0]
+    assert {e.get("lang") for e in article.xpath(".//*[@lang]")} == {"es"}  # title, summary, transcript...
+    text = " ".join(article.text_content().split())
+    assert "Language: Spanish" in text and "(detected)" not in text
+    phrases = text.split("Key phrases:")[1].split("Related sessions")[0]
+    assert "salario" in phrases and not {" que ", " pues ", " también "} & set(phrases.split(" · "))
+    takeaways = page.xpath("//*[contains(@class, 'kb-takeaways')]")[0].text_content()
+    assert "negociar tu salario es una parte normal de tu trabajo" in takeaways  # advice, in Spanish
+    evidence = page.xpath("//*[contains(@class, 'kb-evidence')]")[0].text_content()
+    assert "negotiation" in evidence and ("negociación" in evidence or "salario" in evidence)
+    # Pagefind: an index for Spanish (stemmed as Spanish), holding this session alone.
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["es"]["page_count"] == 1 and entry["languages"]["en"]["page_count"] > 10
+    # Rafael Torres's Spanish is backed by a session: the directory's data says so.
+    data = json.loads((site / "mentors" / "directory.json").read_text())
+    rafael = next(m for m in data["m"] if m["i"] == "rafael-torres")
+    assert [data["langs"][i][0] for i, n in rafael["g"]] == ["es"]
+
+
+def test_demo_session_without_a_language_is_detected_and_says_so(demo):
+    root, internal_out, _ = demo
+    undetermined = [p.stem for p in sorted((root / "recordings").glob("*.yml"))
+                    if "language:" not in p.read_text(encoding="utf-8")]
+    assert len(undetermined) == 1
+    sid = undetermined[0]
+    text = " ".join(lxml_text(root / "site" / "sessions" / sid / "index.html").split())
+    assert "Language:" in text and "(detected)" in text and "confidence" not in text  # sure: above 80%
+    said = next(line for line in internal_out.splitlines() if line.strip().startswith(f"{sid}: transcribed"))
+    assert "; language detected: " in said  # the first build, which transcribed it, said so
+
+
+def lxml_text(path: Path) -> str:
+    import lxml.html
+
+    return lxml.html.parse(str(path)).getroot().xpath("//article")[0].text_content()

@@ -181,25 +181,21 @@ class RoutedEngine:
             self._engines[model] = self._class(self.router.config_for(model), self.root, **self._extra)
         return self._engines[model]
 
-    def detect(self, audio: np.ndarray) -> tuple[str, float | None]:
-        """(BCP 47 tag, probability) of the language spoken in ``audio``, by the detector model."""
-        engine = self.engine(self.router.detector)
-        if hasattr(engine, "detect"):
-            code, probability = engine.detect(audio)
-            return from_whisper(code), probability
-        t = engine.transcribe(audio, None)  # an engine without detection: what its transcript says
-        return from_whisper(t.language or "en"), t.language_probability
-
     def transcribe(self, audio: np.ndarray, language: str | None, hotwords: str | None = None) -> Transcript:
+        kw = {"hotwords": hotwords} if hotwords else {}
         model = self.router.model_for(language or None)
         probability = None
         if model is None:
-            language, probability = self.detect(audio)
+            detector = self.engine(self.router.detector)
+            if not hasattr(detector, "detect"):  # openai-whisper: the detector's own transcript
+                t = detector.transcribe(audio, None, **kw)
+                return replace(t, language=from_whisper(t.language or "en"))
+            code, probability = detector.detect(audio)
+            language = from_whisper(code)
             try:
                 model = self.router.model_for(language)
             except LanguageRefused:
                 model = self.router.detector  # detected, so the detector knows it
-        kw = {"hotwords": hotwords} if hotwords else {}
         t = self.engine(model).transcribe(audio, whisper_code(language or "en"), **kw)
         return replace(t, language=language or "en", language_probability=probability)
 
