@@ -28,8 +28,8 @@ pytestmark = pytest.mark.model
 INTERNAL_MARKER = "amber lighthouse checklist"
 PRIVATE_MARKER = "purple giraffe protocol"
 MAX_WER = 0.15
-#: espeak-ng's Spanish and French through Whisper base (bench/languages.py): 20% and 38% measured.
-MAX_WER_OTHER = {"es": 0.30, "fr": 0.45}
+#: espeak-ng's Spanish through Whisper base: 20% measured (German, 4.8%, is held to MAX_WER).
+MAX_WER_OTHER = {"es": 0.30}
 
 
 def script_text(path: Path) -> str:
@@ -96,8 +96,8 @@ def test_word_error_rate_of_every_demo_recording(demo):
         assert wer <= MAX_WER_OTHER.get(t.language, MAX_WER), (s.id, wer, hypothesis)
         if s.language:  # the sidecar's language, given to the model
             assert t.language == s.language and t.language_probability is None, s.id
-        else:  # the French session: detected by the multilingual model, and transcribed by it
-            assert (s.id, t.language, t.model) == ("preparer-un-entretien", "fr", "base")
+        else:  # the German session: detected by the multilingual model, and transcribed by it
+            assert (s.id, t.language, t.model) == ("vorstellungsgespraech-vorbereiten", "de", "base")
             assert t.language_probability > 0.8
         segs = transcripts[s.id].segments
         assert all(a.start <= b.start for a, b in zip(segs, segs[1:], strict=False)), "timestamps go backwards"
@@ -269,15 +269,19 @@ def test_demo_spanish_session_is_published_in_spanish(demo):
     site = root / "site"
     page = lxml.html.parse(str(site / "sessions" / "negociar-tu-primer-aumento" / "index.html")).getroot()
     article = page.xpath("//article")[0]
-    assert {e.get("lang") for e in article.xpath(".//*[@lang]")} == {"es"}  # title, summary, transcript...
+    title = article.xpath(".//h1//*[@lang]")
+    assert title and title[0].get("lang") == "es"
+    for part in ("kb-summary", "kb-takeaways", "kb-transcript"):  # every part of it carries its language
+        found = article.xpath(f".//*[contains(@class, '{part}')]")
+        assert found and all(e.xpath("ancestor-or-self::*[@lang][1]/@lang") == ["es"] for e in found), part
     text = " ".join(article.text_content().split())
     assert "Language: Spanish" in text and "(detected)" not in text
     phrases = text.split("Key phrases:")[1].split("Related sessions")[0]
     assert "salario" in phrases and not {" que ", " pues ", " también "} & set(phrases.split(" · "))
     takeaways = page.xpath("//*[contains(@class, 'kb-takeaways')]")[0].text_content()
     assert "negociar tu salario es una parte normal de tu trabajo" in takeaways  # advice, in Spanish
-    evidence = page.xpath("//*[contains(@class, 'kb-evidence')]")[0].text_content()
-    assert "negotiation" in evidence and ("negociación" in evidence or "salario" in evidence)
+    covers = text.split("What it covers")[1].split("Related sessions")[0]  # topics, with what was said
+    assert covers.startswith(" negotiation: “") and ("“negociación”" in covers or "“salario”" in covers)
     # Pagefind: an index for Spanish (stemmed as Spanish), holding this session alone.
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
     assert entry["languages"]["es"]["page_count"] == 1 and entry["languages"]["en"]["page_count"] > 10
