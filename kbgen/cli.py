@@ -223,7 +223,7 @@ def validate(project_dir: Path) -> None:
     check_layout(info, {"recordings": project.recordings_dir, "the roster": project.roster_file,
                         "cache_dir": project.cache_dir}, project.site_dir, project.root)
     mentors, sessions = load_inputs(project)
-    problems = language_problems(project, sessions)
+    problems = language_problems(project, select(sessions, "internal")[0])  # what a build may transcribe
     if problems:
         raise IngestError(problems, what="project")
     click.echo(f"ok: {len(mentors)} mentor(s), {len(sessions)} session(s)")

@@ -228,6 +228,10 @@ def transcript_head(t: Transcript) -> dict:
             "language_probability": t.language_probability}
 
 
+#: Below this probability a detected language is said to be uncertain (the page, the build's output).
+LANGUAGE_SURE = 0.8
+
+
 def spoken_language(session: Session, transcript: Transcript | None = None) -> str:
     """The language a session is spoken in, as a BCP 47 tag: the sidecar's ``language`` when it
     states one, else what the transcript says (Whisper's detection, an export's header), else

@@ -100,7 +100,7 @@ def spoken_languages(project: Project, sessions: list[Session], mentors: list[Me
                 out[s.id] = s.language
                 continue
             if s.transcript is not None:
-                t = import_transcript(s.transcript, project.root, s.speaker_map)
+                t = import_transcript(s.transcript, project.root, s.speaker_map, language="en")
             elif s.media is not None:  # looked up as the transcribe stage does, never transcribed
                 key, language = key_for(None, "")
                 words = hotwords_for(s, by_mentor) if cfg.hotwords else None
@@ -155,7 +155,7 @@ def transcribe(project: Project, sessions: list[Session], echo: Echo = _quiet, e
         if s.transcript is not None and not (retranscribe and s.media is not None):
             try:
                 transcripts[s.id] = imported = import_transcript(s.transcript, project.root, s.speaker_map,
-                                                                 language=s.language)
+                                                                 language=s.language or "en")
                 on_event("imported", s.id, f"imported {s.transcript.suffix[1:]} transcript")
                 for note in imported.notes:  # encoding assumed, rolling captions, loops: as transcribe_sessions
                     on_event("note", s.id, note)

@@ -61,13 +61,14 @@ def test_sessions_by_language_are_evidence_of_a_language():
     """A Spanish session is evidence for its mentor's Spanish: counted, and spoken even unlisted."""
     rafa = _ana(id="rafa", name="Rafa", languages=("en",))
     sessions = {"rafa": [("s1", "Negociar", ("negotiation",), "es-MX"), ("s2", "Pay", ("negotiation",), "en"),
-                         ("s3", "Otra", ("feedback",), "es")]}
+                         ("s3", "Otra", ("feedback",), "es"), ("s4", "Unknown", ("feedback",), "")]}
     data = _load(directory_json([rafa], sessions, {}, TOPICS))
     [row] = data["m"]
     langs = [tuple(x) for x in data["langs"]]
     assert langs == [("en", "English"), ("es", "Spanish")]
     assert [langs[i][0] for i in row["l"]] == ["en", "es"]  # listed first, then recorded in
-    assert sorted((langs[i][0], n) for i, n in row["g"]) == [("en", 1), ("es", 2)]
+    assert sorted((langs[i][0], n) for i, n in row["g"]) == [("en", 1), ("es", 2)]  # s4's is not known
+    assert row["r"] == 4
     assert "g" not in _load(directory_json([rafa], {}, {}, TOPICS))["m"][0]
 
 

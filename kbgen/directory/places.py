@@ -79,7 +79,7 @@ def _usable(tag: str) -> bool:
     lang = langcodes.Language.get(tag)
     code = lang.language or ""
     private = "qaa" <= code <= "qtz" or tag.lower().startswith("x-") or "-x-" in tag.lower()
-    return lang.is_valid() and code not in ("und", "zxx", "mul", "mis") and not private
+    return lang.is_valid() and bool(code) and code not in ("und", "zxx", "mul", "mis") and not private
 
 
 def base_language(tag: str) -> str:

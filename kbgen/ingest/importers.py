@@ -86,6 +86,7 @@ def import_transcript(path: Path, root: Path | None = None,
 
     parse = {".vtt": _parse_vtt, ".srt": _parse_srt, ".json": _parse_json}[suffix]
     segments, language, notes = parse(text, fail)
+    language = _tag(language)
     segments = [s for s in segments if s.text]
     if not segments:
         raise fail("", "has no cue with text: export the transcript again, or remove the file.")
@@ -135,6 +136,14 @@ def _code_page(language: str) -> str:
     if language.lower() in ("zh-tw", "zh-hk", "zh-hant"):
         return "big5"
     return _CODE_PAGES.get(base, "cp1252")
+
+
+def _tag(written: str) -> str:
+    """The file's own language ("Language: English", "en_US", Whisper's "english") as a BCP 47 tag,
+    read as the sidecar's is; "" when it names no known language (the session's is used then)."""
+    from ..directory.places import language_tag
+
+    return (language_tag(written.replace("_", "-"))[0] or "") if written.strip() else ""
 
 
 def _decode(data: bytes, fail: Fail, language: str | None = None) -> tuple[str, str | None]:

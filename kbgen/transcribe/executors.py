@@ -118,6 +118,13 @@ def apply_engine(engine: Engine, audio: np.ndarray, language: str | None, hotwor
     kw = {"hotwords": hotwords} if hotwords else {}
     if not channels:
         return engine.transcribe(audio, language, **kw)
+    detected = None
+    if language is None and hasattr(engine, "detect_language"):
+        # One language for the whole recording, heard on all its channels at once: each channel
+        # on its own (a quiet one, a short one) could be taken for another language.
+        detected = engine.detect_language(audio[: len(channels)].mean(axis=0))
+        if detected is not None:
+            language, kw["probability"] = detected
     segments = []
     last = None
     for index, name in enumerate(channels):
@@ -125,7 +132,7 @@ def apply_engine(engine: Engine, audio: np.ndarray, language: str | None, hotwor
         segments += [replace(seg, speaker=name) for seg in last.segments]
     segments.sort(key=lambda s: (s.start, s.end))
     return Transcript(tuple(segments), last.language, audio.shape[-1] / SAMPLE_RATE, last.engine, last.model,
-                      last.notes)
+                      last.notes, detected[1] if detected is not None and segments else None)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,9 +30,15 @@ from .bundled import BASE, MULTILINGUAL_HINT, TINY_EN, has_multilingual, is_engl
 from .engine import FASTER_WHISPER, EngineKey, FasterWhisperEngine, engine_key, resolve_model
 
 ANY = "*"
+#: A language's token in a model's vocabulary ("<|es|>"; Whisper's codes are 2 or 3 letters).
+_LANGUAGE_TOKEN = re.compile(r"^<\|([a-z]{2,3})\|>$", re.MULTILINE)
 #: Where Whisper's language codes differ from BCP 47's (Javanese, Norwegian Bokmål, Filipino).
 _TO_WHISPER = {"jv": "jw", "nb": "no", "fil": "tl"}
 _FROM_WHISPER = {"jw": "jv"}
+
+
+#: How a language is detected (engine.FasterWhisperEngine.detect): part of a detected session's key.
+DETECTION = {"segments": 3, "vad": True}
 
 
 class LanguageRefused(TranscribeError):
@@ -87,6 +94,7 @@ class Router:
         self.root = root
         self.routes = default_routes(config)
         self._english_only: dict[str, bool] = {}
+        self._languages: dict[str, frozenset[str] | None] = {}
 
     def config_for(self, model: str) -> TranscribeConfig:
         """The single-model configuration of one route's model."""
@@ -97,6 +105,17 @@ class Router:
             ref = resolve_model(self.config_for(model), self.root)
             self._english_only[model] = is_english_only(ref.folder, ref.name)
         return self._english_only[model]
+
+    def knows(self, model: str, tag: str) -> bool:
+        """Whether ``model`` has ``tag``'s language token: a model folder's vocabulary says
+        (base has no Cantonese, which large-v3 added); a name, Whisper's list of languages."""
+        if model not in self._languages:
+            ref = resolve_model(self.config_for(model), self.root)
+            vocab = ref.folder / "vocabulary.txt" if ref.folder is not None else None
+            self._languages[model] = (frozenset(_LANGUAGE_TOKEN.findall(vocab.read_text(encoding="utf-8")))
+                                      if vocab is not None and vocab.is_file() else None)
+        known = self._languages[model]
+        return _whisper_knows(tag) if known is None else whisper_code(tag) in known
 
     @property
     def detector(self) -> str | None:
@@ -120,6 +139,11 @@ class Router:
         if _base(language) != "en" and not _whisper_knows(language):
             raise LanguageRefused(f"{lead}the session is in {said}, which Whisper cannot transcribe; import a "
                                   f"transcript of it instead (a .vtt or .srt file beside the recording)")
+        if model is not None and _base(language) != "en" and not self.english_only(model) and \
+                not self.knows(model, language):
+            raise LanguageRefused(f"{lead}the session is in {said}, which {model} was not trained on; import a "
+                                  f"transcript of it instead, or set transcribe.models: {{{_base(language)}: ...}} "
+                                  f"in kbgen.yml to a Whisper model that knows it")
         if model is None or (_base(language) != "en" and self.english_only(model)):
             if self.config.models:
                 which = (f"transcribe.models sends it to {model}, which knows only English" if model
@@ -155,7 +179,8 @@ class Router:
             return self._model_key(model), language or "en"
         ids = {lang: self._model_key(m).model_id for lang, m in sorted(self.routes.items())}
         detector = self._model_key(self.detector)
-        ident = hashlib.sha256(json.dumps([detector.model_id, ids], sort_keys=True).encode()).hexdigest()[:32]
+        ident = hashlib.sha256(json.dumps([detector.model_id, ids, DETECTION], sort_keys=True).encode())
+        ident = ident.hexdigest()[:32]
         return EngineKey(detector.engine, f"detect:{ident}", detector.options), None
 
 
@@ -181,22 +206,37 @@ class RoutedEngine:
             self._engines[model] = self._class(self.router.config_for(model), self.root, **self._extra)
         return self._engines[model]
 
-    def transcribe(self, audio: np.ndarray, language: str | None, hotwords: str | None = None) -> Transcript:
+    def detect_language(self, audio: np.ndarray) -> tuple[str, float] | None:
+        """(BCP 47 tag, probability) of the language spoken in ``audio``, by the detector model;
+        None when no model here detects (all know only English, or the engine cannot)."""
+        if self.router.detector is None:
+            return None
+        detector = self.engine(self.router.detector)
+        if not hasattr(detector, "detect"):
+            return None
+        code, probability = detector.detect(audio)
+        return from_whisper(code), probability
+
+    def transcribe(self, audio: np.ndarray, language: str | None, hotwords: str | None = None,
+                   probability: float | None = None) -> Transcript:
+        """``probability``: how sure a detection that gave ``language`` was (the caller detected it)."""
         kw = {"hotwords": hotwords} if hotwords else {}
-        model = self.router.model_for(language or None)
-        probability = None
-        if model is None:
-            detector = self.engine(self.router.detector)
-            if not hasattr(detector, "detect"):  # openai-whisper: the detector's own transcript
-                t = detector.transcribe(audio, None, **kw)
+        if not language and self.router.detector is not None:
+            detected = self.detect_language(audio)
+            if detected is None:  # openai-whisper: the detector's own transcript, in what it heard
+                t = self.engine(self.router.detector).transcribe(audio, None, **kw)
                 return replace(t, language=from_whisper(t.language or "en"))
-            code, probability = detector.detect(audio)
-            language = from_whisper(code)
-            try:
+            language, probability = detected
+        if language and probability is not None:  # detected: a language with no route of its own
+            try:                                   # goes to the detector, which knows it
                 model = self.router.model_for(language)
             except LanguageRefused:
-                model = self.router.detector  # detected, so the detector knows it
+                model = self.router.detector
+        else:
+            model = self.router.model_for(language or None)  # stated, or English when nothing detects
         t = self.engine(model).transcribe(audio, whisper_code(language or "en"), **kw)
+        if t.is_blank:
+            probability = None  # nothing was said: no language was heard
         return replace(t, language=language or "en", language_probability=probability)
 
 
