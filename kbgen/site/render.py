@@ -225,7 +225,7 @@ def _session_indexes(env, write, docs, by_id, page_size: int, t: Messages) -> No
 
 
 def _more_pages(env, write, folder: str, name: str, heading: str, docs: Sequence[SessionDoc],
-                page_size: int) -> str:
+                page_size: int, t: Messages) -> str:
     """The sessions of a topic or mentor beyond the first ``page_size``, on pages
     ``folder/name/page-N.md`` (newest first), so the page itself stays small at any size.
     Returns the link from ``folder/name.md`` to page 2, or "" when one page holds them all."""
@@ -235,7 +235,8 @@ def _more_pages(env, write, folder: str, name: str, heading: str, docs: Sequence
     template = env.get_template("more_sessions.md.j2")
     for n in range(2, len(chunks) + 1):
         write(f"{folder}/{name}/page-{n}.md", template.render(
-            front_matter=_front_matter(f"{heading}, page {n}"), heading=heading, docs=chunks[n - 1], page=n,
+            front_matter=_front_matter(t._("%(heading)s, page %(page)s", heading=heading, page=n)), heading=heading,
+            docs=chunks[n - 1], page=n,
             pages=len(chunks), total=len(docs), first=(n - 1) * page_size + 1,
             last=(n - 1) * page_size + len(chunks[n - 1]), up=Markup("../../"),
             prev=f"../{name}.md" if n == 2 else f"page-{n - 1}.md",
@@ -877,7 +878,7 @@ def render_site(
                 sessions=their[:page_size],
                 total_sessions=len(their),
                 more_sessions=_more_pages(env, write, "mentors", m.id, msg._("Sessions with %(name)s", name=m.name),
-                                          their, page_size),
+                                          their, page_size, msg),
                 hints=pairs,
                 status=(statuses or {}).get(m.id),
                 photo=photo,
@@ -922,7 +923,7 @@ def render_site(
                                                  shown=t.sessions[:page_size],
                                                  more=_more_pages(env, write, "topics", t.slug,
                                                                   msg._("Sessions on %(topic)s", topic=t.label),
-                                                                  t.sessions, page_size),
+                                                                  t.sessions, page_size, msg),
                                                  offers=offers_on.get(t.slug, []),
                                                  paths=[p for p in paths if p.topic is t]))
     write("topics/index.md", env.get_template("topics_index.md.j2").render(topics=list(topics.values())))
