@@ -3,7 +3,9 @@ language searched from either site, kbgen's own words from a gettext catalogue c
 site's ``theme.language``, and what a page says of a detected language.
 
 One bilingual project (an English and a Spanish imported transcript) is built twice, as an
-English site and as a Spanish one; the browser tests serve them to Debian's chromium.
+English site and as a Spanish one; the browser tests serve them to Debian's chromium. Its roster
+gives the mentor directory's words something to say: a country, formats, availability windows,
+reverse mentoring, and a mentor not active for a year.
 """
 
 from __future__ import annotations
@@ -46,6 +48,23 @@ Speaker 1: La paciencia también cuenta.
 """
 
 
+#: The usual two mentors, with what the directory says in kbgen's words: Ana takes mentees (one
+#: of two slots open), meets by video and asynchronously, is in Spain and available on Mondays;
+#: Ben (no session, last roster update in 2020) is not active, in Lagos (Nigeria). Each wants to
+#: learn what the other knows (reverse mentoring); both know feedback (similar mentors).
+DIRECTORY_ROSTER = ROSTER.replace(
+    "    formats: [video]\n    capacity: 2\n",
+    "    formats: [video, async]\n    capacity: 2\n    mentees: 1\n    country: ES\n"
+    "    availability: [\"mon 09:00-13:00\"]\n    wants_to_learn: [machine learning]\n",
+).replace(
+    "    formats: [chat]\n    capacity: 1\n",
+    "    formats: [chat]\n    capacity: 1\n    country: NG\n    location: Lagos\n    updated: 2020-01-01\n"
+    "    wants_to_learn: [negotiation]\n",
+)
+#: The build's date (SOURCE_DATE_EPOCH, 2026-05-28): the statuses do not move with the clock.
+BUILD_DATE = "1780000000"
+
+
 def _sidecar(title: str, language: str | None) -> str:
     return (f"title: {title}\ndate: 2026-01-15\nmentors: [ana]\nmentee: anonymous\ntopics: [negotiation]\n"
             f"visibility: public\nconsent: true\n" + (f"language: {language}\n" if language else ""))
@@ -65,7 +84,7 @@ def _build(root: Path, monkeypatch, engine: FakeEngine | None = None):
 def _bilingual(root: Path, site_language: str) -> Path:
     return make_files(root, {
         "mkdocs.yml": _mkdocs(site_language),
-        "mentors.yaml": ROSTER,
+        "mentors.yaml": DIRECTORY_ROSTER,
         "site_src/index.md": "# Home\n",
         "recordings/pub.yml": _sidecar("Negotiating an offer", "en") + "speakers: {Speaker 1: Ana Lopez}\n",
         "recordings/pub.vtt": EN_VTT,
@@ -80,6 +99,7 @@ def sites(tmp_path_factory) -> dict[str, Path]:
     out = {}
     with pytest.MonkeyPatch.context() as mp:
         isolate(mp, tmp_path_factory.mktemp("home"))
+        mp.setenv("SOURCE_DATE_EPOCH", BUILD_DATE)
         for language in ("en", "es"):
             root = _bilingual(tmp_path_factory.mktemp(f"site-{language}") / "kb", "" if language == "en" else language)
             _build(root, mp)
@@ -242,6 +262,121 @@ def test_a_build_renders_in_the_language_mkdocs_yml_states(tmp_path):
     assert "Resumen" in [_text(x) for x in _find(_page(root, "sessions/pub/index.html"), "//article//h2")]
 
 
+# ---- The mentor directory's words ---------------------------------------------------------------
+
+def _rows(article) -> dict[str, str]:
+    """A mentor page's profile table: {label: value}."""
+    return {_text(tr[0]): _text(tr[1]) for tr in article.xpath(".//table//tr[td]")}
+
+
+def test_a_status_and_its_reason_are_said_in_the_sites_language():
+    """Every reason kbgen gives for a status, in Spanish; in English, the status as kbgen match reports it."""
+    import datetime as dt
+
+    from kbgen.directory.status import Status, mentor_status
+    from kbgen.models import Mentor
+    from kbgen.site.i18n import messages
+
+    es, en = messages("es"), messages("en")
+    today, recent, old = dt.date(2026, 11, 22), dt.date(2026, 10, 1), dt.date(2025, 11, 21)
+
+    def ana(**kw) -> Mentor:
+        return Mentor(**{"id": "ana", "name": "Ana", "capacity": 2, "updated": recent, **kw})
+
+    cases = [
+        (ana(), None, "Acepta mentorados", "2 plazas libres para mentorados"),
+        (ana(capacity=1), None, "Acepta mentorados", "1 plaza libre para mentorados"),
+        (ana(capacity=3, mentees=2), None, "Acepta mentorados", "1 plaza libre de 3 para mentorados"),
+        (ana(capacity=None), None, "Acepta mentorados", "capacidad sin indicar"),
+        (ana(updated=None), None, "Acepta mentorados",
+         "2 plazas libres para mentorados; sin fecha de sesión ni de actualización del listado"),
+        (ana(available_until=dt.date(2027, 1, 31)), None, "Acepta mentorados",
+         "2 plazas libres para mentorados; disponible hasta el 2027-01-31"),
+        (ana(capacity=0), None, "Sin plazas", "no acepta mentorados (capacidad 0)"),
+        (ana(capacity=1, mentees=1), None, "Sin plazas", "su única plaza para mentorados está ocupada"),
+        (ana(mentees=2), None, "Sin plazas", "sus 2 plazas para mentorados están ocupadas"),
+        (ana(available_until=dt.date(2026, 6, 30)), None, "Inactivo", "disponible hasta el 2026-06-30"),
+        (ana(updated=old), None, "Inactivo", "ninguna sesión ni actualización del listado en más de 365 días "
+                                             "(última actualización del listado: 2025-11-21)"),
+        (ana(updated=None), dt.date(2025, 1, 2), "Inactivo",
+         "ninguna sesión ni actualización del listado en más de 365 días (última sesión: 2025-01-02)"),
+    ]
+    for mentor, last_session, label, reason in cases:
+        status = mentor_status(mentor, last_session, today, 365)
+        said = status.said(es)
+        assert (said.kind, said.label, said.reason) == (status.kind, label, reason)
+        assert status.said(en) == status  # English: the same words as the report's
+    # A status made elsewhere: its label in Spanish where it is kbgen's, its reason as given.
+    assert Status("inactive", "Not active", "why").said(es) == Status("inactive", "Inactivo", "why")
+    assert Status("full", "Busy", "why").said(es) == Status("full", "Busy", "why")
+
+
+def test_the_directory_data_says_the_directorys_words_in_the_sites_language():
+    import json
+
+    from kbgen.directory.export import directory_json
+    from kbgen.models import Mentor
+    from kbgen.site.i18n import messages
+
+    cai = Mentor(id="cai", name="Cai", timezone="Europe/Berlin", languages=("en", "es"), country="DE",
+                 formats=("video", "async", "walk-and-talk"), capacity=0)
+    made = functools.partial(directory_json, [cai], {}, {}, {}, format_words={"walk-and-talk": "on a walk"})
+    es = json.loads(made(t=messages("es")))
+    assert es["formats"] == [["async", "de forma asíncrona (mensajes que se responden más tarde)"],
+                             ["video", "por vídeo"], ["walk-and-talk", "on a walk"]]  # kbgen.yml's: as written
+    assert es["countries"] == [["DE", "Alemania"]] and es["langs"] == [["en", "inglés"], ["es", "español"]]
+    assert es["status"] == [["full", "Sin plazas"]]
+    assert [b[2] for b in es["bands"]] == ["UTC-12 a -6", "UTC-5 a -1", "UTC+0 a +3", "UTC+4 a +7", "UTC+8 a +14"]
+    # In English, the same file as without kbgen's words.
+    assert made(t=messages("en")) == made()
+    en = json.loads(made())
+    assert en["formats"][1] == ["video", "by video"] and en["countries"] == [["DE", "Germany"]]
+    assert en["status"] == [["full", "Full"]] and en["bands"][2][2] == "UTC+0 to +3"
+
+
+def test_a_spanish_mentor_page_says_the_directorys_words_in_spanish(sites):
+    es = sites["es"]
+    article = _find(_page(es, "mentors/ana/index.html"), "//article")[0]
+    assert [_text(x) for x in _find(article, ".//.kb-status-line/span")] == [
+        "Acepta mentorados", "1 plaza libre de 2 para mentorados"]
+    rows = _rows(article)
+    assert rows["Se reúne"] == "por vídeo, de forma asíncrona (mensajes que se responden más tarde)"
+    assert rows["Ubicación"] == "España"
+    assert rows["Disponibilidad"] == "lun 09:00-13:00 (hora local)"
+    text = _text(article)
+    assert "Ben Okafor, Harbor Health: comparte feedback" in text  # a similar mentor, and why
+    assert "Ben Okafor podría enseñar a Ana Lopez machine learning y aprender a cambio negotiation" in text
+    article = _find(_page(es, "mentors/ben/index.html"), "//article")[0]
+    assert [_text(x) for x in _find(article, ".//.kb-status-line/span")] == [
+        "Inactivo", "ninguna sesión ni actualización del listado en más de 365 días "
+                    "(última actualización del listado: 2020-01-01)"]
+    rows = _rows(article)
+    assert rows["Se reúne"] == "por chat" and rows["Ubicación"] == "Lagos, Nigeria"
+    index = [[_text(td) for td in tr] for tr in _find(_page(es, "mentors/index.html"), "//article//table//tr[td]")]
+    assert sorted(row[4] for row in index) == ["España", "Lagos, Nigeria"]
+    # The English site says the same in English.
+    article = _find(_page(sites["en"], "mentors/ana/index.html"), "//article")[0]
+    assert [_text(x) for x in _find(article, ".//.kb-status-line/span")] == [
+        "Taking mentees", "1 open mentee slot of 2"]
+    rows = _rows(article)
+    assert rows["Meets"] == "by video, asynchronously (messages answered later)" and rows["Location"] == "Spain"
+    assert rows["Availability"] == "mon 09:00-13:00 (local time)"
+    assert "Ben Okafor, Harbor Health: shares feedback" in _text(article)
+
+
+def test_a_spanish_sites_directory_data_is_in_spanish(sites):
+    import json
+
+    es = json.loads((sites["es"] / "site" / "mentors" / "directory.json").read_text())
+    assert es["status"] == [["taking", "Acepta mentorados"], ["inactive", "Inactivo"]]
+    assert es["formats"] == [["async", "de forma asíncrona (mensajes que se responden más tarde)"],
+                             ["chat", "por chat"], ["video", "por vídeo"]]
+    assert es["countries"] == [["ES", "España"], ["NG", "Nigeria"]]
+    en = json.loads((sites["en"] / "site" / "mentors" / "directory.json").read_text())
+    assert en["status"] == [["taking", "Taking mentees"], ["inactive", "Not active"]]
+    assert en["formats"][2] == ["video", "by video"] and en["countries"] == [["ES", "Spain"], ["NG", "Nigeria"]]
+
+
 # ---- A detected language -----------------------------------------------------------------------
 
 class DetectingEngine(FakeEngine):
@@ -394,12 +529,25 @@ def test_the_directory_form_is_in_the_sites_language(sites):
         assert page.locator(".kb-dir-browse .kb-count").text_content() == "2 de 2 mentores"
         languages = page.get_by_label("Idioma", exact=True).locator("option").all_text_contents()
         assert languages == ["Cualquier idioma", "español", "inglés"]  # named by the browser, in Spanish
+        # The directory's words from the data: status labels, formats, countries, time zone bands.
+        badges = page.locator(".kb-dir-browse .kb-status").all_text_contents()
+        assert sorted(badges) == ["Acepta mentorados", "Inactivo"]
+        formats = page.get_by_label("Formato", exact=True).locator("option").all_text_contents()
+        assert formats == ["Cualquier formato", "De forma asíncrona (mensajes que se responden más tarde)", "Por chat",
+                           "Por vídeo"]
+        countries = page.get_by_label("País", exact=True).locator("option").all_text_contents()
+        assert countries == ["Cualquier país", "España", "Nigeria"]
+        assert "UTC+0 a +3" in page.get_by_label("Zona horaria", exact=True).locator("option").all_text_contents()
         assert page.locator(".kb-find-form legend").all_text_contents()[1] == "Mis días laborables"
         assert page.get_by_label("lun", exact=True).is_checked()
         page.get_by_label("Temas en los que necesito ayuda (separados por comas)").fill("negotiation, juggling")
         page.get_by_label("Solo mentores de fuera de mi organización").uncheck()
+        page.get_by_label("Formato que prefiero").select_option("video")
         page.get_by_role("button", name="Buscar mentores").click()
         count = page.locator(".kb-dir-find .kb-count")
         count.wait_for()
         assert count.text_content() == "1 mentor coincide. Ningún mentor indica «juggling»."
-        assert "Puntuación" in page.locator(".kb-find-results > li").first.text_content()
+        result = page.locator(".kb-find-results > li").first
+        assert "Puntuación" in result.text_content()
+        assert result.locator(".kb-status").text_content() == "Acepta mentorados"
+        assert "se reúne por vídeo" in result.locator(".kb-reasons").text_content()

@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from ..errors import Problem
 from ..models import Window
+from ..site.i18n import N_
 from ..yamlio import LocatedYaml
 from .places import country_code, language_tag, split_languages
 
@@ -24,10 +25,12 @@ Keys = tuple[str | int, ...]
 T = TypeVar("T")
 
 #: The session formats every roster may name, with how each reads after "meets" (kbgen.yml's
-#: ``directory.formats`` adds more). ``async``: messages or e-mail answered later.
+#: ``directory.formats`` adds more, which stay as written). ``async``: messages or e-mail answered
+#: later. The words are English msgids: the site says them in its language (kbgen.site.i18n).
 FORMAT_WORDS: dict[str, str] = {
-    "video": "by video", "phone": "by phone", "chat": "by chat", "in-person": "in person",
-    "async": "asynchronously (messages answered later)", "email": "by e-mail", "group": "in a group",
+    # TRANSLATORS: how a mentor meets, after "meets" ("meets by video").
+    "video": N_("by video"), "phone": N_("by phone"), "chat": N_("by chat"), "in-person": N_("in person"),
+    "async": N_("asynchronously (messages answered later)"), "email": N_("by e-mail"), "group": N_("in a group"),
 }
 FORMATS = tuple(FORMAT_WORDS)
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

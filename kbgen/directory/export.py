@@ -16,7 +16,7 @@ object with one- or two-letter keys; empty fields are left out::
       "langs": [["en", "English"], ["es", "Spanish"]],     # base languages (BCP 47) and their names
       "countries": [["DE", "Germany"], ...],               # ISO 3166-1 alpha-2 codes and names
       "formats": [["chat", "by chat"], ["video", "by video"]],  # [id, how it reads after "meets"]
-      "status": [["taking", "taking mentees"], ["full", "full"]],
+      "status": [["taking", "Taking mentees"], ["full", "Full"]],
       "bands": [[-720, -360, "UTC-12 to -6"], ...],   # [lowest, highest offset in minutes, label]
       "m": [{
         "i": "ana", "n": "Ana Lopez", "t": "Engineering Manager",
@@ -31,6 +31,10 @@ object with one- or two-letter keys; empty fields are left out::
       }, ...]
     }
 
+The names and words (languages, countries, formats, status labels, bands) are in the site's
+language where :func:`directory_json` is given its words (``t``), else in English; formats that
+kbgen.yml names stay as written there.
+
 Minute of week 0 is Monday 00:00 UTC. The file holds no raw ``<``, ``>`` or ``&``: they are
 written as ``\\u003c``, ``\\u003e``, ``\\u0026``, the same data to any JSON parser.
 
@@ -42,24 +46,31 @@ the directory page loads it with a script tag and the directory script uses it w
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import zoneinfo
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from ..models import Mentor
+from ..site.i18n import N_
 from .checks import FORMAT_WORDS
 from .places import base_language, country_name, language_name
-from .status import LABELS, REFERENCE_MONDAY, utc_week
+from .status import LABELS, REFERENCE_MONDAY, Status, utc_week
+
+if TYPE_CHECKING:
+    from ..site.i18n import Messages
 
 VERSION = 2
-#: Time zone bands for the filter: (lowest, highest UTC offset in minutes, label).
+#: Time zone bands for the filter: (lowest, highest UTC offset in minutes, label; a msgid).
 BANDS = (
-    (-720, -360, "UTC-12 to -6"),
-    (-359, -1, "UTC-5 to -1"),
-    (0, 239, "UTC+0 to +3"),
-    (240, 479, "UTC+4 to +7"),
-    (480, 840, "UTC+8 to +14"),
+    # TRANSLATORS: a range of UTC offsets in the mentor directory's time zone filter.
+    (-720, -360, N_("UTC-12 to -6")),
+    (-359, -1, N_("UTC-5 to -1")),
+    (0, 239, N_("UTC+0 to +3")),
+    (240, 479, N_("UTC+4 to +7")),
+    (480, 840, N_("UTC+8 to +14")),
 )
 
 TopicRef = tuple[str, str]  # (label, page slug; "" when the topic has no page)
@@ -112,6 +123,7 @@ def directory_json(
     topics: Mapping[str, TopicRef | str],
     directory_urls: bool = True,
     format_words: Mapping[str, str] | None = None,
+    t: Messages | None = None,
 ) -> str:
     """The directory file's text (see the module docstring for the format).
 
@@ -122,9 +134,22 @@ def directory_json(
     and kbgen.yml's ``directory.formats``); ``topics`` maps every term (expertise, wants,
     offers, session topic labels) to its topic's (label, slug). Terms it lacks stay as written,
     with no page. Mentors and every table come out in a stable order.
+
+    ``t``: kbgen's words in the site's language (:func:`kbgen.site.i18n.messages`): the names of
+    languages and countries, the built-in formats' words, the status labels and the bands are
+    said in it; English without it.
     """
     status = status or {}
-    words = {**FORMAT_WORDS, **(format_words or {})}
+    if t is None:
+        said: Callable[[str], str] = str
+        language_name_in, country_name_in = language_name, country_name
+    else:
+        from ..site import i18n
+
+        said = t._
+        language_name_in = functools.cache(language_name if t.english else lambda b: i18n.language_name(b, t))
+        country_name_in = functools.cache(lambda code: i18n.country_name(code, t))
+    words = {**{k: said(v) for k, v in FORMAT_WORDS.items()}, **(format_words or {})}
     topic_table, orgs, langs, tzs, formats, kinds, countries = (_Table() for _ in range(7))
 
     def topic(term: str) -> int:
@@ -148,18 +173,20 @@ def directory_json(
     spoken = {base_language(x) for m in mentors for x in m.languages}
     spoken |= {base_language(lang) for refs in sessions_by_mentor.values() for lang in map(_spoken, refs) if lang}
     for value in sorted(spoken):
-        langs((value, language_name(value)))
+        langs((value, language_name_in(value)))
     for value in sorted({m.timezone for m in mentors}):
         tzs(value)
     for value in sorted({x for m in mentors for x in m.formats}):
         formats((value, words.get(value, value)))
     for value in sorted({m.country for m in mentors if m.country}):
-        countries((value, country_name(value)))
+        countries((value, country_name_in(value)))
 
     rows = []
     for m in sorted(mentors, key=lambda m: m.id):
         st = status.get(m.id) or (("full", LABELS["full"]) if m.open_slots == 0 else ("taking", LABELS["taking"]))
         kind, label = (st.kind, st.label) if hasattr(st, "kind") else st
+        if t is not None:
+            label = Status(kind, label, "").said(t).label
         offset = utc_offset(m.timezone)
         row: dict[str, object] = {"i": m.id, "n": m.name}
         if m.title:
@@ -169,12 +196,12 @@ def directory_json(
         recorded = Counter(base_language(lang) for lang in map(_spoken, refs) if lang)
         # A language the mentor has recorded sessions in is one they speak, listed or not.
         if m.languages or recorded:
-            row["l"] = list(dict.fromkeys(langs.index[(b, language_name(b))]
+            row["l"] = list(dict.fromkeys(langs.index[(b, language_name_in(b))]
                                           for b in [*(base_language(x) for x in m.languages), *sorted(recorded)]))
         if m.formats:
             row["f"] = [formats.index[(x, words.get(x, x))] for x in m.formats]
         if m.country:
-            row["y"] = countries.index[(m.country, country_name(m.country))]
+            row["y"] = countries.index[(m.country, country_name_in(m.country))]
         if m.expertise:
             row["e"] = list(dict.fromkeys(topic(x) for x in m.expertise))
         if m.wants_to_learn:
@@ -194,7 +221,7 @@ def directory_json(
         if refs:
             row["r"] = len(refs)
         if recorded:
-            row["g"] = sorted([langs.index[(b, language_name(b))], n] for b, n in recorded.items())
+            row["g"] = sorted([langs.index[(b, language_name_in(b))], n] for b, n in recorded.items())
         rows.append(row)
 
     data = {
@@ -208,7 +235,7 @@ def directory_json(
         "tzs": tzs.items,
         "formats": [list(x) for x in formats.items],
         "status": [list(s) for s in kinds.items],
-        "bands": [list(b) for b in BANDS],
+        "bands": [[low, high, said(label)] for low, high, label in BANDS],
         "m": rows,
     }
     return html_safe(json.dumps(data, ensure_ascii=False, separators=(",", ":"))) + "\n"

@@ -3,6 +3,10 @@
 Both are pure functions of their inputs: the build date comes from the caller
 (:func:`build_date` honours ``SOURCE_DATE_EPOCH``), and availability windows are placed on a
 fixed reference week, so the same roster gives the same directory on any day of the year.
+
+A status's label and reason are kbgen's words (msgids of the site's catalogue,
+:mod:`kbgen.site.i18n`): :class:`Status` has them in English, and :meth:`Status.said` in a
+site's language.
 """
 
 from __future__ import annotations
@@ -11,15 +15,17 @@ import datetime as dt
 import os
 import zoneinfo
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
 
 from ..errors import ConfigError
 from ..models import Mentor, Window
+from ..site.i18n import N_
 from .roster import DAYS
 
 StatusKind = Literal["taking", "full", "inactive"]
-LABELS: dict[str, str] = {"taking": "Taking mentees", "full": "Full", "inactive": "Not active"}
+#: Each kind's label, in English (a msgid: :meth:`Status.said` gives it in a site's language).
+LABELS: dict[str, str] = {"taking": N_("Taking mentees"), "full": N_("Full"), "inactive": N_("Not active")}
 
 #: Monday of the week that windows are placed on when converting time zones. Early January:
 #: no time zone changes clocks that week, so the result never depends on when kbgen runs.
@@ -27,13 +33,52 @@ REFERENCE_MONDAY = dt.date(2026, 1, 5)
 WEEK_MINUTES = 7 * 24 * 60
 
 
+class Words(Protocol):
+    """kbgen's words in a language (:class:`kbgen.site.i18n.Messages`)."""
+
+    def _(self, message: str, **variables: object) -> str: ...
+
+    def ngettext(self, singular: str, plural: str, n: int, **variables: object) -> str: ...
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A part of a status's reason as kbgen's words: a msgid and its variables (a plural msgid
+    also has ``plural`` and its count ``n``, which is ``%(num)s``)."""
+
+    msgid: str
+    variables: tuple[tuple[str, object], ...] = ()
+    plural: str = ""
+    n: int = 0
+
+    def said(self, t: Words | None = None) -> str:
+        """The phrase in ``t``'s language; in English (the msgid filled in) without ``t``."""
+        variables = dict(self.variables)
+        if self.plural:
+            if t is not None:
+                return t.ngettext(self.msgid, self.plural, self.n, **variables)
+            return (self.msgid if self.n == 1 else self.plural) % {"num": self.n, **variables}
+        if t is not None:
+            return t._(self.msgid, **variables)
+        return self.msgid % variables if variables else self.msgid
+
+
 @dataclass(frozen=True)
 class Status:
-    """What the directory shows for a mentor: a kind, its label and the reason behind it."""
+    """What the directory shows for a mentor: a kind, its label and the reason behind it (in
+    English; ``phrases``: the reason as kbgen's words, joined by '; ', for :meth:`said`)."""
 
     kind: StatusKind
     label: str
     reason: str
+    phrases: tuple[Phrase, ...] = field(default=(), compare=False)
+
+    def said(self, t: Words) -> Status:
+        """This status with its label and reason in ``t``'s language (kbgen's words: a label or
+        reason given otherwise stays as it is)."""
+        label = t._(self.label) if self.label and self.label == LABELS.get(self.kind) else self.label
+        reason = "; ".join(p.said(t) for p in self.phrases) if self.phrases else self.reason
+        return Status(self.kind, label, reason, self.phrases)
 
 
 def build_date() -> dt.date:
@@ -59,39 +104,51 @@ def mentor_status(mentor: Mentor, last_session: dt.date | None, today: dt.date, 
     capacity 0, or every slot taken (``mentees`` at least ``capacity``). Otherwise taking
     mentees, a roster that states no capacity included.
     """
-    if mentor.available_until is not None and mentor.available_until < today:
-        return _status("inactive", f"available until {mentor.available_until.isoformat()}")
+    until = mentor.available_until
+    if until is not None and until < today:
+        return _status("inactive", _("available until %(date)s", date=until.isoformat()))
     known = [d for d in (last_session, mentor.updated) if d is not None]
     latest = max(known) if known else None
     if latest is not None and (today - latest).days > inactive_after_days:
-        what = "session" if latest == last_session else "roster update"
-        return _status(
-            "inactive",
-            f"no session or roster update for more than {inactive_after_days} days "
-            f"(last {what} {latest.isoformat()})",
-        )
+        days, date = inactive_after_days, latest.isoformat()
+        if latest == last_session:
+            return _status("inactive", _("no session or roster update for more than %(days)s days "
+                                         "(last session %(date)s)", days=days, date=date))
+        return _status("inactive", _("no session or roster update for more than %(days)s days "
+                                     "(last roster update %(date)s)", days=days, date=date))
     open_slots = mentor.open_slots
     if open_slots is None:
-        slots = "capacity not stated"
+        slots = _("capacity not stated")
     elif mentor.capacity == 0:
-        return _status("full", "not taking mentees (capacity 0)")
+        return _status("full", _("not taking mentees (capacity 0)"))
     elif open_slots == 0:
-        return _status("full", f"all {_slots(mentor.capacity, '')} taken")
+        return _status("full", ngettext("all %(num)s mentee slot taken", "all %(num)s mentee slots taken",
+                                        mentor.capacity))
+    elif mentor.mentees:
+        slots = ngettext("%(num)s open mentee slot of %(capacity)s", "%(num)s open mentee slots of %(capacity)s",
+                         open_slots, capacity=mentor.capacity)
     else:
-        slots = _slots(open_slots, "open ") + (f" of {mentor.capacity}" if mentor.mentees else "")
+        slots = ngettext("%(num)s open mentee slot", "%(num)s open mentee slots", open_slots)
+    phrases = [slots]
     if latest is None:
-        slots += "; no session or roster update date on record"
-    if mentor.available_until is not None:
-        slots += f"; available until {mentor.available_until.isoformat()}"
-    return _status("taking", slots)
+        phrases.append(_("no session or roster update date on record"))
+    if until is not None:
+        phrases.append(_("available until %(date)s", date=until.isoformat()))
+    return _status("taking", *phrases)
 
 
-def _slots(n: int, kind: str) -> str:
-    return f"1 {kind}mentee slot" if n == 1 else f"{n} {kind}mentee slots"
+# gettext's names, deferred: a reason's phrases are marked as kbgen's words (``pybabel extract``
+# finds them) and said later, in English here and in a site's language by Status.said().
+def _(msgid: str, **variables: object) -> Phrase:
+    return Phrase(msgid, tuple(variables.items()))
 
 
-def _status(kind: StatusKind, reason: str) -> Status:
-    return Status(kind, LABELS[kind], reason)
+def ngettext(singular: str, plural: str, n: int, **variables: object) -> Phrase:
+    return Phrase(singular, tuple(variables.items()), plural, n)
+
+
+def _status(kind: StatusKind, *phrases: Phrase) -> Status:
+    return Status(kind, LABELS[kind], "; ".join(p.said() for p in phrases), phrases)
 
 
 # -- shared working hours ---------------------------------------------------------------
@@ -168,4 +225,4 @@ def _merge(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-__all__ = ["LABELS", "REFERENCE_MONDAY", "Status", "build_date", "mentor_status", "shared_hours", "utc_week"]
+__all__ = ["LABELS", "REFERENCE_MONDAY", "Phrase", "Status", "build_date", "mentor_status", "shared_hours", "utc_week"]

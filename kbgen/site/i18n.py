@@ -3,7 +3,11 @@
 The site's language is Material's ``theme.language`` (mkdocs.yml). kbgen's words (headings,
 labels, notes; the mentor directory's form in ``assets/directory.js``) are msgids in English,
 marked with ``_()`` / ``ngettext()`` (``N_()`` where a word is only named, translated later) in the
-templates, the Python code of this package and its JavaScript. Translations live in
+templates, the Python code of this package and its JavaScript, and in ``kbgen/directory``'s code:
+what the mentor directory says of a mentor (a status and its reason, the meeting formats, the
+time zone bands), kept in English there (``kbgen match``'s report) and said in the site's
+language when pages and ``mentors/directory.json`` are made. Country names come from Babel's CLDR
+data (:func:`country_name`), not from a catalogue. Translations live in
 ``locale/<lang>/LC_MESSAGES/kbgen.po``, read with Babel and compiled in memory (no ``.mo`` file);
 a language without a catalogue gets English.
 
@@ -39,8 +43,10 @@ LOCALE_DIR = PACKAGE / "locale"
 DOMAIN = "kbgen"
 #: The language of the msgids.
 SOURCE_LANGUAGE = "en"
-#: Babel's extraction methods for kbgen's words (paths relative to this package).
-METHODS = (("templates/**.j2", "jinja2.ext:babel_extract"), ("assets/**.js", "javascript"), ("**.py", "python"))
+#: Where kbgen's words are: Babel's extraction methods (paths relative to the kbgen package; the
+#: same as ``locale/babel.cfg``).
+METHODS = (("site/templates/**.j2", "jinja2.ext:babel_extract"), ("site/assets/**.js", "javascript"),
+           ("site/**.py", "python"), ("directory/**.py", "python"))
 #: The marking functions, as Babel's keyword specs.
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 
@@ -130,12 +136,12 @@ def messages(language: str | None = None) -> Messages:
 
 
 def extract_messages() -> dict[str | tuple[str, ...], list[str]]:
-    """Every msgid of kbgen's words (a tuple for a plural), with where it is ('templates/x.j2:3')."""
+    """Every msgid of kbgen's words (a tuple for a plural), with where it is ('site/templates/x.j2:3')."""
     from babel.messages.extract import extract_from_dir
 
     found: dict[str | tuple[str, ...], list[str]] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
-            str(PACKAGE), method_map=list(METHODS), keywords=KEYWORDS, comment_tags=("TRANSLATORS:",),
+            str(PACKAGE.parent), method_map=list(METHODS), keywords=KEYWORDS, comment_tags=("TRANSLATORS:",),
             strip_comment_tags=True):
         found.setdefault(message, []).append(f"{filename}:{lineno}")
     return found
@@ -188,3 +194,24 @@ def language_name(tag: str, t: Messages) -> str:
         return langcodes.Language.get(tag).display_name(t.language)
     except (LookupError, ValueError):
         return tag
+
+
+def country_name(code: str, t: Messages) -> str:
+    """A country's name in the site's language, from its ISO 3166-1 alpha-2 code: 'DE' -> 'Germany'
+    (English: the roster's names, :func:`kbgen.directory.places.country_name`), 'Alemania' (Spanish,
+    Babel's CLDR names); the English name where CLDR has none in the language."""
+    from ..directory.places import country_name as english
+
+    if t.english:
+        return english(code)
+    return _territories(t.language).get(code.upper()) or english(code)
+
+
+@functools.cache
+def _territories(language: str) -> Mapping[str, str]:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(language.replace("-", "_")).territories
+    except (ValueError, UnknownLocaleError):
+        return {}

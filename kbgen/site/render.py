@@ -37,6 +37,10 @@ INDEX_PAGES = ((N_("Sessions"), "sessions/index.md"), (N_("Mentors"), "mentors/i
                (N_("Topics"), "topics/index.md"), (N_("Learning paths"), "paths/index.md"))
 #: A session's level as pages show it.
 LEVEL_WORDS = {"beginner": N_("Beginner"), "intermediate": N_("Intermediate"), "advanced": N_("Advanced")}
+#: A weekday of a mentor's availability window as the mentor page shows it ("mon 09:00-12:00").
+# TRANSLATORS: a weekday, short, in a mentor's availability ("mon 09:00-12:00").
+DAY_WORDS = {"mon": N_("mon"), "tue": N_("tue"), "wed": N_("wed"), "thu": N_("thu"), "fri": N_("fri"),
+             "sat": N_("sat"), "sun": N_("sun")}
 #: kbgen's static session files (gitignore patterns under the docs dir): the downloads, chapter
 #: tracks and recordings. MkDocs is told to leave them out and kbgen links them into the built
 #: site itself (:func:`kbgen.site.build.link_static`): MkDocs would copy every recording on
@@ -100,11 +104,13 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in picked).upper() or "?"
 
 
-def where_of(m: Mentor) -> str:
-    """Where a mentor is, as the pages show it: the location, with the country's name when it lacks it."""
-    from ..directory.places import country_code, country_name
+def where_of(m: Mentor, t: Messages | None = None) -> str:
+    """Where a mentor is, as the pages show it: the location, with the country's name (in ``t``'s
+    language) when it lacks it."""
+    from ..directory.places import country_code
+    from .i18n import country_name
 
-    country = country_name(m.country) if m.country else ""
+    country = country_name(m.country, t or messages()) if m.country else ""
     if m.location and country:
         last = m.location.rsplit(",", 1)[-1]
         if country.lower() not in m.location.lower() and country_code(last, names_only=True)[0] != m.country:
@@ -823,6 +829,7 @@ def render_site(
     from ..directory.checks import FORMAT_WORDS
     from ..directory.photos import PhotoError, photo_allowed, write_photo
     from ..directory.places import language_name
+    from ..directory.status import Status
     from ..errors import BuildError
     from .i18n import js_messages
     from .i18n import language_name as language_name_in
@@ -830,7 +837,8 @@ def render_site(
     def name_of(tag: str) -> str:  # a language's name in the site's language
         return language_name(tag) if msg.english else language_name_in(tag, msg)
 
-    words = {**FORMAT_WORDS, **(format_words or {})}
+    # The built-in formats' words in the site's language; kbgen.yml's stay as written there.
+    words = {**{k: msg._(v) for k, v in FORMAT_WORDS.items()}, **(format_words or {})}
     for m in sorted(mentors, key=lambda m: m.id):
         contact = safe_url(m.contact)
         photo = None
@@ -856,11 +864,15 @@ def render_site(
         talks = sorted(((t, n) for t, n in mined.values()), key=lambda x: (-x[1], x[0].label))
         if m.availability:
             availability_text = msg._("%(windows)s (local time)", windows=", ".join(
-                f"{w.day} {w.start}-{w.end}" for w in m.availability))
+                f"{msg._(DAY_WORDS[w.day]) if w.day in DAY_WORDS else w.day} {w.start}-{w.end}"
+                for w in m.availability))
         elif m.weekly_hours:
             availability_text = msg._("%(hours)s hours a week", hours="%g" % m.weekly_hours)
         else:
             availability_text = ""
+        status = (statuses or {}).get(m.id)
+        if isinstance(status, Status):  # its label and reason in the site's language
+            status = status.said(msg)
         write(
             f"mentors/{m.id}.md",
             page.render(
@@ -869,7 +881,7 @@ def render_site(
                 m=m,
                 expertise=topic_refs(m.expertise),
                 languages=[name_of(x) for x in m.languages],
-                where=where_of(m),
+                where=where_of(m, msg),
                 meets=[words.get(f, f) for f in m.formats],
                 initials=initials(m.name),
                 capacity_text=capacity_text(m, msg),
@@ -880,7 +892,7 @@ def render_site(
                 more_sessions=_more_pages(env, write, "mentors", m.id, msg._("Sessions with %(name)s", name=m.name),
                                           their, page_size, msg),
                 hints=pairs,
-                status=(statuses or {}).get(m.id),
+                status=status,
                 photo=photo,
                 talks_about=talks,
                 availability_text=availability_text,
@@ -896,14 +908,14 @@ def render_site(
         env.get_template("mentors_index.md.j2").render(
             mentors=mentors, organizations=sorted(orgs.items()), offline=offline,
             org_count=len({m.organization for m in mentors if m.organization}),
-            languages_of=lambda m: [name_of(x) for x in m.languages], where_of=where_of,
+            languages_of=lambda m: [name_of(x) for x in m.languages], where_of=partial(where_of, t=msg),
             directory_words=json_attr(js_messages(msg, "directory.js"))),
     )
     from ..directory.export import directory_inputs, directory_json
 
     by_mentor, term_topics = directory_inputs(docs, mentors, find_topic)
     write("mentors/directory.json", directory_json(mentors, by_mentor, statuses or {}, term_topics, directory_urls,
-                                                   format_words))
+                                                   format_words, t=msg))
     if offline:  # file:// pages cannot fetch(): the same data as a script that sets a global
         from ..directory.export import directory_script
 

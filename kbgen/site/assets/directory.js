@@ -32,8 +32,8 @@
     return fill(text, all);
   }
   function days() { return [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]; }
-  // Names of languages and countries in the site's language, where it is not English (the data
-  // names them in English).
+  // Names of languages and countries in the site's language, where it is not English, as the
+  // browser names them (the data names them too, in the site's language, for a browser without Intl).
   function localName(type, code, fallback) {
     if (!WORDS.lang) return fallback;
     try { return new Intl.DisplayNames([WORDS.lang], { type: type }).of(code) || fallback; } catch (e) { return fallback; }
