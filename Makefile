@@ -28,12 +28,12 @@ $(VENV)/.multilingual: $(BIN)/kbgen
 
 $(VENV)/.test-extras: $(VENV)/.speakers $(VENV)/.multilingual
 	$(BIN)/pip install --quiet -e '.[test]'
-	$(BIN)/pip install --quiet --no-deps openai-whisper==20250625
 	$(BIN)/pip install --quiet numba tiktoken more-itertools tqdm
+	$(BIN)/pip install --quiet --no-deps openai-whisper==20250625
 	touch $@
 
 ## Build the demo knowledge base shipped in this repo into site/ (with the speakers extra: its
-## one-track recordings show who said what; and the multilingual one: it has Spanish and French).
+## one-track recordings show who said what; and the multilingual one: it has Spanish and German).
 demo: $(VENV)/.speakers $(VENV)/.multilingual
 	$(BIN)/kbgen build
 	@echo "Demo built into site/. Preview it with: make serve  (then open http://127.0.0.1:8000/)"

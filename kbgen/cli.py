@@ -10,14 +10,54 @@ import click
 from . import __version__
 from .errors import KbgenError
 
+#: How much the commands say on stderr: 0 (-q: problems only), 1 (default), 2 (-v: also timings);
+#: kept on the invocation's root context, so one invocation's flags never reach the next.
+VERBOSITY = "kbgen.verbosity"
+
+
+def _level() -> int:
+    ctx = click.get_current_context(silent=True)
+    return ctx.find_root().meta.get(VERBOSITY, 1) if ctx is not None else 1
+
+
+def _given_project(ctx: click.Context, _param, value: Path | None) -> Path:
+    """``--project`` after the command, else before it (``kbgen -p DIR build``), else here."""
+    if value is not None:
+        return value
+    root = ctx.find_root()
+    return root.params.get("project_dir") or Path(".")
+
+
 project_option = click.option(
-    "--project", "-p", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
-    show_default=True, help="The knowledge-base project folder.",
+    "--project", "-p", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    callback=_given_project, help="The knowledge-base project folder (default: the current folder).",
 )
 
 
+def _set_verbosity(ctx: click.Context, param, value: bool) -> None:
+    if value:
+        ctx.find_root().meta[VERBOSITY] = 0 if param.name == "quiet" else 2
+
+
+def verbosity_options(f):
+    """-q/--quiet and -v/--verbose, on the group and on every command (`kbgen -q build`, `kbgen build -q`)."""
+    f = click.option("--verbose", "-v", is_flag=True, expose_value=False, is_eager=True, callback=_set_verbosity,
+                     help="Say more: how long each stage took.")(f)
+    f = click.option("--quiet", "-q", is_flag=True, expose_value=False, is_eager=True, callback=_set_verbosity,
+                     help="Say only what went wrong (and the result line).")(f)
+    return f
+
+
 def _err(msg: str) -> None:
-    click.echo(msg, err=True)
+    """Progress and notes, on stderr: left out with -q."""
+    if _level() > 0:
+        click.echo(msg, err=True)
+
+
+def _detail(msg: str) -> None:
+    """What only -v shows."""
+    if _level() > 1:
+        click.echo(msg, err=True)
 
 
 def transcribe_options(f):
@@ -46,17 +86,25 @@ def _load(project_dir: Path, jobs: int | None = None, scheduler: str | None = No
     return project
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(__version__, prog_name="kbgen")
-def cli() -> None:
+@click.option("--project", "-p", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The knowledge-base project folder, for the command that follows (default: the current folder).")
+@verbosity_options
+@click.pass_context
+def cli(ctx: click.Context, project_dir: Path | None) -> None:
     """kbgen: turn recorded mentoring into a searchable knowledge base.
 
     Reads recordings/ (media + YAML sidecars), mentors.yaml and kbgen.yml, and writes a
     MkDocs + Material site into site/.
     """
+    if ctx.invoked_subcommand is None:  # `kbgen` alone: what there is to do
+        click.echo(ctx.get_help())
+        ctx.exit(0)
 
 
 @cli.command()
+@verbosity_options
 @project_option
 @click.option("--audience", type=click.Choice(["public", "internal"]), default=None,
               help="Who the site is for (default: kbgen.yml's audience, else public).")
@@ -83,9 +131,11 @@ def build(project_dir: Path, audience: str | None, strict: bool, offline: bool |
         f"{len(report.excluded)} left out, in {t['total']:.1f} s "
         f"(transcribe {t['transcribe']:.1f} s, mkdocs {t['mkdocs']:.1f} s) -> {rel(project.site_dir, project.root)}/"
     )
+    _detail("stages: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in t.items()))
 
 
 @cli.command()
+@verbosity_options
 @project_option
 @click.option("--audience", type=click.Choice(["public", "internal"]), default=None,
               help="Only the sessions this audience may see (default: every recording).")
@@ -109,6 +159,7 @@ def transcribe(project_dir: Path, audience: str | None, jobs: int | None, schedu
 
 
 @cli.command()
+@verbosity_options
 @project_option
 @click.option("--prune", is_flag=True, help="Remove the entries of recordings that are gone, stale temp files, and "
               "knowledge no audience's last build used.")
@@ -153,6 +204,7 @@ def cache(project_dir: Path, prune: bool) -> None:
 
 
 @cli.command()
+@verbosity_options
 @click.argument("mentees_file", type=click.Path(dir_okay=False, path_type=Path))
 @project_option
 @click.option("--method", type=click.Choice(["optimal", "stable", "greedy"]), default="optimal", show_default=True,
@@ -209,6 +261,7 @@ def match(mentees_file: Path, project_dir: Path, method: str, out_dir: Path | No
 
 
 @cli.command()
+@verbosity_options
 @project_option
 def validate(project_dir: Path) -> None:
     """Check kbgen.yml, mkdocs.yml, the roster and every sidecar; report every problem."""
@@ -238,10 +291,14 @@ def validate(project_dir: Path) -> None:
 
 
 @cli.command()
+@verbosity_options
 @project_option
-@click.option("--audience", type=click.Choice(["public", "internal"]), default=None)
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--audience", type=click.Choice(["public", "internal"]), default=None,
+              help="Who the preview is for (default: kbgen.yml's audience, else public).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0: every interface, for other machines).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free one); checked before the first build.")
 def serve(project_dir: Path, audience: str | None, host: str, port: int) -> None:
     """Build, serve site/ on HTTP, and rebuild when inputs change (Ctrl-C stops)."""
     from .config import load_project
@@ -251,11 +308,14 @@ def serve(project_dir: Path, audience: str | None, host: str, port: int) -> None
 
 
 @cli.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-def init(directory: Path) -> None:
-    """Create a new knowledge-base project in DIRECTORY that builds as it is."""
+@verbosity_options
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), required=False)
+@project_option
+def init(directory: Path | None, project_dir: Path) -> None:
+    """Create a new knowledge-base project in DIRECTORY (or --project) that builds as it is."""
     from .scaffold import scaffold
 
+    directory = directory or project_dir
     written = scaffold(directory)
     click.echo(f"created {len(written)} file(s) in {directory}; next: cd {directory} && kbgen build")
 

@@ -39,6 +39,26 @@ class RangeRequestHandler(SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the base class's signature
         pass  # log_error too: send_error's 400/404/414/431 print nothing
 
+    def send_error(self, code, message=None, explain=None):
+        """A missing page answers with the site's own 404 page (MkDocs writes ``404.html``), not
+        Python's bare error page; every other error as the base class answers it."""
+        if code == HTTPStatus.NOT_FOUND:
+            try:
+                with open(os.path.join(self.directory, "404.html"), "rb") as f:
+                    body = f.read()
+            except OSError:
+                body = None
+            if body is not None:
+                self.send_response(code, message)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+                return
+        super().send_error(code, message, explain)
+
     def handle_one_request(self):
         try:
             super().handle_one_request()

@@ -144,7 +144,10 @@ def transcribe(project: Project, sessions: list[Session], echo: Echo = _quiet, e
         parallel = {"spec": spec, "jobs": cfg.jobs, "scheduler": cfg.scheduler}
     progress = Progress()
 
+    said: dict[str, int] = {}  # how many of each kind of event: the summary line
+
     def on_event(kind: str, sid: str, detail: str) -> None:
+        said[kind] = said.get(kind, 0) + 1
         line = f"  {sid}: {detail or kind}"
         progress.write(line) if progress.drawing else echo(line)
 
@@ -182,6 +185,10 @@ def transcribe(project: Project, sessions: list[Session], echo: Echo = _quiet, e
     finally:
         progress.close()
     failures.update(result.failures)
+    parts = [f"{said[kind]} {words}" for kind, words in (("transcribed", "transcribed"), ("cached", "from the cache"),
+                                                          ("imported", "imported")) if said.get(kind)]
+    if parts:
+        echo("transcripts: " + ", ".join(parts) + ("" if said.get("transcribed") else "; nothing new to transcribe"))
     if failures:
         lines = [f"  - {msg}" for _, msg in sorted(failures.items())]
         raise BuildError(
@@ -267,7 +274,7 @@ def _build(project: Project, audience: str, strict: bool, echo: Echo, engine_fac
     report.timings["ingest"] = time.perf_counter() - t0
 
     t = time.perf_counter()
-    echo(f"transcribing {len(kept)} session(s) for the {audience} build")
+    echo(f"{len(kept)} session(s) in the {audience} build" + ("" if kept else "; nothing to transcribe"))
     transcripts = transcribe(project, kept, echo, engine_factory, key, retranscribe, mentors, diarizer_factory)
     report.timings["transcribe"] = time.perf_counter() - t
 

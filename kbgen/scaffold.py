@@ -66,6 +66,8 @@ site_src/topics/
 site_src/media/
 site_src/kbgen-assets/
 site_src/paths/
+# kbgen match's report and agreement drafts: mentee data, never committed
+match/
 """,
 }
 

@@ -134,20 +134,28 @@ def serve(project: Project, audience: str | None, host: str, port: int,
         docs = read_mkdocs(project.mkdocs_file, project.root).docs_dir
     except KbgenError:
         docs = None
-    seen = snapshot(project, docs)
-    rebuild(first=True)
-    if not current:
-        raise KbgenError(f"the first {audience} build failed and {project.site_dir.name}/ holds no {audience} "
-                         "site to fall back on; fix the problems above and run `kbgen serve` again")
     from .httpserve import RangeRequestHandler
 
     def handler(*args, **kwargs):  # each request: the newest copy
         return RangeRequestHandler(*args, directory=str(current[-1]), **kwargs)
 
+    # The port is taken before the first build, which can take minutes: a busy one is said at once.
+    # Requests wait in the socket's queue until the build is done and the server runs.
     try:
         server = ThreadingHTTPServer((host, port), handler)
     except OSError as exc:
-        raise KbgenError(f"cannot serve on {host}:{port} ({exc.strerror}); pass another --port") from None
+        raise KbgenError(f"cannot serve on {host}:{port} ({exc.strerror}); pass another --port "
+                         "(--port 0 takes any free one)") from None
+    seen = snapshot(project, docs)
+    try:
+        rebuild(first=True)
+    except BaseException:
+        server.server_close()
+        raise
+    if not current:
+        server.server_close()
+        raise KbgenError(f"the first {audience} build failed and {project.site_dir.name}/ holds no {audience} "
+                         "site to fall back on; fix the problems above and run `kbgen serve` again")
     threading.Thread(target=server.serve_forever, daemon=True).start()
     echo(f"serving http://{host}:{server.server_address[1]}/ (Ctrl-C stops)")
     stop = stop or threading.Event()

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import click
 from click.testing import CliRunner
 
 from kbgen import __version__
@@ -199,3 +200,38 @@ def test_match_pairs_the_demo_cohort_and_keeps_mentee_data_out_of_the_site(tmp_p
     inside = str(tmp_path / "site_src" / "m")
     refused = run("match", str(tmp_path / "mentees.yaml"), "-p", str(tmp_path), "--out", inside)
     assert refused.exit_code == 1 and "docs folder" in refused.output
+
+
+def test_kbgen_alone_prints_help_and_succeeds():
+    result = CliRunner().invoke(cli, [], prog_name="kbgen")
+    assert result.exit_code == 0 and "Usage: kbgen" in result.output and "build" in result.output
+
+
+def test_every_option_of_every_command_has_help():
+    for name, command in cli.commands.items():
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.help, f"kbgen {name} {param.opts[0]} has no help text"
+        for flag in ("--quiet", "--verbose"):
+            assert any(flag in p.opts for p in command.params), f"kbgen {name} has no {flag}"
+
+
+def test_project_before_or_after_the_command_and_quiet(project_dir, tmp_path):
+    after = CliRunner().invoke(cli, ["validate", "--project", str(project_dir)])
+    before = CliRunner().invoke(cli, ["-p", str(project_dir), "validate"])
+    assert after.exit_code == before.exit_code == 0 and after.output == before.output
+    assert "ok: 2 mentor(s), 3 session(s)" in before.output
+    new = CliRunner().invoke(cli, ["-p", str(tmp_path / "new"), "init"])
+    assert new.exit_code == 0 and (tmp_path / "new" / "kbgen.yml").is_file()
+    assert "match/" in (tmp_path / "new" / ".gitignore").read_text().splitlines()  # mentee data stays out of git
+
+
+def test_quiet_and_verbose(project_dir):
+    quiet = CliRunner().invoke(cli, ["-q", "build", "-p", str(project_dir)])
+    assert quiet.exit_code == 0, quiet.output
+    assert "built the public site" in quiet.output and "session(s) in the public build" not in quiet.output
+    loud = CliRunner().invoke(cli, ["build", "-v", "-p", str(project_dir)])
+    assert loud.exit_code == 0 and "session(s) in the public build" in loud.output and "stages: " in loud.output
+    assert "transcripts: " in loud.output and "from the cache" in loud.output  # what a cached build did
+    plain = CliRunner().invoke(cli, ["build", "-p", str(project_dir)])  # -q and -v end with their invocation
+    assert "session(s) in the public build" in plain.output and "stages: " not in plain.output

@@ -168,3 +168,24 @@ def test_a_client_that_leaves_mid_answer_is_let_go_quietly(tmp_path, capsys, ran
         s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # reset, not FIN
         s.close()
         _still_serving(port)
+
+
+def test_a_missing_page_gets_the_sites_own_404_page(tmp_path, capsys):
+    (tmp_path / "404.html").write_text("<h1>Not here: the site's page</h1>")
+    with _serving(tmp_path, capsys) as port:
+        for path in (b"/nothing/", b"/sessions/gone/index.html", b"/%00"):
+            status, headers, body = _get(port, path)
+            if path == b"/%00":
+                assert status == 400  # not a missing page: a request no file can answer
+                continue
+            assert status == 404 and body == b"<h1>Not here: the site's page</h1>", path
+            assert headers["Content-Type"] == "text/html; charset=utf-8"
+        status, headers, body = _get(port, b"/nothing/", method=b"HEAD")
+        assert status == 404 and body == b"" and int(headers["Content-Length"]) > 0
+        _still_serving(port)
+
+
+def test_without_a_404_page_the_answer_is_the_plain_one(tmp_path, capsys):
+    with _serving(tmp_path, capsys) as port:
+        status, _, body = _get(port, b"/nothing/")
+        assert status == 404 and b"Error response" in body

@@ -157,3 +157,47 @@ def test_snapshot_survives_folders_going_while_it_looks(project_dir):
     finally:
         stop.set()
         worker.join()
+
+
+def test_a_busy_port_is_said_before_building(project_dir):
+    """The first build can take minutes: a port already taken is refused before it starts."""
+    import pytest
+
+    from kbgen.errors import KbgenError
+
+    built = []
+
+    def never(*_a, **_k):
+        built.append(True)
+        raise AssertionError("built although the port was busy")
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(KbgenError, match=rf"cannot serve on 127.0.0.1:{port} .*pass another --port"):
+            serve(load_project(project_dir), "public", "127.0.0.1", port, echo=lambda _m: None,
+                  build_kwargs={"engine_factory": never, "key": EngineKey("fake", "fake-1", {})})
+    assert built == [] and not (project_dir / "site").exists()
+
+
+def test_the_site_404_page_is_served_for_a_missing_page(project_dir):
+    port, stop, messages = _free_port(), threading.Event(), []
+    engine = FakeEngine()
+    kwargs = {"engine_factory": lambda: engine, "key": EngineKey("fake", "fake-1", {})}
+    thread = threading.Thread(target=serve, daemon=True, kwargs=dict(
+        project=load_project(project_dir), audience="public", host="127.0.0.1", port=port,
+        echo=messages.append, poll=0.2, stop=stop, build_kwargs=kwargs))
+    thread.start()
+    try:
+        assert _wait_for(lambda: "Negotiating an offer" in _get(f"http://127.0.0.1:{port}/sessions/pub/")), messages
+        try:
+            _get(f"http://127.0.0.1:{port}/no/such/page/")
+            raise AssertionError("a missing page was found")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 404
+            page = exc.read().decode()
+        assert page == (project_dir / "site" / "404.html").read_text() and "Test KB" in page
+    finally:
+        stop.set()
+        thread.join(10)
