@@ -233,7 +233,8 @@ def test_a_spanish_site_says_kbgens_words_in_spanish(sites):
     assert "Itinerarios de aprendizaje" in home and ">Sesiones<" in re.sub(r"\s+", "", home).replace(
         'class="md-ellipsis">', ">")
     index = _page(es, "sessions/index.html")
-    assert [_text(x) for x in _find(index, "//article//th")] == ["Fecha", "Sesión", "Mentores", "Temas"]
+    assert [_text(x) for x in _find(index, "//article//th")] == ["Fecha", "Sesión", "Mentores", "Temas", "Duración",
+                                                               "Nivel"]
     assert "2 sesiones grabadas, las más recientes primero." in _text(_find(index, "//article")[0])
     import json
 

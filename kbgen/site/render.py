@@ -202,32 +202,63 @@ def _topics(docs: Sequence[SessionDoc], mentors: Sequence[Mentor], taxonomy=None
     return dict(sorted(topics.items())), find
 
 
-def _session_indexes(env, write, docs, by_id, page_size: int, t: Messages) -> None:
-    """The list of all sessions, paginated, newest first; and one page per year."""
+#: The sessions index pages listed oldest first: the newest-first page's name and this
+#: ("sessions/index_oldest.md", "sessions/year-2025_oldest.md"; then "-page-N"). The underscore
+#: keeps them apart from every session's page (a session's id is `[a-z0-9-]`: ``slugify``).
+OLDEST = "_oldest"
+
+
+def _session_indexes(env, write, docs, by_id, page_size: int, t: Messages, find_topic=None) -> None:
+    """The list of all sessions, paginated, newest first; and one page per year. Each list is
+    also written oldest first (:data:`OLDEST`): static pages, so the order needs no script and
+    works from disk, and each stays ``page_size`` long."""
+    from .paths import length_text
+
     template = env.get_template("sessions_index.md.j2")
 
-    def names(s):
-        return [by_id[m].name for m in s.mentors if m in by_id]
+    def row(d: SessionDoc) -> dict:
+        s = d.session
+        topics: dict[str, tuple[str, str]] = {}  # by key: (label, topic page slug or "")
+        for label, tid in [(x, None) for x in s.topics] + [(x.label, x.id) for x in d.enrichment.topics]:
+            found = find_topic(label, tid) if find_topic is not None else None
+            if found is not None:
+                topics.setdefault("slug:" + found.slug, (found.label, found.slug))
+            elif " ".join(label.split()):
+                topics.setdefault("text:" + " ".join(label.lower().split()), (" ".join(label.split()), ""))
+        return {"d": d, "mentors": [by_id[m] for m in s.mentors if m in by_id], "topics": list(topics.values()),
+                "length": length_text(max(dur, 1), t) if 0 < (dur := d.transcript.duration) < 1e7 else "",
+                "level": t._(LEVEL_WORDS[s.level]) if s.level in LEVEL_WORDS else (s.level or "").capitalize()}
 
+    rows = [row(d) for d in docs]
     years = sorted({d.session.date.year for d in docs}, reverse=True)
-    chunks = [docs[i : i + page_size] for i in range(0, len(docs), page_size)] or [[]]
-    file = ["index.md"] + [f"page-{n}.md" for n in range(2, len(chunks) + 1)]
-    for n, chunk in enumerate(chunks, 1):
-        write(f"sessions/{file[n - 1]}", template.render(
-            page_title=t._("Sessions") if n == 1 else t._("Sessions, page %(page)s", page=n), heading=t._("Sessions"),
-            docs=chunk, total=len(docs), year=None, page=n, pages=len(chunks), years=years, feed="feed.xml",
-            prev=file[n - 2] if n > 1 else "", next=file[n] if n < len(chunks) else "", mentor_names=names))
-    for year in years:  # paginated too: a busy year is as long as any archive
-        of_year = [d for d in docs if d.session.date.year == year]
-        chunks = [of_year[i : i + page_size] for i in range(0, len(of_year), page_size)]
-        file = [f"year-{year}.md"] + [f"year-{year}-page-{n}.md" for n in range(2, len(chunks) + 1)]
+
+    def listing(listed: list[dict], base: str, other_base: str, oldest: bool, year: int | None) -> None:
+        """``listed`` (newest first) on pages ``base``.md, ``base``-page-N.md, in its order."""
+        if oldest:
+            listed = listed[::-1]
+        chunks = [listed[i : i + page_size] for i in range(0, len(listed), page_size)] or [[]]
+        stem = "" if base == "index" else f"{base}-"  # "page-2.md", "year-2025-page-2.md"
+        file = [f"{base}.md"] + [f"{stem}page-{n}.md" for n in range(2, len(chunks) + 1)]
+        heading = t._("Sessions of %(year)s", year=year) if year else t._("Sessions")
         for n, chunk in enumerate(chunks, 1):
+            if year:
+                title = (t._("Sessions of %(year)s, page %(page)s", year=year, page=n) if n > 1 else heading)
+            else:
+                title = t._("Sessions, page %(page)s", page=n) if n > 1 else heading
+            if oldest:
+                title = t._("%(title)s, oldest first", title=title)
             write(f"sessions/{file[n - 1]}", template.render(
-                page_title=t._("Sessions of %(year)s, page %(page)s", year=year, page=n) if n > 1
-                else t._("Sessions of %(year)s", year=year), heading=t._("Sessions of %(year)s", year=year),
-                docs=chunk, total=len(of_year), year=year, page=n, pages=len(chunks), years=(),
-                feed="feed.xml", prev=file[n - 2] if n > 1 else "", next=file[n] if n < len(chunks) else "",
-                mentor_names=names))
+                page_title=title, heading=heading, rows=chunk, total=len(listed), year=year, page=n,
+                pages=len(chunks), years=years if not year else (), feed="feed.xml", oldest=oldest,
+                other=f"{other_base}.md", year_suffix=OLDEST if oldest else "",
+                prev=file[n - 2] if n > 1 else "", next=file[n] if n < len(chunks) else ""))
+
+    for oldest in (False, True):
+        listing(rows, "index" + OLDEST if oldest else "index", "index" if oldest else "index" + OLDEST, oldest, None)
+        for year in years:  # paginated too: a busy year is as long as any archive
+            of_year = [r for r in rows if r["d"].session.date.year == year]
+            newest, oldest_base = f"year-{year}", f"year-{year}{OLDEST}"
+            listing(of_year, oldest_base if oldest else newest, newest if oldest else oldest_base, oldest, year)
 
 
 def _more_pages(env, write, folder: str, name: str, heading: str, docs: Sequence[SessionDoc],
@@ -813,7 +844,7 @@ def render_site(
     make_files([group for group in pending if group])
     if later is not None:
         later.extend(group for group in after if group)
-    _session_indexes(env, write, docs, by_id, page_size, msg)
+    _session_indexes(env, write, docs, by_id, page_size, msg, find_topic)
     write("sessions/search.md", env.get_template("search.md.j2").render(up=Markup(up), offline=offline))
     write("sessions/feed.xml", atom_feed(docs, site_name, site_url, directory_urls,
                                          names={m.id: m.name for m in mentors}))
