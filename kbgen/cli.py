@@ -221,7 +221,7 @@ def match(mentees_file: Path, project_dir: Path, method: str, out_dir: Path | No
     """
     from .config import load_project
     from .directory.cohort import load_mentees, match_cohort
-    from .directory.report import write_report
+    from .directory.report import total_100, write_report
     from .directory.roster import load_roster
     from .directory.status import build_date, mentor_status
     from .errors import rel
@@ -255,7 +255,7 @@ def match(mentees_file: Path, project_dir: Path, method: str, out_dir: Path | No
     protected = {"the docs folder": docs_dir, "site_dir": project.site_dir}
     write_report(result, mentees, mentors, out, protected=protected, root=project.root)
     click.echo(f"{len(result.pairs)} paired, {len(result.unmatched)} unmatched ({method}, total score "
-               f"{result.total:.2f}) -> {rel(out, project.root)}/")
+               f"{total_100(result)} of {100 * len(result.pairs)}) -> {rel(out, project.root)}/")
     for u in result.unmatched:
         click.echo(f"  unmatched {u.mentee_id}: {u.why}")
 

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import itertools
 import random
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from kbgen.directory.cohort import (
     need_weights,
     score,
 )
-from kbgen.directory.report import MatchError, write_report
+from kbgen.directory.report import MatchError, score_100, total_100, write_report
 from kbgen.directory.roster import load_roster
 from kbgen.directory.status import shared_hours
 from kbgen.errors import ValidationError
@@ -438,7 +439,7 @@ def test_report_files_and_their_content(tmp_path):
     assert files == sorted(files) and len(files) == 2 + len(result.pairs)
     assert (out / "agreements" / "lucia-fernandez--ana-garcia.md") in files
     md = (out / "match-report.md").read_text(encoding="utf-8")
-    assert ("| Lucía Fernández (lucia-fernandez) | Ana García (ana-garcia) | 0.88 | negotiation and public speaking; "
+    assert ("| Lucía Fernández (lucia-fernandez) | Ana García (ana-garcia) | 88 | negotiation and public speaking; "
             "speaks Spanish; 4 h a week of shared hours; meets by video; another organisation | "
             "[draft](agreements/lucia-fernandez--ana-garcia.md) |") in md
     assert "| Wanjiru Kamau (wanjiru-kamau) | no mentor speaks Swahili |" in md
@@ -448,7 +449,7 @@ def test_report_files_and_their_content(tmp_path):
     wanjiru = rows[-1]
     assert (wanjiru["status"], wanjiru["mentor_id"], wanjiru["why"]) == ("unmatched", "", "no mentor speaks Swahili")
     lucia = next(r for r in rows if r["mentee_id"] == "lucia-fernandez")
-    assert (lucia["mentor_name"], lucia["score"], lucia["status"]) == ("Ana García", "0.880000", "matched")
+    assert (lucia["mentor_name"], lucia["score (0-100)"], lucia["status"]) == ("Ana García", "88", "matched")
     agreement = (out / "agreements" / "lucia-fernandez--ana-garcia.md").read_text(encoding="utf-8")
     for part in ("Between Lucía Fernández (mentee, Harbor Health) and Ana García (mentor, Northwind Labs).",
                  "In Lucía's words: Prepare for my first salary negotiation and present at the team all-hands.",
@@ -460,6 +461,27 @@ def test_report_files_and_their_content(tmp_path):
         assert part in agreement
     ines = (out / "agreements" / "ines-moreau--chloe-martin.md").read_text(encoding="utf-8")
     assert "Also needed, outside this mentor's topics: grant writing." in ines
+
+
+def test_report_scores_are_0_to_100_like_the_site(tmp_path):
+    """cohort.py keeps [0, 1] floats; the report, the CSV and the drafts say 0-100, rounded as the site."""
+    mentees, mentors = demo()
+    result = match_cohort(mentees, mentors, "optimal", inactive={"hannah-schmidt"})
+    lucia = next(p for p in result.pairs if p.mentee_id == "lucia-fernandez")
+    assert lucia.score == pytest.approx(0.88)  # internal scale unchanged
+    out = tmp_path / "match"
+    write_report(result, mentees, mentors, out, today=DAY)
+    md = (out / "match-report.md").read_text(encoding="utf-8")
+    assert "| Mentee | Mentor | Score (0-100) | Why | Agreement |" in md
+    total = sum(score_100(p.score) for p in result.pairs)
+    assert total == total_100(result) and f"total score: {total} of {100 * len(result.pairs)} " in md
+    assert not re.search(r"\b0\.\d", md)  # no [0, 1] score left anywhere
+    rows = list(csv.DictReader(io.StringIO((out / "match-report.csv").read_text(encoding="utf-8"))))
+    assert all(r["score (0-100)"] == "" or r["score (0-100)"].isdigit() for r in rows)
+    agreement = (out / "agreements" / "lucia-fernandez--ana-garcia.md").read_text(encoding="utf-8")
+    assert "(score 88 of 100: negotiation and public speaking; speaks Spanish;" in agreement
+    # Halves round up, as JavaScript's Math.round on the page, despite binary floats.
+    assert [score_100(x) for x in (0, 0.285, 0.005, 0.8549, 1)] == [0, 29, 1, 85, 100]
 
 
 def test_agreement_shows_shared_hours_in_both_time_zones(tmp_path):

@@ -313,3 +313,103 @@ def test_no_serious_accessibility_violations(site, browser):
         found[path] = [(v["id"], len(v["nodes"])) for v in violations if v["impact"] in ("serious", "critical")]
     context.close()
     assert found == {path: [] for path in found}
+
+
+def test_no_empty_heading_or_contents_title(page):
+    """The organisations' headings are hidden once the script runs: their table of contents goes too."""
+    empty = page.evaluate("""() => {
+        const seen = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+        const out = [];
+        document.querySelectorAll('h1, h2, h3, h4, h5, h6, .md-nav__title').forEach(h => {
+            if (seen(h) && !h.textContent.trim()) out.push(h.outerHTML);
+        });
+        document.querySelectorAll('nav.md-nav--secondary').forEach(nav => {
+            const links = Array.from(nav.querySelectorAll('a')).filter(seen);
+            if (seen(nav) && !links.length) out.push('empty contents: ' + nav.getAttribute('aria-label'));
+        });
+        return out;
+    }""")
+    assert empty == []
+    assert page.locator(".md-sidebar--secondary").is_hidden()
+    # In the mobile menu too: no "Table of contents" toggle under the page's name.
+    assert page.locator('label.md-nav__link[for="__toc"]').count() == 0
+    page.set_viewport_size({"width": 400, "height": 800})
+    page.locator('label.md-header__button[for="__drawer"]').click()
+    assert page.locator(".md-nav--primary .md-nav__link--active", has_text="Mentors").first.is_visible()
+    assert page.locator("nav.md-nav--secondary").filter(has_text="Northwind").first.is_hidden()
+
+
+def test_topic_suggestions_and_typos(page):
+    datalist = page.evaluate("""() => Array.from(document.getElementById(
+        document.querySelector('.kb-dir-find input[list]').getAttribute('list')).options).map(o => o.value)""")
+    assert {"negotiation", "feedback", "machine learning"} <= set(datalist)
+    topics = page.get_by_label("Topics I need help with (comma-separated)")
+    topics.fill("Negotation")  # a capital and a missing letter
+    page.get_by_role("button", name="Find mentors").click()
+    assert sorted(_names(page, ".kb-find-results")) == ["Ana Lopez", "Ben Okafor", "Dana Silva"]
+    assert "Negotation: showing negotiation." in page.locator(".kb-dir-find .kb-count").text_content()
+    topics.fill("FEEDBACK, machine lerning, jugling")  # case; two letters off in a long one; nothing near
+    page.get_by_role("button", name="Find mentors").click()
+    count = page.locator(".kb-dir-find .kb-count").text_content()
+    assert "machine lerning: showing machine learning" in count and "No mentor lists “jugling”." in count
+    assert "FEEDBACK:" not in count  # an exact match, whatever the case, is no correction
+    assert sorted(_names(page, ".kb-find-results")) == ["Ana Lopez", "Ben Okafor", "Carla Ruiz"]
+    topics.fill("fedback")  # 7 letters, one edit
+    page.get_by_role("button", name="Find mentors").click()
+    assert sorted(_names(page, ".kb-find-results")) == ["Ana Lopez", "Carla Ruiz"]
+    topics.fill("fedbak")  # two edits in a short word: no guess
+    page.get_by_role("button", name="Find mentors").click()
+    assert "No mentor lists “fedbak”." in page.locator(".kb-dir-find .kb-count").text_content()
+
+
+def test_filters_are_kept_in_the_address(page):
+    page.get_by_label("Language", exact=True).select_option(label="Spanish")
+    page.get_by_label("Topic", exact=True).select_option(label="negotiation")
+    page.get_by_label("Time zone", exact=True).select_option(label="UTC-5 to -1")
+    assert "topic=negotiation" in page.url and "lang=es" in page.url and "tz=" in page.url
+    assert _names(page, ".kb-dir-list") == ["Dana Silva"]
+    url = page.url
+    page.goto(url)
+    page.wait_for_selector("#kb-directory .kb-dir-browse li")
+    assert page.get_by_label("Language", exact=True).input_value() == "es"
+    assert _names(page, ".kb-dir-list") == ["Dana Silva"]
+    assert page.locator(".kb-dir-browse .kb-count").text_content() == "1 of 5 mentors"
+    page.get_by_label("Time zone", exact=True).select_option(label="Any time zone")
+    page.get_by_label("Topic", exact=True).select_option(label="Any topic")
+    assert "tz=" not in page.url and "topic=" not in page.url and "lang=es" in page.url
+
+
+def test_find_a_mentor_is_kept_in_the_address(page):
+    page.get_by_label("Topics I need help with (comma-separated)").fill("negotiation")
+    page.locator(".kb-dir-find").get_by_label("Spanish").check()
+    page.get_by_label("My organisation", exact=True).fill("Harbor Health")
+    page.get_by_label("My country", exact=True).select_option(label="Spain")
+    page.get_by_role("button", name="Find mentors").click()
+    before = page.locator(".kb-find-results > li").all_text_contents()
+    assert len(before) == 2 and "find=1" in page.url and "need=negotiation" in page.url
+    page.goto(page.url)
+    page.wait_for_selector(".kb-find-results > li")
+    assert page.locator(".kb-find-results > li").all_text_contents() == before
+    assert page.get_by_label("Topics I need help with (comma-separated)").input_value() == "negotiation"
+    assert page.get_by_label("My organisation", exact=True).input_value() == "Harbor Health"
+    assert page.locator(".kb-dir-find").get_by_label("Spanish").is_checked()
+    assert page.locator(".kb-dir-find .kb-count").text_content() == "2 mentors match."
+
+
+def test_a_hostile_address_does_nothing(page, site):
+    from urllib.parse import urlencode
+
+    bad = urlencode({"topic": PAYLOAD, "lang": PAYLOAD, "org": PAYLOAD, "tz": "1e9", "format": "<b>",
+                     "find": "1", "need": "<svg onload=alert(2)>", "zone": PAYLOAD, "hours": PAYLOAD, "days": PAYLOAD,
+                     "my-org": PAYLOAD, "speaks": PAYLOAD})
+    page.goto(site[0] + "/mentors/?" + bad)
+    page.wait_for_selector("#kb-directory .kb-dir-browse li")
+    assert page.locator(".kb-dir-browse .kb-count").text_content() == "5 of 5 mentors"  # no filter applied
+    assert page.get_by_label("Topic", exact=True).input_value() == ""
+    assert page.get_by_label("Language", exact=True).input_value() == ""
+    assert page.get_by_label("Organisation", exact=True).input_value() == ""
+    assert page.get_by_label("My time zone").input_value() == "Europe/London"
+    # The topic box shows it as typed text; the count quotes it as text (the fixture checks no <img>).
+    assert page.get_by_label("Topics I need help with (comma-separated)").input_value() == "<svg onload=alert(2)>"
+    assert "No mentor lists “<svg onload=alert(2)>”." in page.locator(".kb-dir-find .kb-count").text_content()
+    assert page.locator("#kb-directory svg").count() == 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 import shutil
 import tempfile
@@ -31,9 +32,25 @@ AGREEMENTS = "agreements"
 OWNED = (REPORT_MD, REPORT_CSV, AGREEMENTS)
 #: Weeks from drafting to the agreement's review date.
 REVIEW_WEEKS = 12
-CSV_FIELDS = ("mentee_id", "mentee_name", "mentor_id", "mentor_name", "score", "reasons", "status", "why")
+#: The CSV's score column: 0-100, as the directory page's "Score 85 of 100".
+SCORE_COLUMN = "score (0-100)"
+CSV_FIELDS = ("mentee_id", "mentee_name", "mentor_id", "mentor_name", SCORE_COLUMN, "reasons", "status", "why")
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def score_100(score: float) -> int:
+    """A pair score in [0, 1] (cohort.py's) as the site shows scores: 0-100, half rounded up (JS Math.round).
+
+    The report speaks the site's scale; cohort.py keeps its floats. The product is rounded to
+    6 places first, so 0.285 gives 29 rather than 28 from 28.499999999999996.
+    """
+    return math.floor(round(100 * score, 6) + 0.5)
+
+
+def total_100(result: MatchResult) -> int:
+    """The report's total: its pairs' 0-100 scores added, so the table's column adds up to it."""
+    return sum(score_100(p.score) for p in result.pairs)
 
 
 class MatchError(KbgenError):
@@ -126,16 +143,17 @@ def report_markdown(result: MatchResult, mentees: Mapping[str, Mentee], mentors:
         f"- Date: {today.isoformat()}",
         f"- Method: {result.method}",
         f"- Mentees: {len(mentees)}; paired: {len(result.pairs)}; unmatched: {len(result.unmatched)}",
-        f"- Mentors: {len(mentors)}; total score: {result.total:.2f}",
+        f"- Mentors: {len(mentors)}; total score: {total_100(result)} of {100 * len(result.pairs)} "
+        "(the pairs' scores added, each 0-100)",
         "",
         "## Pairs",
         "",
     ]
     if result.pairs:
-        lines += ["| Mentee | Mentor | Score | Why | Agreement |", "|---|---|---|---|---|"]
+        lines += ["| Mentee | Mentor | Score (0-100) | Why | Agreement |", "|---|---|---|---|---|"]
         for p in result.pairs:
             mentee, mentor = _who(mentees.get(p.mentee_id), p.mentee_id), _who(mentors.get(p.mentor_id), p.mentor_id)
-            lines.append(f"| {mentee} | {mentor} | {p.score:.2f} | {_cell('; '.join(p.reasons))}"
+            lines.append(f"| {mentee} | {mentor} | {score_100(p.score)} | {_cell('; '.join(p.reasons))}"
                          f" | [draft]({AGREEMENTS}/{p.mentee_id}--{p.mentor_id}.md) |")
     else:
         lines.append("No pairs.")
@@ -164,7 +182,7 @@ def report_csv(result: MatchResult, mentees: Mapping[str, Mentee], mentors: Mapp
     for p in result.pairs:
         rows.append((p.mentee_id, [
             p.mentee_id, _name(mentees.get(p.mentee_id)), p.mentor_id, _name(mentors.get(p.mentor_id)),
-            f"{p.score:.6f}", "; ".join(p.reasons), "matched", "",
+            str(score_100(p.score)), "; ".join(p.reasons), "matched", "",
         ]))
     for u in result.unmatched:
         rows.append((u.mentee_id, [u.mentee_id, _name(mentees.get(u.mentee_id)), "", "", "", "", "unmatched", u.why]))
@@ -198,7 +216,7 @@ def agreement(pair: Pair, mentee: Mentee, mentor: Mentor, today: dt.date) -> str
         f"Between {_cell(mentee.name)} (mentee{_at(mentee.organization)}) and {_cell(mentor.name)} "
         f"(mentor{_at(mentor.organization)}).",
         "",
-        f"Drafted on {today.isoformat()} from the match report (score {pair.score:.2f}: "
+        f"Drafted on {today.isoformat()} from the match report (score {score_100(pair.score)} of 100: "
         f"{_cell('; '.join(pair.reasons))}). Read it together at the first meeting and change what does not fit.",
         "",
         "## Goals",
@@ -326,5 +344,6 @@ def _formula_safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-__all__ = ["AGREEMENTS", "REPORT_CSV", "REPORT_MD", "MatchError", "agreement", "check_out_dir", "meeting_format",
-           "report_csv", "report_markdown", "shared_windows", "write_report"]
+__all__ = ["AGREEMENTS", "REPORT_CSV", "REPORT_MD", "SCORE_COLUMN", "MatchError", "agreement", "check_out_dir",
+           "meeting_format", "report_csv", "report_markdown", "score_100", "shared_windows", "total_100",
+           "write_report"]

@@ -10,6 +10,8 @@
   "use strict";
   var WEEK = 10080;
   var PAGE = 50;
+  var BROWSE_KEYS = ["topic", "org", "lang", "country", "format", "tz", "taking"];
+  var FIND_KEYS = ["find", "need", "speaks", "zone", "hours", "days", "prefer", "from-country", "my-org", "outside", "full"];
   var uid = 0;
   var WORDS = { lang: "", plural: {}, messages: {} };
 
@@ -73,6 +75,51 @@
   function norm(s) { return String(s).toLowerCase().replace(/\s+/g, " ").trim(); }
 
   function capital(s) { s = String(s); return s.charAt(0).toUpperCase() + s.slice(1); }
+
+  // Typos: optimal string alignment (Damerau-Levenshtein with adjacent swaps), written here because
+  // the page loads no library (it must work offline and from disk); topics are short, so the plain
+  // O(n*m) table is enough. Allowed: 1 edit for words of 5+ letters, 2 for 9+, none below.
+  function edits(a, b) {
+    var d = [], i, j;
+    for (i = 0; i <= a.length; i++) { d.push([i]); for (j = 1; j <= b.length; j++) d[i].push(i ? 0 : j); }
+    for (i = 1; i <= a.length; i++) {
+      for (j = 1; j <= b.length; j++) {
+        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+    return d[a.length][b.length];
+  }
+  function closest(word, labels) {  // the one label within the allowance, the nearest; null if none
+    var allowed = word.length >= 9 ? 2 : word.length >= 5 ? 1 : 0, best = null, bestD = allowed + 1;
+    if (!allowed) return null;
+    labels.forEach(function (label) {
+      if (Math.abs(label.length - word.length) > allowed) return;
+      var e = edits(word, label);
+      if (e < bestD) { best = label; bestD = e; }
+    });
+    return best;
+  }
+
+  // The view in the address: filters and the Find a mentor form as ?topic=…&lang=es, so a link
+  // opens the same view. Values read back are only used where they equal an option or pass a
+  // pattern, and always go in as values, never as HTML.
+  function query() { try { return new URLSearchParams(location.search); } catch (e) { return { get: function () { return null; } }; } }
+  function keep(keys, values) {
+    try {
+      var url = new URL(location.href);
+      keys.forEach(function (k) { url.searchParams.delete(k); });
+      keys.forEach(function (k) { if (values[k]) url.searchParams.set(k, values[k]); });
+      if (url.href !== location.href) history.replaceState(history.state, "", url.href);
+    } catch (e) { /* no URL or history: the view is not kept */ }
+  }
+  function choose(sel, value) {  // select value only where it is one of the options
+    if (value === null || value === undefined) return false;
+    for (var i = 0; i < sel.options.length; i++) {
+      if (sel.options[i].value === value) { sel.value = value; return true; }
+    }
+    return false;
+  }
 
   // Minutes east of UTC of an IANA zone or "UTC+05:30" at a given instant.
   function tzOffset(tz, date) {
@@ -201,7 +248,28 @@
       render();
     }
     more.addEventListener("click", function () { limit += PAGE; render(); });
-    form.addEventListener("change", update);
+    var bySlug = {};
+    d.topics.forEach(function (t) { bySlug[t.slug] = String(t.i); });
+    function save() {
+      var band = data.bands[+bandSel.value];
+      keep(BROWSE_KEYS, {
+        topic: topicSel.value === "" ? "" : d.topics[+topicSel.value].slug, org: orgSel.value === "" ? "" : data.orgs[+orgSel.value],
+        lang: langSel.value, country: countrySel.value, format: formatSel.value,
+        tz: bandSel.value === "" || !band ? "" : String(band[0]), taking: taking.box.checked ? "1" : ""
+      });
+    }
+    function restore() {
+      var q = query(), org = q.get("org"), tz = q.get("tz");
+      if (Object.prototype.hasOwnProperty.call(bySlug, q.get("topic"))) choose(topicSel, bySlug[q.get("topic")]);
+      if (org) choose(orgSel, String(data.orgs.indexOf(org)));
+      choose(langSel, q.get("lang"));
+      choose(countrySel, q.get("country"));
+      choose(formatSel, q.get("format"));
+      if (tz) data.bands.forEach(function (b, i) { if (String(b[0]) === tz) choose(bandSel, String(i)); });
+      taking.box.checked = q.get("taking") === "1";
+    }
+    form.addEventListener("change", function () { update(); save(); });
+    restore();
     root.appendChild(el("section", { class: "kb-dir-browse", "aria-labelledby": "kb-browse-h" }, [
       el("h2", { id: "kb-browse-h", text: _("Browse mentors") }), form, count, list, more
     ]));
@@ -270,11 +338,46 @@
       el("button", { type: "submit", class: "md-button md-button--primary", text: _("Find mentors") })
     ]);
 
-    form.addEventListener("submit", function (e) {
-      e.preventDefault();
+    var labels = Object.keys(byLabel).sort();
+    function checked(boxes) { return boxes.filter(function (c) { return c.box.checked; }).map(function (c) { return c.box.value; }); }
+    function save() {
+      keep(FIND_KEYS, {
+        find: "1", need: needs.value.trim(), speaks: checked(langBoxes).join(","), zone: zoneSel.value,
+        hours: from.value + "-" + to.value, days: checked(dayBoxes).join("") || "none", prefer: formatSel.value,
+        "from-country": countrySel.value, "my-org": myOrg.value.trim(), outside: outside.box.checked ? "1" : "0",
+        full: full.box.checked ? "1" : ""
+      });
+    }
+    function restore() {  // true when the address holds a submitted form
+      var q = query();
+      if (q.get("find") !== "1") return false;
+      needs.value = (q.get("need") || "").slice(0, 500);
+      var speaks = (q.get("speaks") || "").split(",");
+      langBoxes.forEach(function (c) { c.box.checked = speaks.indexOf(c.box.value) >= 0; });
+      choose(zoneSel, q.get("zone"));
+      var hours = /^(\d\d:\d\d)-(\d\d:\d\d)$/.exec(q.get("hours") || "");
+      if (hours) { from.value = hours[1]; to.value = hours[2]; }
+      var week = q.get("days");
+      if (/^(?:[0-6]+|none)$/.test(week || "")) dayBoxes.forEach(function (c) { c.box.checked = week.indexOf(c.box.value) >= 0; });
+      choose(formatSel, q.get("prefer"));
+      choose(countrySel, q.get("from-country"));
+      myOrg.value = (q.get("my-org") || "").slice(0, 200);
+      outside.box.checked = q.get("outside") !== "0";
+      full.box.checked = q.get("full") === "1";
+      return true;
+    }
+
+    function run() {
       var terms = needs.value.split(",").map(function (s) { return s.trim(); }).filter(Boolean);
-      var wanted = [], unknown = [];
-      terms.forEach(function (s) { var i = byLabel[norm(s)]; if (i === undefined) unknown.push(s); else if (wanted.indexOf(i) < 0) wanted.push(i); });
+      var wanted = [], unknown = [], fixed = [];
+      terms.forEach(function (s) {
+        var i = byLabel[norm(s)];
+        if (i === undefined) {
+          var near = closest(norm(s), labels);
+          if (near !== null) { i = byLabel[near]; fixed.push(_("%(typed)s: showing %(topic)s", { typed: s, topic: d.topics[i].label })); }
+        }
+        if (i === undefined) unknown.push(s); else if (wanted.indexOf(i) < 0) wanted.push(i);
+      });
       var langs = langBoxes.filter(function (c) { return c.box.checked; }).map(function (c) { return c.box.value; });
       var days = dayBoxes.filter(function (c) { return c.box.checked; }).map(function (c) { return +c.box.value; });
       var monday = new Date((data.week || "2026-01-05") + "T12:00:00Z");
@@ -293,17 +396,20 @@
         ]));
       });
       var quoted = and(unknown.map(function (u) { return _("“%(topic)s”", { topic: u }); }));
-      var note = unknown.length ? " " + _("No mentor lists %(topics)s.", { topics: quoted }) : "";
+      var note = (fixed.length ? " " + fixed.join("; ") + "." : "") +
+        (unknown.length ? " " + _("No mentor lists %(topics)s.", { topics: quoted }) : "");
       count.textContent = (ranked.length > PAGE
         ? ngettext("%(num)s mentor matches, best %(best)s shown.", "%(num)s mentors match, best %(best)s shown.",
           ranked.length, { best: PAGE })
         : ngettext("%(num)s mentor matches.", "%(num)s mentors match.", ranked.length)) + note;
-    });
+    }
+    form.addEventListener("submit", function (e) { e.preventDefault(); run(); save(); });
     root.appendChild(el("section", { class: "kb-dir-find", "aria-labelledby": "kb-find-h" }, [
       el("h2", { id: "kb-find-h", text: _("Find a mentor") }),
       el("p", { text: _("Say what you need; mentors are ranked by topic fit, recorded sessions, shared working hours, language, format and organisation.") }),
       form, count, results
     ]));
+    if (restore()) run();
   }
 
   // Scores are points out of what the mentee asked for, scaled to 100.
@@ -389,6 +495,17 @@
         });
       }
     }
+    // A table of contents left with no entry would show its title over nothing: hide it as Material's
+    // "hide: [toc]" does (the sidebar hidden; in the mobile menu, no toc under the page's name).
+    // Without the script the organisations stay listed, in the page and in the contents.
+    document.querySelectorAll("nav.md-nav--secondary").forEach(function (nav) {
+      if (nav.querySelector("li.md-nav__item:not(.kb-hide)")) return;
+      var sidebar = nav.closest(".md-sidebar--secondary");
+      if (sidebar) { sidebar.hidden = true; return; }
+      nav.classList.add("kb-hide");
+      var item = nav.parentNode, label = item && item.querySelector(':scope > label[for="__toc"]');
+      if (label) label.parentNode.removeChild(label);
+    });
   }
 
   function init() {
