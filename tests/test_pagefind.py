@@ -64,6 +64,11 @@ def test_public_build_indexes_its_moments_and_nothing_else(canary_project):
     assert "t=75" in text and "01:15" in text  # the moment's heading: a sub-result
     for marker in (CANARY_INTERNAL, CANARY_PRIVATE, CANARY_NOCONSENT):
         assert marker not in text
+    # Transcript search holds session pages only: no mentor, topic or index page (issue 17: "leadership"
+    # gave 14 results, all mentor and topic pages).
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    assert sum(lang["page_count"] for lang in entry["languages"].values()) == 1  # the one public session
+    assert "Ana leads a platform team" not in text and "Ben builds models" not in text  # mentor bios
     # The search documents fed the index and are not published; the search page is, and is linked.
     assert not list(site.rglob(".search")) and "data-pagefind-filter" not in (
         site / "sessions" / "pub" / "index.html").read_text()
@@ -185,7 +190,7 @@ def test_the_same_pages_give_the_same_index_bytes(tmp_path):
     kbgen sorts both, so indexing the same pages twice gives the same files."""
     import hashlib
 
-    from kbgen.site.build import pagefind_index
+    from kbgen.site.search import pagefind_index
 
     def bundle(name: str) -> dict[str, str]:
         built = tmp_path / name
@@ -214,7 +219,7 @@ def test_search_documents_indexed_beside_mkdocs_give_the_same_results(tmp_path, 
     when a document has no built page."""
     import hashlib
 
-    from kbgen.site.build import EarlyIndex, pagefind_index
+    from kbgen.site.search import EarlyIndex, pagefind_index
 
     def site(name: str) -> tuple[Path, Path]:
         built, docs = tmp_path / name / "site", tmp_path / name / "docs"
@@ -257,13 +262,13 @@ def test_search_documents_indexed_beside_mkdocs_give_the_same_results(tmp_path, 
     assert early.finish(built, "site/") is None and not (built / "pagefind").exists()
     assert not any(t.name == "kbgen-pagefind" for t in threading.enumerate())
 
-    import kbgen.site.build as site_build
+    import kbgen.site.search as site_search
 
     def unreadable(built, shown):
         raise BuildError("Pagefind's index is not in the expected format")
 
     built, docs = site("five")  # an index that does not read back whole fails the build
-    monkeypatch.setattr(site_build, "_pagefind_written", unreadable)
+    monkeypatch.setattr(site_search, "_pagefind_written", unreadable)
     with pytest.raises(BuildError, match="not in the expected format"):
         EarlyIndex(docs, lambda: None, "en").finish(built, "site/")
 
@@ -274,7 +279,7 @@ def test_pagefind_files_are_written_whole_by_kbgen_and_checked(tmp_path, monkeyp
     and checks each file whole on disk before the site is swapped in."""
     import asyncio
 
-    from kbgen.site.build import _Pagefind, pagefind_index
+    from kbgen.site.search import _Pagefind, pagefind_index
 
     built = tmp_path / "site"
     page = built / "sessions" / "a" / "index.html"
@@ -302,3 +307,66 @@ def test_pagefind_files_are_written_whole_by_kbgen_and_checked(tmp_path, monkeyp
     shutil.rmtree(built / "pagefind")
     with pytest.raises(BuildError, match="pagefind-ui.css is not whole on disk"):
         pagefind_index(built)
+
+
+@pytest.mark.browser
+def test_header_search_sends_a_transcript_word_on_to_its_moment(canary_project):
+    """Issue 17: a word said only in a transcript gave "No matching documents" in the header box.
+    The header box (Material's: titles and summaries) now offers transcript search for the query,
+    which lists the moment; the bytes each search loads are printed (-s) for the closing note."""
+    import re
+
+    sync_playwright = chromium_or_skip()
+    engine = _moments_engine()
+    engine.STARTS = tuple(float(10 * i) for i in range(12))
+    engine.texts[1.0] += (" The weather was grey that day. We met in the small room. The coffee was cold."
+                          " Parking took a while. The train was late again. Lunch came after.")
+    _build(canary_project, engine, audience="public")
+    site = canary_project / "site"
+    material = (site / "search" / "search_index.json").read_text().lower()
+    doc = (canary_project / ".kbgen" / "search-docs" / "sessions" / "pub" / "index.html").read_text()
+    said = re.findall(r'<h2 id="t=([0-9.]+)">[^<]*</h2>\s*<p>([^<]+)', doc)  # each moment, as indexed
+    word, start = next((w, float(s)) for s, line in said for w in re.findall(r"[a-z]{5,}", line.lower())
+                       if w not in material and sum(w in x.lower() for _, x in said) == 1)
+    from kbgen.httpserve import RangeRequestHandler
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(RangeRequestHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM,
+                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            try:
+                context = browser.new_context()
+                context.route(lambda url: not url.startswith(base), lambda r: r.fulfill(status=204, body=""))
+                pg = context.new_page()
+                errors: list[str] = []
+                loaded: dict[str, int] = {}
+                pg.on("pageerror", lambda e: errors.append(str(e)))
+                pg.on("requestfinished", lambda r: loaded.__setitem__(r.url, r.sizes()["responseBodySize"]))
+                pg.goto(base + "/sessions/")
+                pg.click(".md-search__input")
+                pg.fill(".md-search__input", word)
+                pg.wait_for_selector(".md-search-result__meta")
+                link = pg.locator("a.kb-search-transcripts")
+                link.wait_for(state="visible", timeout=10000)
+                assert word in link.inner_text()
+                assert link.get_attribute("href") == f"{base}/sessions/search/?q={word}"
+                material_bytes = sum(n for url, n in loaded.items() if "search_index" in url or "/workers/" in url)
+                before = set(loaded)
+                link.click()
+                moment = pg.locator("#kb-search a[href*='#t=']").first
+                moment.wait_for(timeout=10000)
+                moments = [a.get_attribute("href") for a in pg.locator("#kb-search a[href*='#t=']").all()]
+                assert f"/sessions/pub/#t={start:g}" in moments, (word, moments)
+                assert pg.locator("#kb-search input.pagefind-ui__search-input").input_value() == word
+                pagefind_bytes = sum(n for url, n in loaded.items() if url not in before and "/pagefind/" in url)
+                print(f"bytes per query: Material's header search {material_bytes}, "  # noqa: T201 (-s)
+                      f"Pagefind's transcript search {pagefind_bytes}")
+                assert errors == []
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import re
 import shutil
 from collections.abc import Callable, Mapping, Sequence
@@ -31,7 +32,7 @@ OWNED = ("sessions", "mentors", "topics", "media", "kbgen-assets", "paths")
 #: replaced when they carry it, so a hand-written folder of that name is never lost.
 OWNED_MARKER = ".kbgen-owned"
 MARKED = ("paths",)
-ASSETS = ("kbgen.css", "kbgen.js", "directory.js")
+ASSETS = ("kbgen.css", "kbgen.js", "directory.js", "search-link.js")
 #: The index pages in the nav: (title, page); the titles are msgids (build.py translates them).
 INDEX_PAGES = ((N_("Sessions"), "sessions/index.md"), (N_("Mentors"), "mentors/index.md"),
                (N_("Topics"), "topics/index.md"), (N_("Learning paths"), "paths/index.md"))
@@ -983,4 +984,12 @@ def render_site(
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(assets / name, target)
         written.append(target)
+    # The header search's link to transcript search: its words and where the page is (none offline).
+    link = {"page": None if offline else ("sessions/search/" if directory_urls else "sessions/search.html"),
+            "text": msg._("Search the transcripts for “%(query)s”", query="%(query)s")}
+    from ..directory.export import html_safe
+
+    target = out / "kbgen-assets" / "search-link.js"
+    target.write_text(f"window.kbgenSearchLink = {html_safe(json.dumps(link, ensure_ascii=False))};\n"
+                      + (assets / "search-link.js").read_text(encoding="utf-8"), encoding="utf-8")
     return written
