@@ -290,7 +290,7 @@ def test_session_page_opens_at_t_and_timestamps_seek(site, browser):
     pg.evaluate("document.querySelector('.kb-player audio').currentTime = 1.4")
     pg.click(".kb-transcript a.kb-ts")  # the first line starts at 0
     pg.wait_for_function("document.querySelector('.kb-player audio').currentTime < 1.0")
-    assert pg.url.endswith("#t-0")
+    assert pg.url.endswith("#t=0")
     assert errors == []
     context.close()
 
