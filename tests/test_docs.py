@@ -23,6 +23,14 @@ def test_every_sidecar_and_roster_field_is_documented():
         assert f"| `{field}` |" in README, field
 
 
+def test_every_mentees_file_field_is_documented():
+    from kbgen.directory.cohort import FIELDS, REQUIRED
+
+    section = README.split("### Mentees file")[1].split("\n### ")[0]
+    for field, meaning in FIELDS.items():
+        assert f"| `{field}` | {'yes' if field in REQUIRED else 'no'} | {meaning} |" in section, field
+
+
 def test_every_command_and_option_is_documented():
     for name, command in cli.commands.items():
         assert f"`kbgen {name}" in README, name
