@@ -11,6 +11,7 @@ import gzip
 import json
 import shutil
 import threading
+import urllib.parse
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
@@ -364,6 +365,18 @@ def test_header_search_sends_a_transcript_word_on_to_its_moment(canary_project):
                 pagefind_bytes = sum(n for url, n in loaded.items() if url not in before and "/pagefind/" in url)
                 print(f"bytes per query: Material's header search {material_bytes}, "  # noqa: T201 (-s)
                       f"Pagefind's transcript search {pagefind_bytes}")
+                # A query sent on in the address is text, never markup, in both boxes.
+                dialogs: list[str] = []
+                pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+                payload = "<img src=x onerror=alert(1)>"
+                pg.goto(base + "/sessions/search/?q=" + urllib.parse.quote(payload))
+                pg.wait_for_function("(document.querySelector('#kb-search input') || {value: ''}).value.length > 0")
+                pg.click(".md-search__input")
+                pg.fill(".md-search__input", payload)
+                pg.locator("a.kb-search-transcripts").wait_for(state="visible")
+                pg.wait_for_timeout(300)
+                assert pg.locator("img[src='x']").count() == 0 and dialogs == []
+                assert payload in pg.locator("a.kb-search-transcripts").inner_text()
                 assert errors == []
             finally:
                 browser.close()
