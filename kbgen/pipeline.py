@@ -249,7 +249,7 @@ def _build(project: Project, audience: str, strict: bool, echo: Echo, engine_fac
     from .knowledge import build_docs
     from .lock import scratch_dir
     from .site.build import check_layout, mkdocs_build, read_mkdocs, site_language, swap_owned
-    from .site.render import OWNED, SEARCH_DOCS, render_site, start_files
+    from .site.render import NEEDS_FILE, OWNED, SEARCH_DOCS, read_needs, render_site, start_files
 
     report = BuildReport(audience)
     t0 = time.perf_counter()
@@ -290,8 +290,10 @@ def _build(project: Project, audience: str, strict: bool, echo: Echo, engine_fac
     language = site_language(info.raw)  # kbgen's words on pages (Material's theme.language)
     today = build_date()
     # Everything the knowledge and render stages read (kbgen's code is in every fingerprint).
+    # The cohort's needs from the last `kbgen match` (counts per topic): the internal program page's demand.
+    needs = read_needs(project.root / "match" / NEEDS_FILE) if audience == "internal" else {}
     inputs = fingerprint([audience, str(info.docs_dir), project.config, kept, transcripts, mentors, today,
-                          info.directory_urls, site_name, site_url, offline, language])
+                          info.directory_urls, site_name, site_url, offline, language, needs])
     later: list = []  # the downloads and search documents, made beside MkDocs (render_site's ``later``)
     save: Callable[[], None] | None = None  # the render state, saved once they are made
 
@@ -323,7 +325,7 @@ def _build(project: Project, audience: str, strict: bool, echo: Echo, engine_fac
             statuses=statuses, outside=outside, reciprocal=pairs, page_size=project.config.sessions_per_page,
             site_name=site_name, site_url=site_url, learning_paths=project.config.learning_paths, offline=offline,
             allowed_hosts=tuple(project.config.allowed_hosts), format_words=project.config.directory.formats,
-            language=language)
+            language=language, audience=audience, needs=needs)
         digest = fingerprint([audience, str(info.docs_dir), render_args])
         reuse = None
         if state.unchanged(digest, owned):

@@ -436,7 +436,7 @@ def test_report_files_and_their_content(tmp_path):
     result = match_cohort(mentees, mentors, "optimal", inactive={"hannah-schmidt"})
     out = tmp_path / "match"
     files = write_report(result, mentees, mentors, out, today=DAY)
-    assert files == sorted(files) and len(files) == 2 + len(result.pairs)
+    assert files == sorted(files) and len(files) == 3 + len(result.pairs)  # report, CSV, needs.json
     assert (out / "agreements" / "lucia-fernandez--ana-garcia.md") in files
     md = (out / "match-report.md").read_text(encoding="utf-8")
     assert ("| Lucía Fernández (lucia-fernandez) | Ana García (ana-garcia) | 88 | negotiation and public speaking; "

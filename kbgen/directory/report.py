@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import math
 import re
 import shutil
@@ -28,8 +29,9 @@ from .status import REFERENCE_MONDAY
 
 REPORT_MD = "match-report.md"
 REPORT_CSV = "match-report.csv"
+NEEDS_JSON = "needs.json"  # the cohort's needs, counts per topic: read by the internal program page
 AGREEMENTS = "agreements"
-OWNED = (REPORT_MD, REPORT_CSV, AGREEMENTS)
+OWNED = (REPORT_MD, REPORT_CSV, NEEDS_JSON, AGREEMENTS)
 #: Weeks from drafting to the agreement's review date.
 REVIEW_WEEKS = 12
 #: The CSV's score column: 0-100, as the directory page's "Score 85 of 100".
@@ -109,6 +111,7 @@ def write_report(result: MatchResult, mentees: Sequence[Mentee], mentors: Sequen
     files: dict[str, str] = {
         REPORT_MD: report_markdown(result, by_mentee, by_mentor, today),
         REPORT_CSV: report_csv(result, by_mentee, by_mentor),
+        NEEDS_JSON: needs_json(mentees),
     }
     for pair in result.pairs:
         if not (_SLUG.fullmatch(pair.mentee_id) and _SLUG.fullmatch(pair.mentor_id)):
@@ -127,6 +130,17 @@ def write_report(result: MatchResult, mentees: Sequence[Mentee], mentors: Sequen
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return sorted(target / name for name in files)
+
+
+def needs_json(mentees: Sequence[Mentee]) -> str:
+    """The cohort's needs as counts per topic (how many mentees ask for each), for the internal
+    site's program page: topics and counts only, never a mentee's name or id."""
+    counts: dict[str, int] = {}
+    for x in mentees:
+        for need in dict.fromkeys(" ".join(n.split()).lower() for n in x.needs):
+            if need:
+                counts[need] = counts.get(need, 0) + 1
+    return json.dumps({"needs": dict(sorted(counts.items()))}, ensure_ascii=False, indent=1) + "\n"
 
 
 # -- the report ------------------------------------------------------------------------

@@ -22,7 +22,7 @@ import yaml
 from ..errors import BuildError, ConfigError, rel
 from ..fsutil import link_or_copy, replace_dir
 from .i18n import messages
-from .render import ASSETS, INDEX_PAGES, MARKED, OWNED, OWNED_MARKER, STATIC
+from .render import ASSETS, INDEX_PAGES, MARKED, OWNED, OWNED_MARKER, PROGRAM_PAGE, STATIC
 from .search import EarlyIndex, pagefind_index
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -382,6 +382,8 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
     listed = _nav_pages(nav)
     words = messages(site_language(raw))
     nav = list(nav) + [{words._(title): page} for title, page in INDEX_PAGES if page not in listed]
+    if audience == "internal" and PROGRAM_PAGE[1] not in listed and (info.docs_dir / PROGRAM_PAGE[1]).is_file():
+        nav.append({words._(PROGRAM_PAGE[0]): PROGRAM_PAGE[1]})  # the coordinators' page: internal builds only
     overrides["nav"] = nav
     # Session, mentor and topic pages are reached from the index pages, on purpose.
     owned = "\n".join(f"/{name}/" for name in OWNED)

@@ -27,11 +27,11 @@ from .i18n import N_, Messages, messages
 from .text import h, md, safe_url, timestamp, url_md
 
 #: Folders of the docs dir that kbgen owns: rewritten on every build, stale files removed.
-OWNED = ("sessions", "mentors", "topics", "media", "kbgen-assets", "paths")
+OWNED = ("sessions", "mentors", "topics", "media", "kbgen-assets", "paths", "program")
 #: Written into each owned folder. Folders kbgen took over in a later version (MARKED) are only
 #: replaced when they carry it, so a hand-written folder of that name is never lost.
 OWNED_MARKER = ".kbgen-owned"
-MARKED = ("paths",)
+MARKED = ("paths", "program")
 ASSETS = ("kbgen.css", "kbgen.js", "directory.js", "search-link.js")
 #: The index pages in the nav: (title, page); the titles are msgids (build.py translates them).
 INDEX_PAGES = ((N_("Sessions"), "sessions/index.md"), (N_("Mentors"), "mentors/index.md"),
@@ -668,6 +668,8 @@ def render_site(
     allowed_hosts: Sequence[str] = (),
     format_words: Mapping[str, str] | None = None,
     language: str = "en",
+    audience: str = "public",
+    needs: Mapping[str, int] | None = None,
 ) -> list[Path]:
     """Write every generated page, asset and media copy under ``out``; return the files.
 
@@ -686,6 +688,9 @@ def render_site(
     ``language``: the site's (Material's ``theme.language``): kbgen's words on every page are in
     it where kbgen has a catalogue for it (:mod:`.i18n`), else in English. A session's own words
     (title, summary, transcript) carry the session's language (``lang``) where it differs.
+
+    ``audience``: the program page (:data:`PROGRAM_PAGE`) is written for ``internal`` only, with
+    ``needs`` (:func:`read_needs`) as the topics' demand.
     """
     from ..fingerprint import key_of, transcript_digest
 
@@ -973,8 +978,12 @@ def render_site(
     write("topics/index.md", env.get_template("topics_index.md.j2").render(topics=list(topics.values())))
 
     learning.write_path_pages(env, write, paths, learning_paths, _front_matter, msg)
+    if audience == "internal":  # coordinators' page: never in a public build
+        write(PROGRAM_PAGE[1], program_page(env, msg, docs, mentors, statuses or {}, topics, find_topic, needs or {}))
 
     for name in OWNED:
+        if name == "program" and audience != "internal":
+            continue  # a public build leaves no trace of the program page, not even its folder
         write(f"{name}/{OWNED_MARKER}", "kbgen owns this folder: it is written again on every build.\n")
 
     # Assets.
@@ -993,3 +1002,141 @@ def render_site(
     target.write_text(f"window.kbgenSearchLink = {html_safe(json.dumps(link, ensure_ascii=False))};\n"
                       + (assets / "search-link.js").read_text(encoding="utf-8"), encoding="utf-8")
     return written
+
+
+# -- the program page (internal builds only) ----------------------------------------------
+
+#: The coordinators' page: (title msgid, page). Rendered for the internal audience only; build.py
+#: adds it to the nav when the internal build has it. Its folder is owned (replaced, so a public
+#: build removes it) and marked (a hand-written ``program/`` folder is never replaced).
+PROGRAM_PAGE = (N_("Program"), "program/index.md")
+#: Where ``kbgen match`` writes the cohort's needs, counts per topic only (no mentee's name).
+NEEDS_FILE = "needs.json"
+#: The most topics the supply-and-demand chart shows (the table has them all).
+CHART_TOPICS = 20
+
+
+def read_needs(path: Path) -> dict[str, int]:
+    """The counts per topic in ``kbgen match``'s ``needs.json`` ({} when absent or unreadable):
+    the program page's demand. Only topics and whole counts are read, nothing else."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    needs = data.get("needs") if isinstance(data, dict) else None
+    if not isinstance(needs, dict):
+        return {}
+    return {" ".join(k.split()): v for k, v in sorted(needs.items())
+            if isinstance(k, str) and k.strip() and isinstance(v, int) and not isinstance(v, bool) and v > 0}
+
+
+def _strip_svg(root):
+    """pygal's chart made static and reproducible: its script (configuration for pygal's
+    tooltips, which would load from pygal's site) and its comments (a date, pygal's URLs) go."""
+    for el in list(root.iter()):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag.endswith("script") or not isinstance(el.tag, str):  # comments have a callable tag
+            parent = el.getparent() if hasattr(el, "getparent") else None
+            if parent is not None:
+                parent.remove(el)
+    return root
+
+
+def svg_chart(chart_id: str, title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[int]]],
+              horizontal: bool = False) -> Markup:
+    """A bar chart as one line of inline SVG, drawn at build time by pygal: no script, no
+    stylesheet or font from anywhere, a fixed id (the same inputs, the same bytes), a <title>
+    and an aria-label. ``chart_id``: ``[a-z0-9-]``. Labels are user text: pygal writes them as
+    XML text, escaped."""
+    import pygal
+    from lxml import etree
+
+    kind = pygal.HorizontalBar if horizontal else pygal.Bar
+    height = max(240, 100 + 14 * len(series) * len(labels)) if horizontal else 300
+    chart = kind(disable_xml_declaration=True, js=[], title=title, width=720, height=height,
+                 explicit_size=False, show_legend=len(series) > 1, legend_at_bottom=True, print_values=False,
+                 x_label_rotation=0 if horizontal else 30, min_scale=1, max_scale=10, order_min=0,
+                 value_formatter=lambda v: "%d" % v, truncate_label=-1, truncate_legend=-1,
+                 show_minor_y_labels=False, y_labels_major_every=None)
+    chart.uuid = chart_id
+    chart.x_labels = list(labels)
+    for name, values in series:
+        chart.add(name, list(values))
+    chart.add_xml_filter(_strip_svg)
+    root = chart.render_tree()
+    root.set("role", "img")
+    root.set("aria-label", title)
+    label = etree.Element("{http://www.w3.org/2000/svg}title")
+    label.text = title
+    root.insert(0, label)
+    text = etree.tostring(root, encoding="unicode")
+    # One line: a Markdown raw HTML block ends at a blank line.
+    return Markup(" ".join(text.split("\n")))
+
+
+def program_page(env: Environment, t: Messages, docs: Sequence[SessionDoc], mentors: Sequence[Mentor],
+                 statuses: Mapping[str, object], topics: Mapping[str, Topic], find_topic,
+                 needs: Mapping[str, int]) -> str:
+    """The coordinators' page: mentors' capacity and open slots, the mentors not active, sessions
+    per month, and topics asked for (``needs``: counts per topic from ``kbgen match``) against the
+    topics mentors offer and the sessions recorded. Only this (internal) build's sessions count."""
+    from ..directory.status import Status
+
+    rows = []
+    inactive = []
+    for m in sorted(mentors, key=lambda m: (m.name.lower(), m.id)):
+        status = statuses.get(m.id)
+        if isinstance(status, Status):
+            status = status.said(t)
+        rows.append({"m": m, "capacity": "" if m.capacity is None else m.capacity,
+                     "open": "" if m.open_slots is None else m.open_slots,
+                     "status": status.label if status is not None else ""})
+        if status is not None and status.kind == "inactive":
+            inactive.append((m, status.reason))
+    months: dict[str, int] = {}
+    for d in docs:
+        key = d.session.date.strftime("%Y-%m")
+        months[key] = months.get(key, 0) + 1
+    if months:  # every month between the first and the last, empty ones too
+        first, last = min(months), max(months)
+        y, mo = int(first[:4]), int(first[5:])
+        while f"{y:04d}-{mo:02d}" <= last:
+            months.setdefault(f"{y:04d}-{mo:02d}", 0)
+            y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)
+    months = dict(sorted(months.items()))
+
+    # Topics: supply (mentors whose expertise or offers cover it), demand, recorded sessions.
+    supply: dict[str, set[str]] = {}
+    for m in mentors:
+        for term in (*m.expertise, *(o.topic for o in m.offers)):
+            topic = find_topic(term)
+            if topic is not None:
+                supply.setdefault(topic.slug, set()).add(m.id)
+    demand: dict[str, int] = {}
+    labels: dict[str, tuple[str, str]] = {}  # key -> (label, topic slug or "")
+    for term, n in needs.items():
+        topic = find_topic(term)
+        key = topic.slug if topic is not None else f"?{term.lower()}"
+        labels[key] = (topic.label, topic.slug) if topic is not None else (term, "")
+        demand[key] = demand.get(key, 0) + n
+    for slug, topic in topics.items():
+        if slug in supply or slug in demand:
+            labels[slug] = (topic.label, slug)
+    topic_rows = [{"label": label, "slug": slug, "demand": demand.get(key, 0), "supply": len(supply.get(key, ())),
+                   "sessions": len(topics[slug].sessions) if slug else 0}
+                  for key, (label, slug) in labels.items()]
+    topic_rows.sort(key=lambda r: (-r["demand"], -r["supply"], r["label"].lower()))
+    charted = topic_rows[:CHART_TOPICS]
+    unrecorded = sorted((r for r in topic_rows if r["supply"] and not r["sessions"]), key=lambda r: r["label"].lower())
+
+    month_chart = svg_chart("kbgen-program-months", t._("Sessions per month"), list(months),
+                            [(t._("Sessions"), list(months.values()))]) if months else Markup("")
+    topic_chart = svg_chart("kbgen-program-topics", t._("Mentors and mentees per topic"),
+                            [r["label"] for r in charted],
+                            [(t._("Mentors who offer it"), [r["supply"] for r in charted]),
+                             (t._("Mentees who ask for it"), [r["demand"] for r in charted])],
+                            horizontal=True) if charted else Markup("")
+    return env.get_template("program.md.j2").render(
+        front_matter=_front_matter(t._("Program")), rows=rows, inactive=inactive, months=months,
+        month_chart=month_chart, topic_rows=topic_rows, topic_chart=topic_chart, unrecorded=unrecorded,
+        has_needs=bool(needs), sessions=len(docs))
