@@ -21,6 +21,14 @@ docs_dir: site_src
 theme:
   name: material
   font: false   # system fonts: pages make no request to a font service
+# The home page includes kbgen's block (search box, latest sessions, topics, learning paths, Find a
+# mentor) with pymdownx.snippets, laid out as Material's grid cards (attr_list, md_in_html).
+markdown_extensions:
+  - attr_list
+  - md_in_html
+  - pymdownx.snippets:
+      base_path: [!relative $config_dir/site_src]
+      check_paths: true
 """,
     "mentors.yaml": """\
 mentors:
@@ -39,8 +47,10 @@ mentors:
     "site_src/index.md": """\
 # Mentoring knowledge base
 
-Browse the [sessions](sessions/index.md), the [mentors](mentors/index.md) and the
-[topics](topics/index.md).
+What was said in our mentoring sessions, and the mentors who said it. Write here what your
+program is about; kbgen fills in the rest below on every build.
+
+--8<-- "kbgen-assets/home.md"
 """,
     "recordings/README.md": """\
 Put recordings here (m4a, mp3, wav, ogg, webm, mp4...), each with a sidecar of the same name:

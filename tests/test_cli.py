@@ -34,6 +34,8 @@ def test_init_scaffolds_a_project_that_builds(tmp_path):
     assert result.exit_code == 0, result.output
     assert "0 session(s) published" in result.output
     assert (target / "site" / "mentors" / "first-mentor" / "index.html").is_file()
+    home = (target / "site" / "index.html").read_text()  # the way in, from kbgen's block
+    assert 'action="sessions/search/"' in home and "Find a mentor" in home and "--8&lt;--" not in home
     # init refuses to overwrite.
     again = run("init", str(target))
     assert again.exit_code == 1

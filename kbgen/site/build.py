@@ -22,7 +22,7 @@ import yaml
 from ..errors import BuildError, ConfigError, rel
 from ..fsutil import link_or_copy, replace_dir
 from .i18n import messages
-from .render import ASSETS, INDEX_PAGES, MARKED, OWNED, OWNED_MARKER, PROGRAM_PAGE, STATIC
+from .render import ASSETS, HOME, INDEX_PAGES, MARKED, OWNED, OWNED_MARKER, PROGRAM_PAGE, STATIC
 from .search import EarlyIndex, pagefind_index
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -389,7 +389,7 @@ def mkdocs_build(info: MkdocsInfo, site_dir: Path, root: Path, strict: bool = Tr
     owned = "\n".join(f"/{name}/" for name in OWNED)
     overrides["not_in_nav"] = "\n".join(x for x in (str(raw.get("not_in_nav") or "").strip(), owned) if x)
     overrides["exclude_docs"] = "\n".join(x for x in (str(raw.get("exclude_docs") or "").strip(),
-                                                       "\n".join(f"/{p}" for p in STATIC)) if x)
+                                                       "\n".join(f"/{p}" for p in (*STATIC, HOME))) if x)
     overrides["extra_css"] = list(raw.get("extra_css") or []) + [f"kbgen-assets/{a}" for a in ASSETS
                                                                 if a.endswith(".css")]
     overrides["extra_javascript"] = list(raw.get("extra_javascript") or []) + [

@@ -33,6 +33,8 @@ OWNED = ("sessions", "mentors", "topics", "media", "kbgen-assets", "paths", "pro
 OWNED_MARKER = ".kbgen-owned"
 MARKED = ("paths", "program")
 ASSETS = ("kbgen.css", "kbgen.js", "directory.js", "search-link.js")
+#: The home page's block (a project's index.md includes it: ``--8<-- "kbgen-assets/home.md"``).
+HOME = "kbgen-assets/home.md"
 #: The index pages in the nav: (title, page); the titles are msgids (build.py translates them).
 INDEX_PAGES = ((N_("Sessions"), "sessions/index.md"), (N_("Mentors"), "mentors/index.md"),
                (N_("Topics"), "topics/index.md"), (N_("Learning paths"), "paths/index.md"))
@@ -976,6 +978,13 @@ def render_site(
                                                  offers=offers_on.get(t.slug, []),
                                                  paths=[p for p in paths if p.topic is t]))
     write("topics/index.md", env.get_template("topics_index.md.j2").render(topics=list(topics.values())))
+    # The home page's way in, for the project's own index.md to include (pymdownx.snippets):
+    # transcript search, the latest sessions, Find a mentor, the busiest topics, learning paths.
+    busiest = sorted((tp for tp in topics.values() if tp.sessions), key=lambda tp: (-len(tp.sessions), tp.label))
+    write(HOME, env.get_template("home.md.j2").render(
+        search_url=None if offline else ("sessions/search/" if directory_urls else "sessions/search.html"),
+        latest=docs[:5], total=len(docs), date_of=lambda day: date_text(day, msg), topics=busiest[:8],
+        paths=paths[:5]))
 
     learning.write_path_pages(env, write, paths, learning_paths, _front_matter, msg)
     if audience == "internal":  # coordinators' page: never in a public build
