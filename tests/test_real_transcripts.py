@@ -157,13 +157,15 @@ def _transcribe(project_dir: Path, fixture: str, suffix: str) -> tuple[dict, lis
 def test_the_build_reports_an_imported_loop_as_for_a_recording(project_dir):
     out, lines = _transcribe(project_dir, "whispertimestamped__stucked_lm_apollo11.mp3.words.json", ".json")
     assert out["pub"].notes == LOOP_NOTES
-    assert lines == ["  pub: imported json transcript"] + [f"  pub: {note}" for note in LOOP_NOTES]
+    assert lines == ["  pub: imported json transcript"] + [f"  pub: {note}" for note in LOOP_NOTES] + [
+        "transcripts: 1 imported; nothing new to transcribe"]
 
 
 def test_the_build_says_which_encoding_was_assumed(project_dir):
     out, lines = _transcribe(project_dir, "pysrt__windows-1252.srt", ".srt")
     assert out["pub"].segments[1].text == "CE FILM RELATE DES ÉVÉNEMENTS QUI ONT EXISTÉ."
-    assert lines == ["  pub: imported srt transcript", f"  pub: read as Windows-1252 {NOT_UTF8}"]
+    assert lines == ["  pub: imported srt transcript", f"  pub: read as Windows-1252 {NOT_UTF8}",
+                     "transcripts: 1 imported; nothing new to transcribe"]
 
 
 # --- 11. rolling captions, escapes, zero-length cues, a doubled header ---------------------
