@@ -67,3 +67,15 @@ def test_offline_and_spanish(tmp_path):
     spanish = _project(tmp_path / "es", language="es")
     text = spanish.xpath("//article")[0].text_content()
     assert "Últimas sesiones" in text and "Las 7 sesiones" in text and "Busca lo que se dijo" in text
+
+
+def test_topic_pages_are_titled_as_titles(tmp_path):
+    """Issue 17: topic page titles were lower-case labels ("negotiation")."""
+    from kbgen.site.render import as_title
+
+    assert [as_title(x) for x in ("negotiation", "machine learning", "iOS", "SQL tuning", "négociation")] == [
+        "Negotiation", "Machine learning", "iOS", "SQL tuning", "Négociation"]
+    _project(tmp_path / "kb")
+    page = lxml.html.parse(str(tmp_path / "kb" / "site" / "topics" / "negotiation" / "index.html")).getroot()
+    assert page.xpath("//article//h1")[0].text_content().strip() == "Negotiation"
+    assert page.xpath("//title")[0].text.startswith("Negotiation")

@@ -620,6 +620,12 @@ def _source(tr, t: Messages | None = None) -> str:
     return f"{tr.engine} ({tr.model})" if tr.model else tr.engine
 
 
+def as_title(label: str) -> str:
+    """A topic's label as a page's title: "machine learning" -> "Machine learning". A label
+    written with capitals of its own ("iOS", "SQL tuning") is kept as written."""
+    return label[:1].upper() + label[1:] if label == label.lower() else label
+
+
 def date_text(day, t: Messages) -> str:
     """A date as pages show it: '15 January 2026' in English, the language's long form in others."""
     if t.english:
@@ -970,7 +976,8 @@ def render_site(
             if t is not None:
                 offers_on.setdefault(t.slug, []).append((m, o))
     for t in topics.values():
-        write(f"topics/{t.slug}.md", page.render(front_matter=_front_matter(t.label), t=t,
+        write(f"topics/{t.slug}.md", page.render(front_matter=_front_matter(as_title(t.label)), t=t,
+                                                 title=as_title(t.label),
                                                  shown=t.sessions[:page_size],
                                                  more=_more_pages(env, write, "topics", t.slug,
                                                                   msg._("Sessions on %(topic)s", topic=t.label),
