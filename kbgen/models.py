@@ -228,6 +228,12 @@ def transcript_head(t: Transcript) -> dict:
             "language_probability": t.language_probability}
 
 
+def base_language(tag: str) -> str:
+    """The base language of a BCP 47 tag: "es-MX" -> "es", "pt_BR" -> "pt", "" -> "" (tags are
+    normalised where they are read: the sidecar, the roster, an import's header)."""
+    return tag.replace("_", "-").split("-")[0].strip().lower()
+
+
 #: Below this probability a detected language is said to be uncertain (the page, the build's output).
 LANGUAGE_SURE = 0.8
 

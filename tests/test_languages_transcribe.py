@@ -125,17 +125,23 @@ def test_models_config_is_checked(tmp_path):
     assert load_project(tmp_path).config.transcribe.models == {"en": "tiny.en", "*": "base"}
 
 
+def test_undetectable_sessions_keep_the_english_key(no_multilingual):
+    english_only = Router(TranscribeConfig())
+    assert english_only.key(None) == english_only.key("en")  # undetectable: the English key, as before the routes
+
+
+@multilingual
 def test_keys_keep_english_caches_and_split_detected_ones(monkeypatch):
     monkeypatch.setattr(routing, "has_multilingual", lambda: False)
-    english_only = Router(TranscribeConfig())
-    key, lang = english_only.key(None)
-    assert (key, lang) == english_only.key("en")  # undetectable: the English key, as before the routes
-    if bundled.has_multilingual():
-        monkeypatch.setattr(routing, "has_multilingual", lambda: True)
-        both = Router(TranscribeConfig())
-        assert both.key("en") == english_only.key("en")  # adding base leaves English transcripts cached
-        detected, lang = both.key(None)
-        assert lang is None and detected.model_id.startswith("detect:") and detected != both.key("es")[0]
+    english, _ = Router(TranscribeConfig()).key("en")
+    monkeypatch.setattr(routing, "has_multilingual", lambda: True)
+    both = Router(TranscribeConfig())
+    assert both.key("en") == (english, "en")  # adding base leaves English transcripts cached
+    detected, lang = both.key(None)
+    assert lang is None and detected.model_id.startswith("detect:")
+    # A detected session's key holds every route: another route, another key (it may be routed there).
+    other, _ = Router(TranscribeConfig(models={"en": "tiny.en", "de": "tiny.en", "*": "base"})).key(None)
+    assert other != detected
 
 
 def test_validate_and_build_refuse_a_spanish_session_without_the_extra(tmp_path):

@@ -6,6 +6,7 @@ canary check decompresses them), and the search page must find a phrase and link
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import json
@@ -118,14 +119,13 @@ def test_indexing_failure_leaves_the_site_unchanged(project_dir, monkeypatch):
 
 
 
-@pytest.mark.browser
-def test_search_page_finds_a_moment(canary_project):
-    sync_playwright = chromium_or_skip()
-    _build(canary_project, _moments_engine(), audience="public")
+@contextlib.contextmanager
+def _browsing(site: Path):
+    """``site`` served over HTTP and a Chromium context that reaches nothing else: (context, base URL)."""
     from kbgen.httpserve import RangeRequestHandler
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(RangeRequestHandler, directory=str(canary_project / "site")))
+    sync_playwright = chromium_or_skip()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(RangeRequestHandler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
@@ -135,32 +135,40 @@ def test_search_page_finds_a_moment(canary_project):
             try:
                 context = browser.new_context()
                 context.route(lambda url: not url.startswith(base), lambda r: r.fulfill(status=204, body=""))
-                pg = context.new_page()
-                errors: list[str] = []
-                pg.on("pageerror", lambda e: errors.append(str(e)))
-                pg.goto(base + "/sessions/search/")
-                pg.wait_for_selector("#kb-search input")
-                pg.fill("#kb-search input", "negotiate calmly")
-                link = pg.locator("#kb-search a[href*='#t=']").first
-                link.wait_for(timeout=10000)
-                href = link.get_attribute("href")
-                assert href == "/sessions/pub/#t=130", href
-                shown = pg.locator("#kb-search").inner_text()
-                assert "Negotiating an offer" in shown and "02:10" in shown
-                # A session matches once, however many of its moments match.
-                assert pg.locator("#kb-search a[href='/sessions/pub/']").count() == 1
-                # Following the moment opens the session there (kbgen.js scrolls to the line).
-                link.click()
-                pg.wait_for_url(base + "/sessions/pub/#t=130")
-                pg.wait_for_function("""() => {
-                    const a = document.querySelector('.kb-transcript a[data-start="130.00"]');
-                    const r = a && a.getBoundingClientRect(); return r && r.top >= 0 && r.bottom <= innerHeight; }""")
-                assert errors == []
+                yield context, base
             finally:
                 browser.close()
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.browser
+def test_search_page_finds_a_moment(canary_project):
+    chromium_or_skip()
+    _build(canary_project, _moments_engine(), audience="public")
+    with _browsing(canary_project / "site") as (context, base):
+        pg = context.new_page()
+        errors: list[str] = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.goto(base + "/sessions/search/")
+        pg.wait_for_selector("#kb-search input")
+        pg.fill("#kb-search input", "negotiate calmly")
+        link = pg.locator("#kb-search a[href*='#t=']").first
+        link.wait_for(timeout=10000)
+        href = link.get_attribute("href")
+        assert href == "/sessions/pub/#t=130", href
+        shown = pg.locator("#kb-search").inner_text()
+        assert "Negotiating an offer" in shown and "02:10" in shown
+        # A session matches once, however many of its moments match.
+        assert pg.locator("#kb-search a[href='/sessions/pub/']").count() == 1
+        # Following the moment opens the session there (kbgen.js scrolls to the line).
+        link.click()
+        pg.wait_for_url(base + "/sessions/pub/#t=130")
+        pg.wait_for_function("""() => {
+            const a = document.querySelector('.kb-transcript a[data-start="130.00"]');
+            const r = a && a.getBoundingClientRect(); return r && r.top >= 0 && r.bottom <= innerHeight; }""")
+        assert errors == []
 
 
 def test_material_search_keeps_titles_and_summaries_only(canary_project):
@@ -317,7 +325,7 @@ def test_header_search_sends_a_transcript_word_on_to_its_moment(canary_project):
     which lists the moment; the bytes each search loads are printed (-s) for the closing note."""
     import re
 
-    sync_playwright = chromium_or_skip()
+    chromium_or_skip()  # before the build: skip at once where there is no browser
     engine = _moments_engine()
     engine.STARTS = tuple(float(10 * i) for i in range(12))
     engine.texts[1.0] += (" The weather was grey that day. We met in the small room. The coffee was cold."
@@ -329,57 +337,41 @@ def test_header_search_sends_a_transcript_word_on_to_its_moment(canary_project):
     said = re.findall(r'<h2 id="t=([0-9.]+)">[^<]*</h2>\s*<p>([^<]+)', doc)  # each moment, as indexed
     word, start = next((w, float(s)) for s, line in said for w in re.findall(r"[a-z]{5,}", line.lower())
                        if w not in material and sum(w in x.lower() for _, x in said) == 1)
-    from kbgen.httpserve import RangeRequestHandler
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(RangeRequestHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM,
-                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            try:
-                context = browser.new_context()
-                context.route(lambda url: not url.startswith(base), lambda r: r.fulfill(status=204, body=""))
-                pg = context.new_page()
-                errors: list[str] = []
-                loaded: dict[str, int] = {}
-                pg.on("pageerror", lambda e: errors.append(str(e)))
-                pg.on("requestfinished", lambda r: loaded.__setitem__(r.url, r.sizes()["responseBodySize"]))
-                pg.goto(base + "/sessions/")
-                pg.click(".md-search__input")
-                pg.fill(".md-search__input", word)
-                pg.wait_for_selector(".md-search-result__meta")
-                link = pg.locator("a.kb-search-transcripts")
-                link.wait_for(state="visible", timeout=10000)
-                assert word in link.inner_text()
-                assert link.get_attribute("href") == f"{base}/sessions/search/?q={word}"
-                material_bytes = sum(n for url, n in loaded.items() if "search_index" in url or "/workers/" in url)
-                before = set(loaded)
-                link.click()
-                moment = pg.locator("#kb-search a[href*='#t=']").first
-                moment.wait_for(timeout=10000)
-                moments = [a.get_attribute("href") for a in pg.locator("#kb-search a[href*='#t=']").all()]
-                assert f"/sessions/pub/#t={start:g}" in moments, (word, moments)
-                assert pg.locator("#kb-search input.pagefind-ui__search-input").input_value() == word
-                pagefind_bytes = sum(n for url, n in loaded.items() if url not in before and "/pagefind/" in url)
-                print(f"bytes per query: Material's header search {material_bytes}, "  # noqa: T201 (-s)
-                      f"Pagefind's transcript search {pagefind_bytes}")
-                # A query sent on in the address is text, never markup, in both boxes.
-                dialogs: list[str] = []
-                pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-                payload = "<img src=x onerror=alert(1)>"
-                pg.goto(base + "/sessions/search/?q=" + urllib.parse.quote(payload))
-                pg.wait_for_function("(document.querySelector('#kb-search input') || {value: ''}).value.length > 0")
-                pg.click(".md-search__input")
-                pg.fill(".md-search__input", payload)
-                pg.locator("a.kb-search-transcripts").wait_for(state="visible")
-                pg.wait_for_timeout(300)
-                assert pg.locator("img[src='x']").count() == 0 and dialogs == []
-                assert payload in pg.locator("a.kb-search-transcripts").inner_text()
-                assert errors == []
-            finally:
-                browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with _browsing(site) as (context, base):
+        pg = context.new_page()
+        errors: list[str] = []
+        loaded: dict[str, int] = {}
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.on("requestfinished", lambda r: loaded.__setitem__(r.url, r.sizes()["responseBodySize"]))
+        pg.goto(base + "/sessions/")
+        pg.click(".md-search__input")
+        pg.fill(".md-search__input", word)
+        pg.wait_for_selector(".md-search-result__meta")
+        link = pg.locator("a.kb-search-transcripts")
+        link.wait_for(state="visible", timeout=10000)
+        assert word in link.inner_text()
+        assert link.get_attribute("href") == f"{base}/sessions/search/?q={word}"
+        material_bytes = sum(n for url, n in loaded.items() if "search_index" in url or "/workers/" in url)
+        before = set(loaded)
+        link.click()
+        moment = pg.locator("#kb-search a[href*='#t=']").first
+        moment.wait_for(timeout=10000)
+        moments = [a.get_attribute("href") for a in pg.locator("#kb-search a[href*='#t=']").all()]
+        assert f"/sessions/pub/#t={start:g}" in moments, (word, moments)
+        assert pg.locator("#kb-search input.pagefind-ui__search-input").input_value() == word
+        pagefind_bytes = sum(n for url, n in loaded.items() if url not in before and "/pagefind/" in url)
+        print(f"bytes per query: Material's header search {material_bytes}, "  # noqa: T201 (-s)
+              f"Pagefind's transcript search {pagefind_bytes}")
+        # A query sent on in the address is text, never markup, in both boxes.
+        dialogs: list[str] = []
+        pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        payload = "<img src=x onerror=alert(1)>"
+        pg.goto(base + "/sessions/search/?q=" + urllib.parse.quote(payload))
+        pg.wait_for_function("(document.querySelector('#kb-search input') || {value: ''}).value.length > 0")
+        pg.click(".md-search__input")
+        pg.fill(".md-search__input", payload)
+        pg.locator("a.kb-search-transcripts").wait_for(state="visible")
+        pg.wait_for_timeout(300)
+        assert pg.locator("img[src='x']").count() == 0 and dialogs == []
+        assert payload in pg.locator("a.kb-search-transcripts").inner_text()
+        assert errors == []

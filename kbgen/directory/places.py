@@ -23,6 +23,8 @@ from functools import lru_cache
 import langcodes
 from language_data.names import code_to_names, name_to_code
 
+from ..models import base_language  # noqa: F401 - re-exported: what a filter offers
+
 #: How one roster item names several languages: "English & Spanish", "English/Hindi".
 _SEPARATORS = re.compile(r"\s*(?:[/&+;]|\band\b)\s*", re.I)
 #: Names CLDR does not list that rosters write (folded as _fold does).
@@ -81,13 +83,6 @@ def _usable(tag: str) -> bool:
     private = "qaa" <= code <= "qtz" or tag.lower().startswith("x-") or "-x-" in tag.lower()
     return lang.is_valid() and bool(code) and code not in ("und", "zxx", "mul", "mis") and not private
 
-
-def base_language(tag: str) -> str:
-    """The language of a tag without its region or script: 'en-US' -> 'en' (what a filter offers)."""
-    try:
-        return langcodes.Language.get(tag).language or tag
-    except (LookupError, ValueError):
-        return tag
 
 
 def language_name(tag: str) -> str:

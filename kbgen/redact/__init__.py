@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from ..config import RedactConfig
-from ..models import Segment, Transcript, Word
+from ..models import Segment, Transcript, Word, base_language
 from .names import AnonymousMentees, NameMatcher, fold, is_cased
 from .patterns import find_emails, find_links, find_phones, looks_random
 from .spans import BREAK, KINDS, Span, settle
@@ -102,7 +102,7 @@ def find_spans(
     # The session's language, and English always besides: people switch languages mid-sentence
     # ("mi correo es ana at gmail dot com", a London number in a French session), and a language
     # detected wrongly must not leave the English rules off.
-    languages = dict.fromkeys([language, "en"]) if language.split("-")[0].lower() != "en" else [language]
+    languages = dict.fromkeys([language, "en"]) if base_language(language) != "en" else [language]
     spans: list[Span] = []
     if config.emails:
         spans += find_emails(text)

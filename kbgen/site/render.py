@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from ..ingest.discover import slugify
 from ..knowledge import INFERRED
-from ..models import LANGUAGE_SURE, Mentor, SessionDoc, StoredTranscript
+from ..models import LANGUAGE_SURE, Mentor, SessionDoc, StoredTranscript, base_language
 from .i18n import N_, Messages, messages
 from .text import h, md, safe_url, timestamp, url_md
 
@@ -646,7 +646,7 @@ def _session_language(d: SessionDoc, site: str, t: Messages) -> tuple[str, dict 
     lang = d.language
     attr = lang if lang.lower() != site.lower() else ""  # "en-US" on an "en" site: said, not shown
     p = d.transcript.language_probability if not d.session.language else None
-    if lang.split("-")[0].lower() == site.split("-")[0].lower() and p is None:
+    if base_language(lang) == base_language(site) and p is None:
         return attr, None
     from .i18n import language_name
 

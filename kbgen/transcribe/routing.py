@@ -25,7 +25,7 @@ import numpy as np
 
 from ..config import TranscribeConfig
 from ..errors import TranscribeError
-from ..models import Transcript
+from ..models import Transcript, base_language
 from .bundled import BASE, MULTILINGUAL_HINT, TINY_EN, has_multilingual, is_english_only
 from .engine import FASTER_WHISPER, EngineKey, FasterWhisperEngine, engine_key, resolve_model
 
@@ -46,13 +46,9 @@ class LanguageRefused(TranscribeError):
     others go on)."""
 
 
-def _base(tag: str) -> str:
-    return tag.split("-")[0].lower()
-
-
 def whisper_code(tag: str) -> str:
     """The code Whisper knows a BCP 47 tag by: 'es-MX' -> 'es', 'jv' -> 'jw'."""
-    base = _base(tag)
+    base = base_language(tag)
     return _TO_WHISPER.get(base, base)
 
 
@@ -133,31 +129,33 @@ class Router:
         """
         if not language:
             return None if self.detector is not None else self.model_for("en", where)
-        model = self.routes.get(language) or self.routes.get(_base(language)) or self.routes.get(ANY)
+        base = base_language(language)
+        model = self.routes.get(language) or self.routes.get(base) or self.routes.get(ANY)
         lead = f"{where}: " if where else ""
         said = f"{_name(language)} (language: {language})"
-        if _base(language) != "en" and not _whisper_knows(language):
+        if base == "en" and model is not None:
+            return model
+        if base != "en" and not _whisper_knows(language):
             raise LanguageRefused(f"{lead}the session is in {said}, which Whisper cannot transcribe; import a "
                                   f"transcript of it instead (a .vtt or .srt file beside the recording)")
-        if model is not None and _base(language) != "en" and not self.english_only(model) and \
-                not self.knows(model, language):
-            raise LanguageRefused(f"{lead}the session is in {said}, which {model} was not trained on; import a "
-                                  f"transcript of it instead, or set transcribe.models: {{{_base(language)}: ...}} "
-                                  f"in kbgen.yml to a Whisper model that knows it")
-        if model is None or (_base(language) != "en" and self.english_only(model)):
-            if self.config.models:
-                which = (f"transcribe.models sends it to {model}, which knows only English" if model
-                         else "transcribe.models has no model for it")
-            elif self.config.model:
-                which = f"transcribe.model {model} knows only English"
-            else:
-                which = f"kbgen's bundled model ({TINY_EN}) knows only English"
-            raise LanguageRefused(
-                f"{lead}the session is in {said}, but {which}. To transcribe it, {MULTILINGUAL_HINT}, or set "
-                f"transcribe.model (or transcribe.models: {{{_base(language)}: ...}}) in kbgen.yml to a multilingual "
-                f"Whisper model such as base"
-            )
-        return model
+        if model is not None and not self.english_only(model):
+            if not self.knows(model, language):
+                raise LanguageRefused(f"{lead}the session is in {said}, which {model} was not trained on; import "
+                                      f"a transcript of it instead, or set transcribe.models: {{{base}: ...}} in "
+                                      f"kbgen.yml to a Whisper model that knows it")
+            return model
+        if self.config.models:
+            which = (f"transcribe.models sends it to {model}, which knows only English" if model
+                     else "transcribe.models has no model for it")
+        elif self.config.model:
+            which = f"transcribe.model {model} knows only English"
+        else:
+            which = f"kbgen's bundled model ({TINY_EN}) knows only English"
+        raise LanguageRefused(
+            f"{lead}the session is in {said}, but {which}. To transcribe it, {MULTILINGUAL_HINT}, or set "
+            f"transcribe.model (or transcribe.models: {{{base}: ...}}) in kbgen.yml to a multilingual "
+            f"Whisper model such as base"
+        )
 
     def _model_key(self, model: str) -> EngineKey:
         config = self.config_for(model)

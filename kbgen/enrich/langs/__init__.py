@@ -24,6 +24,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from ...models import base_language
+
 #: Never matches: the neutral value of an optional pattern.
 NEVER = re.compile(r"(?!)")
 
@@ -301,11 +303,6 @@ def _packs() -> dict[str, LanguagePack]:
 
 
 PACKS: dict[str, LanguagePack] = {}
-
-
-def base_language(tag: str) -> str:
-    """The base language of a BCP 47 tag: "es-MX" -> "es", "pt_BR" -> "pt", "" -> ""."""
-    return tag.replace("_", "-").split("-")[0].strip().lower()
 
 
 def pack(language: str | LanguagePack = "en") -> LanguagePack:
