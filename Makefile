@@ -26,7 +26,13 @@ $(VENV)/.multilingual: $(BIN)/kbgen
 	$(BIN)/pip install --quiet -e '.[multilingual]'
 	touch $@
 
-$(VENV)/.test-extras: $(VENV)/.speakers $(VENV)/.multilingual
+# Lighthouse 12 (npm, pinned by its lock) for the site's quality tests; it drives Debian's chromium.
+LIGHTHOUSE := tests/lighthouse/node_modules/.bin/lighthouse
+$(LIGHTHOUSE): tests/lighthouse/package-lock.json
+	cd tests/lighthouse && npm ci --no-audit --no-fund --silent
+	touch $@
+
+$(VENV)/.test-extras: $(VENV)/.speakers $(VENV)/.multilingual $(LIGHTHOUSE)
 	$(BIN)/pip install --quiet -e '.[test]'
 	$(BIN)/pip install --quiet numba tiktoken more-itertools tqdm
 	$(BIN)/pip install --quiet --no-deps openai-whisper==20250625
@@ -58,4 +64,4 @@ bench: $(VENV)/.test-extras
 	$(BIN)/python bench/languages.py
 
 clean:
-	rm -rf site .kbgen site_src/sessions site_src/mentors site_src/topics site_src/media site_src/kbgen-assets
+	rm -rf tests/lighthouse/node_modules site .kbgen site_src/sessions site_src/mentors site_src/topics site_src/media site_src/kbgen-assets

@@ -2,7 +2,10 @@
 
 Why by hand: the standard library's SimpleHTTPRequestHandler ignores `Range`, and browsers
 cannot seek an <audio> or <video> served without it (clicking a timestamp would restart the
-recording). This adds single-range `bytes=` support and nothing else.
+recording). This adds single-range `bytes=` support, and gzip for text (HTML, CSS, scripts,
+JSON, SVG, VTT) to a browser that accepts it, as any static host would: the pages are then 4 to 7
+times smaller over the wire, and a preview judged by Lighthouse is judged as the site will be
+served.
 
 It also answers what the standard library's handler would crash on, printing a traceback and
 dropping the connection: a path the OS cannot be asked about (`/%00`) and a Range position too
@@ -12,12 +15,17 @@ browser does whenever the user seeks) is let go quietly.
 
 from __future__ import annotations
 
+import gzip
+import io
 import os
 import re
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler
 
 _RANGE = re.compile(r"bytes=([0-9]*)-([0-9]*)$")
+#: Types worth compressing; media and images are compressed already.
+_TEXT = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml")
+_GZIP_MAX = 16 * 1024 * 1024  # larger text is sent as it is, not read whole into memory
 
 
 def _askable(path: str) -> bool:
@@ -31,6 +39,18 @@ def _askable(path: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def _accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header takes gzip ("gzip, br", "*", not "gzip;q=0")."""
+    for part in header.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip() in ("gzip", "*"):
+            try:
+                return float(params.partition("q=")[2] or 1) > 0
+            except ValueError:  # a malformed weight: as if none were given
+                return True
+    return False
 
 
 class RangeRequestHandler(SimpleHTTPRequestHandler):
@@ -72,6 +92,8 @@ class RangeRequestHandler(SimpleHTTPRequestHandler):
             self.send_error(HTTPStatus.BAD_REQUEST, explain="The path names no file there can be.")
             return None
         header = self.headers.get("Range")
+        if not header and self._gzip_wanted(path):
+            return self._send_gzipped(path)
         if not header or not os.path.isfile(path):
             return super().send_head()
         match = _RANGE.match(header.strip())
@@ -113,13 +135,48 @@ class RangeRequestHandler(SimpleHTTPRequestHandler):
             raise
         return f
 
+    def _gzip_wanted(self, path: str) -> bool:
+        if not _accepts_gzip(self.headers.get("Accept-Encoding", "")):
+            return False
+        if os.path.isdir(path):  # a page: its index.html (a missing slash is redirected below)
+            if not self.path.split("?", 1)[0].endswith("/"):
+                return False
+            path = os.path.join(path, "index.html")
+        try:
+            small = os.path.isfile(path) and os.path.getsize(path) <= _GZIP_MAX
+        except OSError:
+            return False
+        return small and self.guess_type(path).startswith(_TEXT)
+
+    def _send_gzipped(self, path: str):
+        """The file gzipped whole (200, no ranges): text is small, and a browser never asks for a
+        range of a page or a script."""
+        if os.path.isdir(path):
+            path = os.path.join(path, "index.html")
+        try:
+            with open(path, "rb") as f:
+                stat = os.fstat(f.fileno())
+                body = gzip.compress(f.read(), compresslevel=6, mtime=0)
+        except OSError:  # removed since the check: a rebuild replaced the site
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return None
+        self._range = "gzip"
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Last-Modified", self.date_time_string(int(stat.st_mtime)))
+        self.end_headers()
+        return io.BytesIO(body)
+
     def end_headers(self):
         if getattr(self, "_range", None) is None:
             self.send_header("Accept-Ranges", "bytes")
         super().end_headers()
 
     def copyfile(self, source, outputfile):
-        if getattr(self, "_range", None) is None:
+        if getattr(self, "_range", None) in (None, "gzip"):
             return super().copyfile(source, outputfile)
         remaining = self._range[1] - self._range[0] + 1
         while remaining > 0:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import math
 import struct
+import threading
 import wave
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -143,6 +147,21 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
+@contextlib.contextmanager
+def serving(folder: Path):
+    """``folder`` served over HTTP in a thread, as ``kbgen serve`` answers (kbgen.httpserve:
+    ranges, gzip, the site's 404 page): yields the base URL."""
+    from kbgen.httpserve import RangeRequestHandler
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(RangeRequestHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def chromium_or_skip():
     """Playwright's sync API, or a skip saying what is missing (CI installs both)."""
     import os
@@ -154,3 +173,29 @@ def chromium_or_skip():
     if not os.access(CHROMIUM, os.X_OK):
         pytest.skip(f"{CHROMIUM} not found (apt-get install -y chromium)")
     return sync_playwright
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """A copy of the demo project, built for the internal and then the public audience (once per
+    run: tests/test_demo.py and tests/test_site_quality.py share it). ``site-internal`` keeps the
+    internal build; later tests may build the project again into ``site``."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from kbgen.cli import cli
+
+    root = tmp_path_factory.mktemp("demo")
+    for name in ("recordings", "site_src", "demo"):
+        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns(
+            "sessions", "mentors", "topics", "media", "kbgen-assets"))
+    for name in ("mentors.yaml", "mkdocs.yml", "kbgen.yml"):
+        shutil.copy(ROOT / name, root / name)
+    runner = CliRunner()
+    internal = runner.invoke(cli, ["build", "--project", str(root), "--audience", "internal"])
+    assert internal.exit_code == 0, internal.output
+    shutil.copytree(root / "site", root / "site-internal")
+    public = runner.invoke(cli, ["build", "--project", str(root)])
+    assert public.exit_code == 0, public.output
+    return root, internal.output, public.output

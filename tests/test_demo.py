@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 from pathlib import Path
 
 import jiwer
@@ -21,7 +20,6 @@ from kbgen.cli import cli
 from kbgen.config import load_project
 from kbgen.pipeline import build, load_inputs, transcribe
 from kbgen.transcribe.engines import make_engine
-from tests.conftest import ROOT
 
 pytestmark = pytest.mark.model
 
@@ -42,24 +40,6 @@ def normalise(text: str) -> str:
     text = text.lower().replace("-", " ")
     text = re.sub(r"[^\w' ]+", " ", text)
     return " ".join(text.split())
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """A copy of the demo project, built for the internal and then the public audience."""
-    root = tmp_path_factory.mktemp("demo")
-    for name in ("recordings", "site_src", "demo"):
-        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns(
-            "sessions", "mentors", "topics", "media", "kbgen-assets"))
-    for name in ("mentors.yaml", "mkdocs.yml", "kbgen.yml"):
-        shutil.copy(ROOT / name, root / name)
-    runner = CliRunner()
-    internal = runner.invoke(cli, ["build", "--project", str(root), "--audience", "internal"])
-    assert internal.exit_code == 0, internal.output
-    shutil.copytree(root / "site", root / "site-internal")
-    public = runner.invoke(cli, ["build", "--project", str(root)])
-    assert public.exit_code == 0, public.output
-    return root, internal.output, public.output
 
 
 def _keys(project):

@@ -6,18 +6,15 @@ with Playwright. Skipped (with the reason) only where chromium or playwright is 
 
 from __future__ import annotations
 
-import functools
 import json
 import shutil
-import threading
-from http.server import ThreadingHTTPServer
 
 import pytest
 
 from kbgen.config import load_project
 from kbgen.pipeline import build
 from kbgen.transcribe.engine import EngineKey
-from tests.conftest import CHROMIUM, MKDOCS, FakeEngine, chromium_or_skip, make_files, sidecar, write_wav
+from tests.conftest import CHROMIUM, MKDOCS, FakeEngine, chromium_or_skip, make_files, serving, sidecar, write_wav
 
 pytestmark = pytest.mark.browser
 
@@ -97,19 +94,8 @@ def site(tmp_path_factory):
         mp.setenv("HF_HUB_OFFLINE", "1")
         engine = FakeEngine()
         build(load_project(root), engine_factory=lambda: engine, key=EngineKey("fake", "fake-1", {}))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_handler(), directory=str(root / "site")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", root / "site"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def _handler():
-    from kbgen.httpserve import RangeRequestHandler
-
-    return RangeRequestHandler
+    with serving(root / "site") as base:
+        yield base, root / "site"
 
 
 @pytest.fixture(scope="module")

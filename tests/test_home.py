@@ -46,7 +46,7 @@ def test_the_home_page_shows_the_way_in(tmp_path):
     page = _project(tmp_path / "kb")
     article = page.xpath("//article")[0]
     form = article.xpath(".//form[@role='search']")[0]
-    assert form.get("action") == "sessions/search/" and form.xpath(".//input[@name='q']")
+    assert form.get("action") == "sessions/search/" and form.xpath(".//input[@name='query']")
     assert article.xpath(".//div[contains(@class, 'grid') and contains(@class, 'cards')]")
     links = [a.get("href") for a in article.xpath(".//a")]
     latest = [h for h in links if h.startswith("sessions/s")]

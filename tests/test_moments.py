@@ -7,18 +7,23 @@ the mark); that address, and the older #t-M line anchors, open there too.
 
 from __future__ import annotations
 
-import functools
-import threading
-from http.server import ThreadingHTTPServer
-
 import pytest
 
 from kbgen.config import load_project
-from kbgen.httpserve import RangeRequestHandler
 from kbgen.models import Segment, Transcript
 from kbgen.pipeline import build
 from kbgen.transcribe.engine import EngineKey
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, MKDOCS, ROSTER, chromium_or_skip, make_files, sidecar, write_wav
+from tests.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MKDOCS,
+    ROSTER,
+    chromium_or_skip,
+    make_files,
+    serving,
+    sidecar,
+    write_wav,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -56,13 +61,8 @@ def site(tmp_path_factory):
         mp.setenv("HF_HUB_OFFLINE", "1")
         engine = MomentsEngine()
         build(load_project(root), engine_factory=lambda: engine, key=EngineKey("fake", "fake-1", {}))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(RangeRequestHandler, directory=str(root / "site")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(root / "site") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -350,7 +350,7 @@ def test_header_search_sends_a_transcript_word_on_to_its_moment(canary_project):
         link = pg.locator("a.kb-search-transcripts")
         link.wait_for(state="visible", timeout=10000)
         assert word in link.inner_text()
-        assert link.get_attribute("href") == f"{base}/sessions/search/?q={word}"
+        assert link.get_attribute("href") == f"{base}/sessions/search/?query={word}"
         material_bytes = sum(n for url, n in loaded.items() if "search_index" in url or "/workers/" in url)
         before = set(loaded)
         link.click()
@@ -359,6 +359,12 @@ def test_header_search_sends_a_transcript_word_on_to_its_moment(canary_project):
         moments = [a.get_attribute("href") for a in pg.locator("#kb-search a[href*='#t=']").all()]
         assert f"/sessions/pub/#t={start:g}" in moments, (word, moments)
         assert pg.locator("#kb-search input.pagefind-ui__search-input").input_value() == word
+        # Material's header box stays shut over the results (it opens for ?q=, its own query).
+        assert not pg.locator("[data-md-toggle=search]").is_checked()
+        # Each moment's clock once, as its title: not again at the head of its excerpt.
+        nested = pg.locator("#kb-search .pagefind-ui__result-nested").all()
+        assert nested and all(not n.locator(".pagefind-ui__result-excerpt").inner_text().startswith(
+            n.locator(".pagefind-ui__result-title").inner_text()) for n in nested)
         pagefind_bytes = sum(n for url, n in loaded.items() if url not in before and "/pagefind/" in url)
         print(f"bytes per query: Material's header search {material_bytes}, "  # noqa: T201 (-s)
               f"Pagefind's transcript search {pagefind_bytes}")
@@ -366,7 +372,7 @@ def test_header_search_sends_a_transcript_word_on_to_its_moment(canary_project):
         dialogs: list[str] = []
         pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         payload = "<img src=x onerror=alert(1)>"
-        pg.goto(base + "/sessions/search/?q=" + urllib.parse.quote(payload))
+        pg.goto(base + "/sessions/search/?query=" + urllib.parse.quote(payload))
         pg.wait_for_function("(document.querySelector('#kb-search input') || {value: ''}).value.length > 0")
         pg.click(".md-search__input")
         pg.fill(".md-search__input", payload)

@@ -7,13 +7,10 @@ settings into a directory where "Find a mentor" finds mentors; the browser test 
 
 from __future__ import annotations
 
-import functools
 import html
 import io
 import json
 import re
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -27,7 +24,7 @@ from kbgen.directory.status import mentor_status
 from kbgen.errors import IngestError
 from kbgen.pipeline import build
 from kbgen.transcribe.engine import EngineKey
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, MKDOCS, FakeEngine, chromium_or_skip, make_files
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, MKDOCS, FakeEngine, chromium_or_skip, make_files, serving
 
 REAL = Path(__file__).parent / "data" / "real" / "roster"
 CODING_COACH = REAL / "codingcoach.yaml"
@@ -380,16 +377,8 @@ def coding_coach_site(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("HOME", str(root.parent / "home"))
         build(load_project(root), echo=lines.append, engine_factory=FakeEngine, key=EngineKey("fake", "fake-1", {}))
-    from kbgen.httpserve import RangeRequestHandler
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(RangeRequestHandler,
-                                                                     directory=str(root / "site")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", root, lines
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(root / "site") as base:
+        yield base, root, lines
 
 
 @pytest.mark.browser
