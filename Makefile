@@ -64,4 +64,4 @@ bench: $(VENV)/.test-extras
 	$(BIN)/python bench/languages.py
 
 clean:
-	rm -rf tests/lighthouse/node_modules site .kbgen site_src/sessions site_src/mentors site_src/topics site_src/media site_src/kbgen-assets
+	rm -rf tests/lighthouse/node_modules site .kbgen site_src/sessions site_src/mentors site_src/topics site_src/media site_src/kbgen-assets site_src/paths site_src/program

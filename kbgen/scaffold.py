@@ -76,6 +76,8 @@ site_src/topics/
 site_src/media/
 site_src/kbgen-assets/
 site_src/paths/
+# the program page (internal builds): mentors' capacity and what mentees asked for
+site_src/program/
 # kbgen match's report and agreement drafts: mentee data, never committed
 match/
 """,

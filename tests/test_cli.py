@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from kbgen import __version__
 from kbgen.cli import cli
-from tests.conftest import make_files
+from tests.conftest import ROOT, make_files
 
 
 def run(*args: str):
@@ -185,8 +185,6 @@ def test_cache_prune_removes_knowledge_no_build_used(project_dir):
 def test_match_pairs_the_demo_cohort_and_keeps_mentee_data_out_of_the_site(tmp_path):
     import shutil
 
-    from tests.conftest import ROOT
-
     for name in ("mentors.yaml", "mkdocs.yml", "kbgen.yml"):
         shutil.copy(ROOT / name, tmp_path / name)
     (tmp_path / "site_src").mkdir()
@@ -226,6 +224,18 @@ def test_project_before_or_after_the_command_and_quiet(project_dir, tmp_path):
     new = CliRunner().invoke(cli, ["-p", str(tmp_path / "new"), "init"])
     assert new.exit_code == 0 and (tmp_path / "new" / "kbgen.yml").is_file()
     assert "match/" in (tmp_path / "new" / ".gitignore").read_text().splitlines()  # mentee data stays out of git
+
+
+def test_every_folder_kbgen_writes_is_ignored_by_git(tmp_path):
+    """What a build writes into site_src (the program page of an internal build among it: mentors'
+    capacity, what mentees asked for) is never committed by a `git add -A`, in a new project or
+    in this repository."""
+    from kbgen.site.render import OWNED
+
+    assert CliRunner().invoke(cli, ["-p", str(tmp_path / "new"), "init"]).exit_code == 0
+    for ignore in (tmp_path / "new" / ".gitignore", ROOT / ".gitignore"):
+        lines = ignore.read_text().splitlines()
+        assert [name for name in OWNED if f"site_src/{name}/" not in lines] == [], ignore
 
 
 def test_quiet_and_verbose(project_dir):
