@@ -110,6 +110,28 @@ def test_axe_finds_nothing_on_any_page_kind(served, browser):
     assert errors == []
 
 
+def test_a_moment_found_by_search_opens_on_its_own_line(served, browser):
+    """Each moment found by transcript search opens its session with that moment's line marked
+    and the player there. The demo's lines start between seconds ("Look at public salary
+    surveys" at 22.2 s): a link to #t=22 marked the line before it and played its last words."""
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.goto(served + "/sessions/search/?query=salary")
+    moments = pg.locator("#kb-search .pagefind-ui__result-nested")
+    moments.first.wait_for()
+    found = [(m.locator(".pagefind-ui__result-title").inner_text(),
+              m.locator("a").first.get_attribute("href")) for m in moments.all()]
+    assert len(found) >= 3, found
+    for clock, href in found:
+        pg.goto(served + href if href.startswith("/") else href)
+        pg.wait_for_selector(".kb-transcript .kb-current")
+        marked = pg.locator(".kb-transcript .kb-current .kb-ts")
+        assert marked.inner_text() == clock, (href, marked.inner_text())
+        start = float(marked.get_attribute("data-start"))
+        pg.wait_for_function(f"Math.abs(document.querySelector('.kb-player audio').currentTime - {start}) < 0.05")
+    context.close()
+
+
 def _lighthouse_or_skip() -> Path:
     if not os.access(LIGHTHOUSE, os.X_OK):
         pytest.skip("Lighthouse is not installed (make test runs: cd tests/lighthouse && npm ci)")

@@ -550,7 +550,8 @@ def search_doc(d: SessionDoc, lines, filters: Mapping[str, Sequence[str]], mento
     """The page Pagefind indexes for a session in place of its built page.
 
     One result per session: title, description, summary and takeaways, then the transcript
-    with one heading per moment, id ``t=SECONDS``. Pagefind turns headings with ids into
+    with one heading per moment, id ``t=SECONDS`` (its first line's start, to 0.01 s: the page's
+    own timestamps). Pagefind turns headings with ids into
     sub-results, so a query lists the sessions and, under each, the moments that match, each
     linking to ``page#t=SECONDS`` (kbgen.js seeks the player there). Filters are attributes,
     so their values are not searchable text.
@@ -578,7 +579,10 @@ def search_doc(d: SessionDoc, lines, filters: Mapping[str, Sequence[str]], mento
     for line in lines:
         second = int(line["start"])
         if second != open_heading:
-            out.append(f'<h2 id="t={second}">{line["clock"]}</h2>')  # digits and ':' only
+            # The line's own start, as the page's timestamps have it: #t=22 would land 0.2 s into
+            # the line before one that starts at 22.2, and mark that one.
+            start = float(f"{line['start']:.2f}")
+            out.append(f'<h2 id="t={start:g}">{line["clock"]}</h2>')  # digits, '.' and ':' only
             open_heading = second
         out.append(f"<p>{line['html']}</p>")
     out.append("</body></html>\n")
