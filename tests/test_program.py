@@ -161,3 +161,16 @@ def test_chart_escapes_labels_and_is_reproducible():
     assert one == two and "\n" not in one
     assert "<script" not in one and "&lt;script&gt;" in one
     assert privacy.scan_html(f"<html><body>{one}</body></html>", "x.html") == []
+
+
+@pytest.mark.parametrize("horizontal", [False, True])
+def test_chart_shows_every_label_and_its_scale(horizontal):
+    """Each bar is named and the value axis has its numbers. pygal's show_minor_y_labels=False
+    dropped the topic names of the horizontal chart (its categories sit on the y axis) and
+    all but the value 0 of the month chart: bars no one could read."""
+    labels = ["leadership", "feedback", "career change"]
+    svg = svg_chart("kbgen-test", "T", labels, [("Mentors", [7, 6, 5]), ("Mentees", [0, 1, 0])],
+                    horizontal=horizontal)
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert set(labels) <= set(texts)
+    assert {"0", "1", "2", "3", "4", "5", "6", "7"} <= set(texts)

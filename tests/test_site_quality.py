@@ -132,6 +132,22 @@ def test_a_moment_found_by_search_opens_on_its_own_line(served, browser):
     context.close()
 
 
+def test_program_charts_are_drawn(served, browser):
+    """The program page's charts are in the page and drawn at a size a person can read: in
+    Material's figures (fit-content) an SVG with only a viewBox was laid out 0 px wide."""
+    pg = browser.new_page(viewport={"width": 1280, "height": 900})
+    pg.goto(served + "/program/")
+    sizes = pg.evaluate("""() => Array.from(document.querySelectorAll('figure.kbgen-chart svg'))
+        .map(svg => { const r = svg.getBoundingClientRect(); return [svg.id, r.width, r.height]; })""")
+    pg.set_viewport_size({"width": 400, "height": 800})  # a phone: within the screen
+    narrow = pg.evaluate("Array.from(document.querySelectorAll('figure.kbgen-chart svg'))"
+                         ".map(svg => svg.getBoundingClientRect().right)")
+    pg.close()
+    assert [name for name, _, _ in sizes] == ["chart-kbgen-program-months", "chart-kbgen-program-topics"]
+    assert all(width >= 500 and height >= 200 for _, width, height in sizes), sizes
+    assert all(0 < right <= 400 for right in narrow), narrow
+
+
 def _lighthouse_or_skip() -> Path:
     if not os.access(LIGHTHOUSE, os.X_OK):
         pytest.skip("Lighthouse is not installed (make test runs: cd tests/lighthouse && npm ci)")

@@ -1076,8 +1076,7 @@ def svg_chart(chart_id: str, title: str, labels: Sequence[str], series: Sequence
     chart = kind(disable_xml_declaration=True, js=[], title=title, width=720, height=height,
                  explicit_size=False, show_legend=len(series) > 1, legend_at_bottom=True, print_values=False,
                  x_label_rotation=0 if horizontal else 30, min_scale=1, max_scale=10, order_min=0,
-                 value_formatter=lambda v: "%d" % v, truncate_label=-1, truncate_legend=-1,
-                 show_minor_y_labels=False, y_labels_major_every=None)
+                 value_formatter=lambda v: "%d" % v, truncate_label=-1, truncate_legend=-1)
     chart.uuid = chart_id
     chart.x_labels = list(labels)
     for name, values in series:
