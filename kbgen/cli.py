@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import KbgenError
+from .errors import KbgenError, colour
 
 #: How much the commands say on stderr: 0 (-q: problems only), 1 (default), 2 (-v: also timings);
 #: kept on the invocation's root context, so one invocation's flags never reach the next.
@@ -48,16 +48,28 @@ def verbosity_options(f):
     return f
 
 
+#: Line openings coloured on a terminal (and never with NO_COLOR): what worked, what to look at.
+_STYLES = {"built the ": "green", "ok:": "green", "note:": "yellow", "warning:": "yellow"}
+
+
+def _echo(msg: str, err: bool = False) -> None:
+    for opening, fg in _STYLES.items():
+        if msg.startswith(opening):
+            msg = click.style(opening, fg=fg, bold=True) + msg[len(opening):]
+            break
+    click.echo(msg, err=err, color=colour())
+
+
 def _err(msg: str) -> None:
     """Progress and notes, on stderr: left out with -q."""
     if _level() > 0:
-        click.echo(msg, err=True)
+        _echo(msg, err=True)
 
 
 def _detail(msg: str) -> None:
     """What only -v shows."""
     if _level() > 1:
-        click.echo(msg, err=True)
+        _echo(msg, err=True)
 
 
 def transcribe_options(f):
@@ -126,7 +138,7 @@ def build(project_dir: Path, audience: str | None, strict: bool, offline: bool |
     t = report.timings
     from .errors import rel
 
-    click.echo(
+    _echo(
         f"built the {report.audience} site: {len(report.published)} session(s) published, "
         f"{len(report.excluded)} left out, in {t['total']:.1f} s "
         f"(transcribe {t['transcribe']:.1f} s, mkdocs {t['mkdocs']:.1f} s) -> {rel(project.site_dir, project.root)}/"
@@ -279,12 +291,12 @@ def validate(project_dir: Path) -> None:
     problems = language_problems(project, select(sessions, "internal")[0])  # what a build may transcribe
     if problems:
         raise IngestError(problems, what="project")
-    click.echo(f"ok: {len(mentors)} mentor(s), {len(sessions)} session(s)")
+    _echo(f"ok: {len(mentors)} mentor(s), {len(sessions)} session(s)")
     from .directory.roster import photo_note
 
     note = photo_note(mentors, project.config.allowed_hosts)
     if note:
-        click.echo(f"note: {note}")
+        _echo(f"note: {note}")
     for audience in ("public", "internal"):
         kept, _ = select(sessions, audience)
         click.echo(f"  {audience} build: {len(kept)} session(s)")

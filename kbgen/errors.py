@@ -33,10 +33,21 @@ class Problem:
         return loc + self.message
 
 
+def colour() -> bool | None:
+    """Whether output may be coloured: never where NO_COLOR is set (no-color.org), else on a
+    terminal only (None: click strips styles from what goes to a pipe or a file)."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
 class KbgenError(click.ClickException):
     """Base of all user-facing errors."""
 
     exit_code = 1
+
+    def show(self, file=None) -> None:
+        """"Error:" in red on a terminal, as click prints it otherwise."""
+        click.echo(click.style("Error:", fg="red", bold=True) + " " + self.format_message(),
+                   file=file, err=file is None, color=colour())
 
 
 class ConfigError(KbgenError):

@@ -247,3 +247,24 @@ def test_quiet_and_verbose(project_dir):
     assert "transcripts: " in loud.output and "from the cache" in loud.output  # what a cached build did
     plain = CliRunner().invoke(cli, ["build", "-p", str(project_dir)])  # -q and -v end with their invocation
     assert "session(s) in the public build" in plain.output and "stages: " not in plain.output
+
+
+def test_colour_on_a_terminal_only_and_never_with_no_color(project_dir, monkeypatch):
+    """Errors in red, the result line in green, notes in yellow: on a terminal (CliRunner's
+    color=True stands for one), never in a pipe or a file, never where NO_COLOR is set."""
+    import re
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    missing = ["build", "-p", str(project_dir / "nope")]
+    assert CliRunner().invoke(cli, ["build", "-p", str(project_dir)]).exit_code == 0  # then both are cached
+    for args in (["build", "-p", str(project_dir)], missing):
+        terminal = CliRunner().invoke(cli, args, color=True)
+        piped = CliRunner().invoke(cli, args)
+        assert "\x1b[" in terminal.output, terminal.output
+        assert "\x1b[" not in piped.output
+        timings = re.compile(r"[0-9.]+ s\b")
+        assert timings.sub("", click.unstyle(terminal.output)) == timings.sub("", piped.output)
+    assert "\x1b[31m\x1b[1mError:\x1b[0m" in CliRunner().invoke(cli, missing, color=True).output
+    monkeypatch.setenv("NO_COLOR", "1")
+    for args in (["build", "-p", str(project_dir)], missing):
+        assert "\x1b[" not in CliRunner().invoke(cli, args, color=True).output
