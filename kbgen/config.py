@@ -234,6 +234,10 @@ class DirectoryConfig(_Strict):
     inactive_after_days: int = Field(
         365, ge=1, description="A mentor with no session and no roster update for this long shows as not active."
     )
+    feedback_min_sessions: int = Field(
+        3, ge=3, le=1000,
+        description="Mentees' feedback is shown for a mentor only as an aggregate over at least this many "
+        "sessions of the audience (at least 3: over 2, each of the two mentees could read the other's rating).")
     formats: dict[str, str] = Field(
         default_factory=dict,
         description="More session formats the roster may name (besides video, phone, chat, in-person, async, "

@@ -70,6 +70,18 @@ class Window:
 
 
 @dataclass(frozen=True)
+class Feedback:
+    """The mentee's feedback on one session (the sidecar's ``feedback:``). Never published as it
+    is: only as a mentor's aggregate over enough sessions (kbgen.directory.feedback)."""
+
+    rating: int | None = None  # 1-5
+    helpful: bool | None = None
+    goals_reached: bool | None = None
+    quote: str = ""  # shown (redacted, with no session named) only with quote_consent
+    quote_consent: bool = False
+
+
+@dataclass(frozen=True)
 class Session:
     """One recording (or imported transcript) and its sidecar metadata."""
 
@@ -95,6 +107,7 @@ class Session:
     participants: int | None = None  # how many people speak (the sidecar's count, for diarization)
     publish_audio: bool | None = None  # True: publish the recording even when redaction was needed
     level: str | None = None  # beginner | intermediate | advanced (LEVELS), for learning paths
+    feedback: Feedback | None = None  # the mentee's, never published per session
 
     @property
     def speaker_map(self) -> dict[str, str]:

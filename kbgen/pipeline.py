@@ -242,6 +242,7 @@ def build(project: Project, audience: str | None = None, strict: bool = True, ec
 
 def _build(project: Project, audience: str, strict: bool, echo: Echo, engine_factory, key, retranscribe: bool,
            offline: bool | None, diarizer_factory=None) -> BuildReport:
+    from .directory.feedback import feedback_by_mentor, quote_redacted
     from .directory.match import RECIPROCAL_SHOWN, mentor_hints, reciprocal_pairs
     from .directory.status import build_date, mentor_status
     from .fingerprint import RenderState, fingerprint
@@ -317,6 +318,8 @@ def _build(project: Project, audience: str, strict: bool, echo: Echo, engine_fac
             for mid in s.mentors:
                 last[mid] = max(last.get(mid, s.date), s.date)
         statuses = {m.id: mentor_status(m, last.get(m.id), today, dc.inactive_after_days) for m in mentors}
+        feedback = feedback_by_mentor(kept, dc.feedback_min_sessions, redact=partial(quote_redacted,
+                                                                                      project.config.redact))
         report.timings["enrich"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -325,7 +328,7 @@ def _build(project: Project, audience: str, strict: bool, echo: Echo, engine_fac
             statuses=statuses, outside=outside, reciprocal=pairs, page_size=project.config.sessions_per_page,
             site_name=site_name, site_url=site_url, learning_paths=project.config.learning_paths, offline=offline,
             allowed_hosts=tuple(project.config.allowed_hosts), format_words=project.config.directory.formats,
-            language=language, audience=audience, needs=needs)
+            language=language, audience=audience, needs=needs, feedback=feedback)
         digest = fingerprint([audience, str(info.docs_dir), render_args])
         reuse = None
         if state.unchanged(digest, owned):

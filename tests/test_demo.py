@@ -57,7 +57,7 @@ def test_word_error_rate_of_every_demo_recording(demo):
     # `kbgen transcribe` does every recording, the private one (never built) included.
     result = CliRunner().invoke(cli, ["transcribe", "--project", str(root)])
     assert result.exit_code == 0, result.output
-    assert "10 transcript(s) ready" in result.output  # 8 recordings + 2 imported Zoom transcripts
+    assert "11 transcript(s) ready" in result.output  # 8 recordings + 3 imported Zoom transcripts
     project = load_project(root)
     mentors, sessions = load_inputs(project)
 
@@ -66,7 +66,7 @@ def test_word_error_rate_of_every_demo_recording(demo):
 
     transcripts = transcribe(project, sessions, engine_factory=no_model, key=_keys(project), mentors=mentors)
     recorded = [s for s in sessions if s.media is not None]
-    assert len(recorded) == 8 and len(transcripts) == 10
+    assert len(recorded) == 8 and len(transcripts) == 11
     for s in recorded:
         reference = normalise(script_text(root / "demo" / "scripts" / f"{s.id}.txt"))
         hypothesis = normalise(transcripts[s.id].text)
@@ -159,6 +159,20 @@ def test_mentor_pages_show_status_offers_and_hints(demo):
     assert '<span class="kb-status kb-status-full">Full</span>' in rafael  # capacity 0
     topic = (root / "site" / "topics" / "negotiation" / "index.html").read_text()
     assert "Short calls on this topic" in topic and "Ana García" in topic
+
+
+def test_demo_mentor_feedback_is_aggregated(demo):
+    """David Okafor's three public sessions carry feedback: his page shows the aggregate and the
+    one consented quote; no session page shows any of it; a mentor with none shows nothing."""
+    root, _, _ = demo
+    site = root / "site"
+    david = html.unescape((site / "mentors" / "david-okafor" / "index.html").read_text())
+    assert "4.7 of 5 over 3 rated sessions" in david and "3 of 3 found it helpful" in david
+    assert "goals reached in 2 of 3" in david and "went better than I feared" in david
+    assert "Feedback from mentees" not in (site / "mentors" / "ana-garcia" / "index.html").read_text()
+    for page in (site / "sessions").rglob("*"):
+        if page.is_file():
+            assert "went better than I feared" not in page.read_text(errors="replace"), page
 
 
 def test_second_build_loads_no_model(demo):
@@ -265,7 +279,7 @@ def test_demo_spanish_session_is_published_in_spanish(demo):
     # Pagefind: an index for Spanish (stemmed as Spanish), holding this session alone.
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
     counts = {lang: v["page_count"] for lang, v in entry["languages"].items()}
-    assert counts == {"en": 6, "es": 1, "de": 1}  # session pages only, each in its own language
+    assert counts == {"en": 7, "es": 1, "de": 1}  # session pages only, each in its own language
     # Rafael Torres's Spanish is backed by a session: the directory's data says so.
     data = json.loads((site / "mentors" / "directory.json").read_text())
     rafael = next(m for m in data["m"] if m["i"] == "rafael-torres")

@@ -33,6 +33,7 @@ PAGES = {
     "topics": "/topics/",
     "topic": "/topics/negotiation/",
     "mentor": "/mentors/ana-garcia/",
+    "mentor with feedback": "/mentors/david-okafor/",
     "directory": "/mentors/",
     "directory, filtered and found": "/mentors/?topic=negotiation&find=1&need=negotiation",
     "search": "/sessions/search/?query=salary",

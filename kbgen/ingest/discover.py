@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import IngestError, Problem, rel
-from ..models import LEVELS, MEDIA_SUFFIXES, VISIBILITIES, Session
+from ..models import LEVELS, MEDIA_SUFFIXES, VISIBILITIES, Feedback, Session
 from ..yamlio import LocatedYaml, YamlProblem, load_yaml
 
 SIDECAR_SUFFIXES = (".yml", ".yaml")
@@ -18,8 +18,10 @@ TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".json")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED = ("title", "date", "mentors", "visibility", "consent")
 OPTIONAL = ("mentee", "mentees", "topics", "language", "description", "speakers", "channels", "redact",
-            "publish_audio", "mentee_name", "mentee_names", "participants", "level")
+            "publish_audio", "mentee_name", "mentee_names", "participants", "level", "feedback")
 MAX_PARTICIPANTS = 200
+FEEDBACK_FIELDS = ("rating", "helpful", "goals_reached", "quote", "quote_consent")
+MAX_QUOTE = 400  # characters: "a short quote"
 FIELDS = REQUIRED + OPTIONAL
 
 
@@ -202,6 +204,45 @@ def _str_list(doc: LocatedYaml, key: str, value, problems: list[Problem]) -> tup
     return tuple(" ".join(str(v).split()) for v in value if str(v).strip())
 
 
+def _unknown_fields(doc: LocatedYaml, data: dict, fields: tuple[str, ...], problems: list[Problem],
+                    under: tuple = ()) -> None:
+    """A problem for each key of ``data`` (at ``under`` in the file) not in ``fields``, with the
+    closest valid one suggested."""
+    for key in data:
+        if key not in fields:
+            close = difflib.get_close_matches(str(key), fields, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            problems.append(doc.problem((*under, str(key)), f"unknown field; {hint}valid fields: {', '.join(fields)}"))
+
+
+def _feedback(doc: LocatedYaml, value, problems: list[Problem]) -> Feedback | None:
+    """The sidecar's ``feedback:`` mapping, checked field by field."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        problems.append(doc.problem(("feedback",), "expected a mapping, e.g. {rating: 5, helpful: true}"))
+        return None
+    before = len(problems)
+    _unknown_fields(doc, value, FEEDBACK_FIELDS, problems, under=("feedback",))
+    rating = value.get("rating")
+    if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5):
+        problems.append(doc.problem(("feedback", "rating"), "expected the mentee's rating, a whole number from "
+                                    "1 to 5"))
+    for key in ("helpful", "goals_reached", "quote_consent"):
+        if value.get(key) is not None and not isinstance(value[key], bool):
+            problems.append(doc.problem(("feedback", key), "expected true or false"))
+    quote = value.get("quote")
+    if quote is not None and not isinstance(quote, str):
+        problems.append(doc.problem(("feedback", "quote"), "expected text"))
+    elif isinstance(quote, str) and len(" ".join(quote.split())) > MAX_QUOTE:
+        problems.append(doc.problem(("feedback", "quote"), f"{len(' '.join(quote.split()))} characters; keep "
+                                    f"the quote short (at most {MAX_QUOTE})"))
+    if len(problems) > before:
+        return None
+    return Feedback(rating=rating, helpful=value.get("helpful"), goals_reached=value.get("goals_reached"),
+                    quote=" ".join((quote or "").split()), quote_consent=value.get("quote_consent") is True)
+
+
 def _read_sidecar(
     sidecar: Path, media: Path | None, transcript: Path | None, sid: str, root: Path, known: set[str] | None,
     problems: list[Problem],
@@ -216,11 +257,7 @@ def _read_sidecar(
         problems.append(Problem(doc.shown, "", "expected a mapping of fields (title: ..., date: ...)"))
         return None
     before = len(problems)
-    for key in data:
-        if key not in FIELDS:
-            close = difflib.get_close_matches(str(key), FIELDS, n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
-            problems.append(doc.problem((str(key),), f"unknown field; {hint}valid fields: {', '.join(FIELDS)}"))
+    _unknown_fields(doc, data, FIELDS, problems)
     for key in REQUIRED:
         if data.get(key) is None:
             problems.append(Problem(doc.shown, f"field '{key}'", "missing; every sidecar needs "
@@ -313,6 +350,7 @@ def _read_sidecar(
     if level is not None and level not in LEVELS:
         problems.append(doc.problem(("level",), f"'{level}' is not one of {', '.join(LEVELS)}; "
                                     "leave it out when no level fits"))
+    feedback = _feedback(doc, data.get("feedback"), problems)
     if len(problems) > before:
         return None
     return Session(
@@ -338,4 +376,5 @@ def _read_sidecar(
         mentee_name=" ".join(mentee_name.split()) if isinstance(mentee_name, str) else None,
         publish_audio=publish_audio,
         level=level,
+        feedback=feedback,
     )

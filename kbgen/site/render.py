@@ -589,6 +589,25 @@ def search_doc(d: SessionDoc, lines, filters: Mapping[str, Sequence[str]], mento
     return "\n".join(out)
 
 
+def feedback_lines(summary, t: Messages) -> list[str]:
+    """A mentor's feedback figures (kbgen.directory.feedback.FeedbackSummary) as the page says
+    them: "4.6 of 5 over 7 rated sessions", "6 of 7 found it helpful", "goals reached in 5 of 6"."""
+    if summary is None:
+        return []
+    out = []
+    if summary.rating is not None:
+        out.append(t.ngettext("%(rating)s of 5 over %(num)s rated session",
+                              "%(rating)s of 5 over %(num)s rated sessions", summary.rated,
+                              rating=f"{summary.rating:.1f}"))
+    if summary.helpful is not None:
+        out.append(t._("%(count)s of %(total)s found it helpful", count=summary.helpful.count,
+                       total=summary.helpful.total))
+    if summary.goals is not None:
+        out.append(t._("goals reached in %(count)s of %(total)s", count=summary.goals.count,
+                       total=summary.goals.total))
+    return out
+
+
 def _redacted(kind: str, n: int, t: Messages) -> str:
     """'2 emails': how many of a kind of personal data (kbgen.redact.spans.KINDS) were redacted."""
     if kind == "email":
@@ -682,6 +701,7 @@ def render_site(
     language: str = "en",
     audience: str = "public",
     needs: Mapping[str, int] | None = None,
+    feedback: Mapping[str, object] | None = None,
 ) -> list[Path]:
     """Write every generated page, asset and media copy under ``out``; return the files.
 
@@ -947,6 +967,8 @@ def render_site(
                 availability_text=availability_text,
                 outside=views,
                 reciprocal=pairs_of.get(m.id, [])[:RECIPROCAL_SHOWN],
+                feedback=feedback_lines((feedback or {}).get(m.id), msg),
+                quotes=getattr((feedback or {}).get(m.id), "quotes", ()),
             ),
         )
     orgs: dict[str, list[Mentor]] = {}
