@@ -231,12 +231,16 @@ def match(mentees_file: Path, project_dir: Path, method: str, out_dir: Path | No
     Writes a report (Markdown and CSV) and one partnership agreement draft per pair. Mentee
     data never enters the site.
     """
+    from collections import Counter
+
     from .config import load_project
     from .directory.cohort import load_mentees, match_cohort
+    from .directory.merit import merits
     from .directory.report import total_100, write_report
     from .directory.roster import load_roster
     from .directory.status import build_date, mentor_status
     from .errors import rel
+    from .pipeline import load_inputs, spoken_languages
     from .site.build import read_mkdocs
 
     project = load_project(project_dir)
@@ -245,10 +249,15 @@ def match(mentees_file: Path, project_dir: Path, method: str, out_dir: Path | No
     mentees = load_mentees(mentees_file.resolve(), project.root, mentors, formats)
     last: dict = {}
     recorded: dict[str, dict[str, int]] = {}  # mentor id -> sessions by language: evidence of it
+    feedback: dict = {}
+    sessions = []
     try:
-        from .pipeline import load_inputs, spoken_languages
+        from .audience import select
+        from .directory.feedback import feedback_by_mentor
 
-        sessions = [s for s in load_inputs(project)[1] if s.visibility != "private"]
+        # The sessions an internal build publishes (a report for coordinators, but its reasons go
+        # into agreement drafts): never a private or unconsented one.
+        sessions = select(load_inputs(project)[1], "internal")[0]
         languages = spoken_languages(project, sessions, mentors)
         for s in sessions:
             for mid in s.mentors:
@@ -256,12 +265,16 @@ def match(mentees_file: Path, project_dir: Path, method: str, out_dir: Path | No
                 if s.id in languages:
                     counts = recorded.setdefault(mid, {})
                     counts[languages[s.id]] = counts.get(languages[s.id], 0) + 1
+        feedback = feedback_by_mentor(sessions, project.config.directory.feedback_min_sessions)
     except KbgenError:
         pass  # sessions only refine who is active and what they speak; a broken sidecar does not stop matching
+    held = Counter(mid for s in sessions for mid in s.mentors)
+    merit = merits(mentors, held, feedback)
     today = build_date()
     days = project.config.directory.inactive_after_days
     inactive = {m.id for m in mentors if mentor_status(m, last.get(m.id), today, days).kind == "inactive"}
-    result = match_cohort(mentees, mentors, method, inactive=inactive, candidates=candidates, recorded=recorded)
+    result = match_cohort(mentees, mentors, method, inactive=inactive, candidates=candidates, recorded=recorded,
+                          merit=merit, shares=project.config.matching.shares())
     out = (out_dir or project.root / "match").resolve()
     docs_dir = read_mkdocs(project.mkdocs_file, project.root).docs_dir
     protected = {"the docs folder": docs_dir, "site_dir": project.site_dir}

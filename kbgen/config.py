@@ -260,6 +260,29 @@ class DirectoryConfig(_Strict):
         return out
 
 
+class MatchingConfig(_Strict):
+    """How Find a mentor and `kbgen match` weigh a mentor (the `matching:` section): relative
+    weights, divided by their sum."""
+
+    knowledge: float = Field(0.8, ge=0, le=100, description="Fit: topics known and recorded, shared hours, "
+                             "languages, formats (each scorer's own mix).")
+    experience: float = Field(0.1, ge=0, le=100, description="Years of experience (the roster's "
+                              "experience_years) and sessions recorded.")
+    performance: float = Field(0.1, ge=0, le=100, description="Mentees' feedback, as the mentor's aggregate; a "
+                               "mentor with none counts as the program's average.")
+
+    @model_validator(mode="after")
+    def _some_weight(self):
+        if self.knowledge + self.experience + self.performance <= 0:
+            raise ValueError("the weights add up to 0; give knowledge, experience or performance a weight")
+        return self
+
+    def shares(self) -> tuple[float, float, float]:
+        """(knowledge, experience, performance), adding up to 1."""
+        total = self.knowledge + self.experience + self.performance
+        return self.knowledge / total, self.experience / total, self.performance / total
+
+
 PATH_ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
@@ -369,6 +392,7 @@ class KbgenConfig(_Strict):
     transcribe: TranscribeConfig = Field(default_factory=TranscribeConfig)
     enrich: EnrichConfig = Field(default_factory=EnrichConfig)
     directory: DirectoryConfig = Field(default_factory=DirectoryConfig)
+    matching: MatchingConfig = Field(default_factory=MatchingConfig)
     speakers: SpeakersConfig = Field(default_factory=SpeakersConfig)
     topics: list[TopicDef] = Field(default_factory=list, description="The topic taxonomy.")
     redact: RedactConfig = Field(default_factory=RedactConfig)

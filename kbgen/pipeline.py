@@ -328,7 +328,8 @@ def _build(project: Project, audience: str, strict: bool, echo: Echo, engine_fac
             statuses=statuses, outside=outside, reciprocal=pairs, page_size=project.config.sessions_per_page,
             site_name=site_name, site_url=site_url, learning_paths=project.config.learning_paths, offline=offline,
             allowed_hosts=tuple(project.config.allowed_hosts), format_words=project.config.directory.formats,
-            language=language, audience=audience, needs=needs, feedback=feedback)
+            language=language, audience=audience, needs=needs, feedback=feedback,
+            matching=project.config.matching.shares())
         digest = fingerprint([audience, str(info.docs_dir), render_args])
         reuse = None
         if state.unchanged(digest, owned):

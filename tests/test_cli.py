@@ -196,6 +196,7 @@ def test_match_pairs_the_demo_cohort_and_keeps_mentee_data_out_of_the_site(tmp_p
     assert "unmatched wanjiru-kamau: no mentor speaks Swahili" in result.output
     report = (tmp_path / "match" / "match-report.md").read_text()
     assert "| Lucía Fernández (lucia-fernandez) | Ana García (ana-garcia) |" in report
+    assert "15 years in software" in report  # the roster's experience_years, a reason (matching shares)
     assert len(list((tmp_path / "match" / "agreements").glob("*.md"))) == 11
     inside = str(tmp_path / "site_src" / "m")
     refused = run("match", str(tmp_path / "mentees.yaml"), "-p", str(tmp_path), "--out", inside)

@@ -133,6 +133,18 @@ def test_a_moment_found_by_search_opens_on_its_own_line(served, browser):
     context.close()
 
 
+def test_find_a_mentor_gives_experience_and_feedback_as_reasons(served, browser):
+    """Issue 18 part 2 on the demo: David Okafor's three rated sessions and his roster years are
+    reasons in Find a mentor; the score weighs them by kbgen.yml's matching shares."""
+    pg = browser.new_page()
+    pg.goto(served + "/mentors/?find=1&need=feedback")
+    pg.wait_for_selector(".kb-find-results > li")
+    david = pg.locator(".kb-find-results > li", has_text="David Okafor")
+    reasons = david.locator(".kb-reasons").text_content()
+    pg.close()
+    assert "12 years in software" in reasons and "4.7 of 5 over 3 rated sessions" in reasons
+
+
 def test_program_charts_are_drawn(served, browser):
     """The program page's charts are in the page and drawn at a size a person can read: in
     Material's figures (fit-content) an SVG with only a viewBox was laid out 0 px wide."""

@@ -23,9 +23,11 @@ A pair's score lies in [0, 1]: topic fit (needs weighted by their order, 1, 1/2,
 against the mentor's expertise and micro-mentoring offers) 0.60, shared hours across time
 zones 0.20 (full at 2 h a week), format 0.05, the mentee's first language 0.03 and recorded
 sessions in it 0.02 (a mentor's sessions in a language are evidence they mentor in it), a
-``prefer`` bonus 0.10. Hard constraints (a pair that breaks one is never made): a shared language, a
-topic in common, an open slot (capacity > 0) and an active mentor, another organization when
-``outside_org`` asks for it, no mentor on the ``avoid`` list.
+``prefer`` bonus 0.10. That fit is then weighed with the mentor's experience and performance
+(merit.py) by kbgen.yml's ``matching`` shares (0.8, 0.1, 0.1 by default). Hard constraints (a
+pair that breaks one is never made): a shared language, a topic in common, an open slot
+(capacity > 0) and an active mentor, another organization when ``outside_org`` asks for it, no
+mentor on the ``avoid`` list.
 
 Three assignments respect every mentor's capacity: ``optimal`` (the largest total score; a
 sparse min-cost assignment, LAPJVsp, with each mentor repeated once per open slot), ``stable``
@@ -56,6 +58,7 @@ from ..models import Mentor, Window
 from ..yamlio import LocatedYaml, YamlProblem, load_yaml
 from .checks import _SLUG, DAYS, FORMAT_WORDS, FieldChecker, Keys, _kind, _unique
 from .match import term_key
+from .merit import Merit, rating_reason, years_reason
 from .places import base_language, language_name, language_tag
 from .status import utc_week
 
@@ -300,7 +303,8 @@ class _Model:
     """
 
     def __init__(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor], inactive: Iterable[str] = (),
-                 recorded: Mapping[str, Mapping[str, int]] | None = None):
+                 recorded: Mapping[str, Mapping[str, int]] | None = None, merit: Mapping[str, Merit] | None = None,
+                 shares: tuple[float, float, float] = (1.0, 0.0, 0.0)):
         from scipy import sparse
 
         self.mentees = sorted(mentees, key=lambda m: m.id)
@@ -308,6 +312,13 @@ class _Model:
         n, m = len(self.mentees), len(self.mentors)
         self.mentor_index = {x.id: j for j, x in enumerate(self.mentors)}
         inactive = set(inactive)
+
+        # Experience and performance (merit.py): one number per mentor each, weighed by kbgen.yml's
+        # matching shares next to the fit below; a mentor missing from ``merit`` gets neither.
+        self.shares = shares if merit is not None else (1.0, 0.0, 0.0)
+        self.merit = [(merit or {}).get(y.id) for y in self.mentors]
+        self.merit_m = np.array([[x.experience, x.performance] if x else [0.0, 0.0] for x in self.merit],
+                                dtype=np.float64).reshape(m, 2)
 
         # Topics: need weights (n x T) against what mentors cover (m x T).
         vocab: dict[str, int] = {}
@@ -411,7 +422,9 @@ class _Model:
         same_org = (self.org_e[lo:hi, None] == self.org_m[None, :]) & self.outside[lo:hi, None]
         score = (W_TOPIC * fit + W_HOURS * np.minimum(hours, HOURS_FULL) / HOURS_FULL + W_FORMAT * fmt
                  + W_LANGUAGE * first + W_RECORDED * first_recorded + W_PREFER * prefer)
-        score = np.round(score, 6)
+        fit_share, experience, performance = self.shares
+        score = np.round(fit_share * score + experience * self.merit_m[None, :, 0]
+                         + performance * self.merit_m[None, :, 1], 6)
         topic = fit > 1e-12
         feasible = lang & topic & self.open[None, :] & ~same_org & ~avoid
         return {"score": score, "fit": fit, "hours": hours, "lang": lang, "topic": topic, "same_org": same_org,
@@ -481,6 +494,12 @@ class _Model:
             out.append("another organisation")
         if y.id in x.prefer:
             out.append("asked for by name")
+        merit = self.merit[j]
+        if merit is not None:
+            if self.shares[1] and years_reason(y):
+                out.append(years_reason(y))
+            if self.shares[2] and rating_reason(merit):
+                out.append(rating_reason(merit))
         return tuple(out)
 
     def why_none(self, i: int) -> str:
@@ -562,10 +581,12 @@ def _or(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
-def score(mentee: Mentee, mentor: Mentor, recorded: Mapping[str, int] | None = None) -> tuple[float, list[str]]:
+def score(mentee: Mentee, mentor: Mentor, recorded: Mapping[str, int] | None = None, merit: Merit | None = None,
+          shares: tuple[float, float, float] = (1.0, 0.0, 0.0)) -> tuple[float, list[str]]:
     """The pair's score in [0, 1] and its reasons in plain words (hard constraints aside);
-    ``recorded``: the mentor's sessions by language."""
-    model = _Model([mentee], [mentor], recorded={mentor.id: recorded or {}})
+    ``recorded``: the mentor's sessions by language; ``merit`` and ``shares``: as :func:`match_cohort`."""
+    model = _Model([mentee], [mentor], recorded={mentor.id: recorded or {}},
+                   merit={mentor.id: merit} if merit is not None else None, shares=shares)
     b = model.block(0, 1)
     return float(b["score"][0, 0]), list(model.reasons(0, 0, float(b["hours"][0, 0])))
 
@@ -602,18 +623,21 @@ def blocker(mentee: Mentee, mentor: Mentor, inactive: Iterable[str] = (),
 
 def match_cohort(mentees: Sequence[Mentee], mentors: Sequence[Mentor], method: Method = "optimal",
                  inactive: Iterable[str] = (), candidates: int | None = None,
-                 recorded: Mapping[str, Mapping[str, int]] | None = None) -> MatchResult:
+                 recorded: Mapping[str, Mapping[str, int]] | None = None, merit: Mapping[str, Merit] | None = None,
+                 shares: tuple[float, float, float] = (1.0, 0.0, 0.0)) -> MatchResult:
     """Pair ``mentees`` with ``mentors`` within every mentor's capacity.
 
     ``method``: ``optimal`` (largest total score), ``stable`` (no blocking pair; hospital-resident)
     or ``greedy`` (best pairs first). ``inactive``: mentor ids never assigned. ``candidates``:
     best feasible mentors kept per mentee (None: all of them up to :data:`FULL_PAIRS` pairs,
     else :data:`CANDIDATES`). ``recorded``: mentor id -> their sessions by language (a BCP 47
-    tag -> count), evidence of the languages they mentor in. Same input, same output.
+    tag -> count), evidence of the languages they mentor in. ``merit``: mentor id ->
+    experience and performance (merit.py), weighed with the fit by ``shares`` (kbgen.yml's
+    ``matching``: knowledge, experience, performance, adding up to 1). Same input, same output.
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
-    model = _Model(mentees, mentors, inactive, recorded)
+    model = _Model(mentees, mentors, inactive, recorded, merit, shares)
     rows, cols, scores, counts = model.edges(candidates)
     assigned = ASSIGNERS[method](rows, cols, scores, model.capacity, model.shape[0])
     left = model.capacity.copy()

@@ -27,8 +27,11 @@ object with one- or two-letter keys; empty fields are left out::
         "h": 4.0,                                    # weekly hours (only when no windows)
         "c": 2, "s": 0,                              # open slots (only when the roster states a capacity), status
         "k": [[0, 3]], "r": 3,                       # recorded sessions per topic, and in all
-        "g": [[1, 2]]                                # recorded sessions per language: evidence of it
-      }, ...]
+        "g": [[1, 2]],                               # recorded sessions per language: evidence of it
+        "q": [0.55, 0.75],                           # experience and performance in [0, 1] (merit.py)
+        "qr": ["12 years in software", "4.7 of 5 over 3 rated sessions"]  # what they come from, as said
+      }, ...],
+      "wt": [0.8, 0.1, 0.1]                          # kbgen.yml's matching shares: fit, experience, performance
     }
 
 The names and words (languages, countries, formats, status labels, bands) are in the site's
@@ -56,6 +59,7 @@ from typing import TYPE_CHECKING
 from ..models import Mentor
 from ..site.i18n import N_
 from .checks import FORMAT_WORDS
+from .merit import rating_reason, years_reason
 from .places import base_language, country_name, language_name
 from .status import LABELS, REFERENCE_MONDAY, Status, utc_week
 
@@ -124,6 +128,8 @@ def directory_json(
     directory_urls: bool = True,
     format_words: Mapping[str, str] | None = None,
     t: Messages | None = None,
+    merit: Mapping[str, object] | None = None,
+    shares: tuple[float, float, float] = (1.0, 0.0, 0.0),
 ) -> str:
     """The directory file's text (see the module docstring for the format).
 
@@ -137,7 +143,8 @@ def directory_json(
 
     ``t``: kbgen's words in the site's language (:func:`kbgen.site.i18n.messages`): the names of
     languages and countries, the built-in formats' words, the status labels and the bands are
-    said in it; English without it.
+    said in it; English without it. ``merit``: mentor id -> :class:`~kbgen.directory.merit.Merit`
+    (experience and performance, weighed by ``shares`` in Find a mentor).
     """
     status = status or {}
     if t is None:
@@ -222,6 +229,12 @@ def directory_json(
             row["r"] = len(refs)
         if recorded:
             row["g"] = sorted([langs.index[(b, language_name_in(b))], n] for b, n in recorded.items())
+        standing = (merit or {}).get(m.id)
+        if standing is not None:
+            row["q"] = [standing.experience, standing.performance]
+            reasons = [years_reason(m, t), rating_reason(standing, t)]
+            if any(reasons):
+                row["qr"] = reasons
         rows.append(row)
 
     data = {
@@ -237,6 +250,7 @@ def directory_json(
         "status": [list(s) for s in kinds.items],
         "bands": [[low, high, said(label)] for low, high, label in BANDS],
         "m": rows,
+        "wt": [round(x, 4) for x in shares],
     }
     return html_safe(json.dumps(data, ensure_ascii=False, separators=(",", ":"))) + "\n"
 

@@ -69,12 +69,15 @@ FIELDS: dict[str, str] = {
     "updated": "when the entry was last confirmed, YYYY-MM-DD (a mentor with no session and no update "
     "for directory.inactive_after_days shows as not active)",
     "industry": "the industry the mentor works in",
+    "experience_years": "years of experience in that industry or field (a whole number, 0 to 70): weighs in "
+    "Find a mentor and kbgen match",
     "pronouns": "pronouns as the mentor wants them shown, e.g. she/her",
     "photo": "a portrait: an image file in the project (JPEG, PNG, GIF or WebP, path relative to the "
     "project) or an https:// URL (shown when its host is in kbgen.yml's allowed_hosts)",
 }
 REQUIRED = ("id", "name")
 TOP_KEY = "mentors"
+MAX_YEARS = 70
 
 _EMAIL = re.compile(r"[^@\s<>\"'(),;:\\\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+")
 _UNSAFE_URL_CHARS = re.compile(r"[\s<>\"'`\\\x00-\x1f\x7f]")
@@ -169,9 +172,12 @@ class _Checker(FieldChecker[Mentor]):
         for key in ("languages", "expertise", "formats", "wants_to_learn"):
             if entry.get(key) is not None:
                 values[key] = self.strings(keys, key, entry[key], label)
-        for key in ("capacity", "mentees"):
+        for key in ("capacity", "mentees", "experience_years"):
             if entry.get(key) is not None:
                 values[key] = self.count(keys, key, entry[key], label)
+        if (values.get("experience_years") or 0) > MAX_YEARS:
+            self.add((*keys, "experience_years"), f"{values['experience_years']} years is more than a working life "
+                     f"(at most {MAX_YEARS}); check the number", label, "experience_years")
         for key in ("available_until", "updated"):
             if entry.get(key) is not None:
                 values[key] = self.date(keys, key, entry[key], label)

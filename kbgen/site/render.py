@@ -592,13 +592,13 @@ def search_doc(d: SessionDoc, lines, filters: Mapping[str, Sequence[str]], mento
 def feedback_lines(summary, t: Messages) -> list[str]:
     """A mentor's feedback figures (kbgen.directory.feedback.FeedbackSummary) as the page says
     them: "4.6 of 5 over 7 rated sessions", "6 of 7 found it helpful", "goals reached in 5 of 6"."""
+    from ..directory.merit import rating_words
+
     if summary is None:
         return []
     out = []
     if summary.rating is not None:
-        out.append(t.ngettext("%(rating)s of 5 over %(num)s rated session",
-                              "%(rating)s of 5 over %(num)s rated sessions", summary.rated,
-                              rating=f"{summary.rating:.1f}"))
+        out.append(rating_words(summary.rating, summary.rated, t))
     if summary.helpful is not None:
         out.append(t._("%(count)s of %(total)s found it helpful", count=summary.helpful.count,
                        total=summary.helpful.total))
@@ -702,6 +702,7 @@ def render_site(
     audience: str = "public",
     needs: Mapping[str, int] | None = None,
     feedback: Mapping[str, object] | None = None,
+    matching: tuple[float, float, float] = (1.0, 0.0, 0.0),
 ) -> list[Path]:
     """Write every generated page, asset and media copy under ``out``; return the files.
 
@@ -983,10 +984,12 @@ def render_site(
             directory_words=json_attr(js_messages(msg, "directory.js"))),
     )
     from ..directory.export import directory_inputs, directory_json
+    from ..directory.merit import merits
 
     by_mentor, term_topics = directory_inputs(docs, mentors, find_topic)
+    merit = merits(mentors, {mid: len(refs) for mid, refs in by_mentor.items()}, feedback or {})
     write("mentors/directory.json", directory_json(mentors, by_mentor, statuses or {}, term_topics, directory_urls,
-                                                   format_words, t=msg))
+                                                   format_words, t=msg, merit=merit, shares=matching))
     if offline:  # file:// pages cannot fetch(): the same data as a script that sets a global
         from ..directory.export import directory_script
 

@@ -172,6 +172,7 @@
         expertise: r.e || [], offers: (r.x || []).map(function (x) { return x[0]; }),
         avail: r.a || [], hours: r.h || 0, capacity: r.c || 0,
         status: data.status[r.s] || ["taking", ""], counts: counts, total: r.r || 0, recorded: recorded,
+        merit: r.q || [0, 0], meritWords: r.qr || ["", ""],
         url: /^[a-z0-9-]+$/.test(r.i) ? data.url.replace("{}", r.i) : ""
       };
     });
@@ -406,13 +407,14 @@
     form.addEventListener("submit", function (e) { e.preventDefault(); run(); save(); });
     root.appendChild(el("section", { class: "kb-dir-find", "aria-labelledby": "kb-find-h" }, [
       el("h2", { id: "kb-find-h", text: _("Find a mentor") }),
-      el("p", { text: _("Say what you need; mentors are ranked by topic fit, recorded sessions, shared working hours, language, format and organisation.") }),
+      el("p", { text: _("Say what you need; mentors are ranked by topic fit, recorded sessions, shared working hours, language, format and organisation, then by experience and their mentees' feedback.") }),
       form, count, results
     ]));
     if (restore()) run();
   }
 
-  // Scores are points out of what the mentee asked for, scaled to 100.
+  // Scores: the fit (points out of what the mentee asked for) with experience and performance,
+  // weighed by kbgen.yml's matching shares, scaled to 100.
   function rank(d, q) {
     var out = [];
     d.mentors.forEach(function (m) {
@@ -474,8 +476,15 @@
         max += 10;
         if (!same) { points += 10; reasons.push(_("another organisation")); } else reasons.push(_("your organisation"));
       }
+      // What the mentor brings besides fit (kbgen's merit.py: years and sessions, mentees'
+      // feedback as an aggregate), weighed by kbgen.yml's matching shares.
+      var wt = d.data.wt || [1, 0, 0];
+      if (wt[1] && m.meritWords[0]) reasons.push(m.meritWords[0]);
+      if (wt[2] && m.meritWords[1]) reasons.push(m.meritWords[1]);
       if (m.status[0] !== "taking") reasons.push(m.status[1] || m.status[0]);
-      out.push({ m: m, score: max ? Math.round(100 * points / max) : 0, reasons: reasons });
+      var fit = max ? points / max : 0;
+      out.push({ m: m, score: Math.round(100 * (wt[0] * fit + wt[1] * m.merit[0] + wt[2] * m.merit[1])),
+        reasons: reasons });
     });
     return out.sort(function (a, b) {
       return b.score - a.score || b.m.total - a.m.total || a.m.name.localeCompare(b.m.name);
