@@ -260,6 +260,47 @@ class DirectoryConfig(_Strict):
         return out
 
 
+class AskConfig(_Strict):
+    """"Ask about this" on session pages and their moments (the `ask:` section): a mailto: link, or
+    an intranet form, with the session's title and the moment's link filled in. Static: no server."""
+
+    enabled: bool = Field(True, description="Offer the link (false: never).")
+    to: str | None = Field(None, description="A program address questions go to, e.g. mentoring@example.org; "
+                           "without it, the session's mentors' own mailto: contacts.")
+    form: str | None = Field(None, description="An https:// form URL to open instead of a mail, with {title}, "
+                             "{link} and {mentor} filled in (URL-encoded), e.g. "
+                             "https://forms.example.org/ask?about={title}&at={link}.")
+
+    @field_validator("to")
+    @classmethod
+    def _address(cls, value: str | None) -> str | None:
+        from .directory.roster import contact_problem
+
+        if value is None:
+            return None
+        value = value.strip().removeprefix("mailto:")
+        if "?" in value or contact_problem("mailto:" + value):
+            raise ValueError(f"'{value}' is not an e-mail address; write it as mentoring@example.org")
+        return value
+
+    @field_validator("form")
+    @classmethod
+    def _form(cls, value: str | None) -> str | None:
+        from .directory.roster import contact_problem
+
+        if value is None:
+            return None
+        value = value.strip()
+        try:
+            filled = value.format(title="t", link="l", mentor="m")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"'{value}': only {{title}}, {{link}} and {{mentor}} may be filled in ({exc})") from None
+        if not value.lower().startswith("https://") or contact_problem(filled):
+            raise ValueError(f"'{value}' is not an https:// URL; give the form's address, e.g. "
+                             "https://forms.example.org/ask?about={title}&at={link}")
+        return value
+
+
 class MatchingConfig(_Strict):
     """How Find a mentor and `kbgen match` weigh a mentor (the `matching:` section): relative
     weights, divided by their sum."""
@@ -393,6 +434,7 @@ class KbgenConfig(_Strict):
     enrich: EnrichConfig = Field(default_factory=EnrichConfig)
     directory: DirectoryConfig = Field(default_factory=DirectoryConfig)
     matching: MatchingConfig = Field(default_factory=MatchingConfig)
+    ask: AskConfig = Field(default_factory=AskConfig)
     speakers: SpeakersConfig = Field(default_factory=SpeakersConfig)
     topics: list[TopicDef] = Field(default_factory=list, description="The topic taxonomy.")
     redact: RedactConfig = Field(default_factory=RedactConfig)

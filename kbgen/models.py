@@ -41,6 +41,7 @@ class Mentor:
     updated: dt.date | None = None  # when the entry was last confirmed (for "not active")
     industry: str = ""
     experience_years: int | None = None  # years in that industry or field (the roster's experience_years)
+    accepts_questions: bool = True  # False: no "Ask about this" link on their session pages
     pronouns: str = ""
     photo: str = ""  # an https URL, or the absolute path of a checked image file in the project
     photo_file: str = ""  # a local photo's name in the site (mentors/photos/): id, content digest, suffix

@@ -329,7 +329,7 @@ def _build(project: Project, audience: str, strict: bool, echo: Echo, engine_fac
             site_name=site_name, site_url=site_url, learning_paths=project.config.learning_paths, offline=offline,
             allowed_hosts=tuple(project.config.allowed_hosts), format_words=project.config.directory.formats,
             language=language, audience=audience, needs=needs, feedback=feedback,
-            matching=project.config.matching.shares())
+            matching=project.config.matching.shares(), ask=project.config.ask)
         digest = fingerprint([audience, str(info.docs_dir), render_args])
         reuse = None
         if state.unchanged(digest, owned):

@@ -175,6 +175,14 @@ def test_demo_mentor_feedback_is_aggregated(demo):
             assert "went better than I feared" not in page.read_text(errors="replace"), page
 
 
+def test_demo_ask_links_follow_the_roster(demo):
+    """Ana García's sessions offer "Ask about this" (her mailto: contact); Chloé Martin opted out."""
+    sessions = demo[0] / "site" / "sessions"
+    ana = html.unescape((sessions / "negotiating-a-raise" / "index.html").read_text())
+    assert 'class="kb-ask-session" href="mailto:ana.garcia@example.org?subject=' in ana
+    assert "data-ask=" not in (sessions / "networking-for-introverts" / "index.html").read_text()
+
+
 def test_second_build_loads_no_model(demo):
     root, _, _ = demo
     project = load_project(root)

@@ -13,7 +13,7 @@ from tests.conftest import ROOT, ROSTER, make_files
 
 KEYS = ("id, name, title, organization, timezone, languages, country, location, expertise, formats, capacity, "
         "mentees, bio, contact, wants_to_learn, offers, availability, available_until, updated, industry, "
-        "experience_years, pronouns, photo")
+        "experience_years, pronouns, accepts_questions, photo")
 
 
 def problems_of(tmp_path, text: str, name: str = "mentors.yaml") -> list[str]:

@@ -72,6 +72,7 @@ FIELDS: dict[str, str] = {
     "experience_years": "years of experience in that industry or field (a whole number, 0 to 70): weighs in "
     "Find a mentor and kbgen match",
     "pronouns": "pronouns as the mentor wants them shown, e.g. she/her",
+    "accepts_questions": "false: no 'Ask about this' link on the mentor's session pages (default true)",
     "photo": "a portrait: an image file in the project (JPEG, PNG, GIF or WebP, path relative to the "
     "project) or an https:// URL (shown when its host is in kbgen.yml's allowed_hosts)",
 }
@@ -178,6 +179,12 @@ class _Checker(FieldChecker[Mentor]):
         if (values.get("experience_years") or 0) > MAX_YEARS:
             self.add((*keys, "experience_years"), f"{values['experience_years']} years is more than a working life "
                      f"(at most {MAX_YEARS}); check the number", label, "experience_years")
+        if entry.get("accepts_questions") is not None:
+            if isinstance(entry["accepts_questions"], bool):
+                values["accepts_questions"] = entry["accepts_questions"]
+            else:
+                got = _kind(entry["accepts_questions"])
+                self.add((*keys, "accepts_questions"), f"expected true or false, got {got}", label, "accepts_questions")
         for key in ("available_until", "updated"):
             if entry.get(key) is not None:
                 values[key] = self.date(keys, key, entry[key], label)

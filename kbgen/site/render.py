@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from ..ingest.discover import slugify
 from ..knowledge import INFERRED
-from ..models import LANGUAGE_SURE, Mentor, SessionDoc, StoredTranscript, base_language
+from ..models import LANGUAGE_SURE, Mentor, Session, SessionDoc, StoredTranscript, base_language
 from .i18n import N_, Messages, messages
 from .text import h, md, safe_url, timestamp, url_md
 
@@ -589,6 +589,21 @@ def search_doc(d: SessionDoc, lines, filters: Mapping[str, Sequence[str]], mento
     return "\n".join(out)
 
 
+def _ask(s: Session, mentors: Sequence[Mentor], ask, t: Messages, site_url: str | None,
+         directory_urls: bool) -> dict | None:
+    """The session page's "Ask about this" link (kbgen.site.ask), or None: its address with the
+    page's own in place (the site's URL when mkdocs.yml gives one, else the page's path), and the
+    template kbgen.js fills for each moment."""
+    from .ask import ask_href, ask_template
+
+    template = ask_template(s, mentors, ask, t) if ask is not None else None
+    if template is None:
+        return None
+    path = f"sessions/{s.id}/" if directory_urls else f"sessions/{s.id}.html"
+    page = site_url.rstrip("/") + "/" + path if site_url else path
+    return {"template": template, "href": ask_href(template, page)}
+
+
 def feedback_lines(summary, t: Messages) -> list[str]:
     """A mentor's feedback figures (kbgen.directory.feedback.FeedbackSummary) as the page says
     them: "4.6 of 5 over 7 rated sessions", "6 of 7 found it helpful", "goals reached in 5 of 6"."""
@@ -703,6 +718,7 @@ def render_site(
     needs: Mapping[str, int] | None = None,
     feedback: Mapping[str, object] | None = None,
     matching: tuple[float, float, float] = (1.0, 0.0, 0.0),
+    ask=None,
 ) -> list[Path]:
     """Write every generated page, asset and media copy under ``out``; return the files.
 
@@ -868,6 +884,7 @@ def render_site(
                 lang_attr=Markup(f' lang="{h(lang)}"') if lang else Markup(""),
                 track_lang=d.language,
                 spoken=spoken,
+                ask=_ask(s, [by_id[m] for m in s.mentors if m in by_id], ask, msg, site_url, directory_urls),
         )
         # The lines and anchors are the transcript's (its digest); topics are keyed by what the page
         # shows of them.

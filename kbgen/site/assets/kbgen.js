@@ -56,7 +56,38 @@
     if (line && !line.classList.contains(CURRENT)) {
       line.classList.add(CURRENT);
       line.setAttribute("aria-current", "true");
+      askAbout(line);
     }
+  }
+
+  // "Ask about this" (kbgen/site/ask.py): the page holds the link's address with KBGEN-ASK-LINK
+  // where the moment's address goes. The session's link gets the page's address; the line being
+  // marked gets a link of its own with its moment's (#t=SECONDS), moved from line to line.
+  var ASK = "KBGEN-ASK-LINK";
+
+  function pageAddress() {
+    return location.href.split("#")[0];
+  }
+
+  function askAbout(line) {
+    var box = line.closest(".kb-transcript");
+    var template = box && box.getAttribute("data-ask");
+    var start = line.querySelector("a[data-start]");
+    if (!template || !start) return;
+    var link = document.querySelector(".kb-ask-moment");
+    if (!link) {
+      link = document.createElement("a");
+      link.className = "kb-ask-moment";
+      link.rel = "nofollow";
+      link.textContent = box.getAttribute("data-ask-label") || "Ask";
+    }
+    link.href = template.split(ASK).join(encodeURIComponent(pageAddress() + hashFor(parseFloat(start.dataset.start) || 0)));
+    line.appendChild(link);
+  }
+
+  function askSession() {
+    var link = document.querySelector("a.kb-ask-session[data-ask]");
+    if (link) link.href = link.getAttribute("data-ask").split(ASK).join(encodeURIComponent(pageAddress()));
   }
 
   function motion() {
@@ -153,6 +184,7 @@
 
   function start() {
     nameSearchDialog();
+    askSession();
     follow();
     openAtHash();
   }
