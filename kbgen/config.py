@@ -337,6 +337,8 @@ class PathDef(_Strict):
         None, description="The topic (id, label or synonym) the path is about: its topic page links the path, "
         "and no path is derived for that topic.")
     sessions: list[str] = Field(description="Session ids (sidecar file names) in the order to follow them.")
+    welcome: str = Field("", description="A welcome message opening the path's page, from its mentor (`mentor`).")
+    mentor: str | None = Field(None, description="The roster id of the mentor the welcome is from.")
 
     @field_validator("id")
     @classmethod
@@ -359,6 +361,14 @@ class PathDef(_Strict):
     @classmethod
     def _description(cls, value: str) -> str:
         return " ".join(value.split())
+
+    @field_validator("welcome")
+    @classmethod
+    def _welcome(cls, value: str) -> str:
+        value = value.strip()
+        if len(value) > 1000:
+            raise ValueError(f"the welcome is {len(value)} characters; keep it to a short message (at most 1000)")
+        return value
 
     @field_validator("sessions")
     @classmethod

@@ -346,7 +346,7 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
     """
     from .enrich import key_phrases, summarize
     from .enrich.related import related_sessions, term_counts
-    from .enrich.takeaways import takeaways
+    from .enrich.takeaways import timed_takeaways
     from .enrich.topics import Taxonomy, score_topics, topic_hits, topic_idf
 
     by_id = {m.id: m for m in mentors}
@@ -391,8 +391,11 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
                     summary, source = tuple(redactor.text(x) for x in summary), f"llm:{ec.llm.model}"
                 else:
                     echo(f"  {s.id}: the LLM at {ec.llm.base_url} did not answer; extractive summary used")
-            advice = tuple(cache.get("takeaways", [digest, ec.takeaways, labels, mentor_labels, doc_lang], partial(
-                takeaways, t, ec.takeaways, bonus_terms=labels, mentor_speakers=mentor_labels, language=doc_lang)))
+            timed = [tuple(x) for x in cache.get("takeaways-timed", [digest, ec.takeaways, labels, mentor_labels,
+                                                                      doc_lang], partial(
+                timed_takeaways, t, ec.takeaways, bonus_terms=labels, mentor_speakers=mentor_labels,
+                language=doc_lang))]
+            advice = tuple(text for text, _ in timed)
             if not summary:
                 # The summary says what the session covers; the advice itself is listed as
                 # takeaways, so sentences already there are passed over when others exist.
@@ -407,6 +410,7 @@ def build_docs(config: KbgenConfig, sessions: list[Session], transcripts: Mappin
                 key_phrases=phrases,
                 topics=tags[s.id],
                 takeaways=advice,
+                takeaway_times=tuple(float(time) for _, time in timed),
                 chapters=tuple(Chapter(start, end, title) for start, end, title in found),
                 summary_source=source,
             )

@@ -268,6 +268,7 @@ class Enrichment:
     key_phrases: tuple[str, ...] = ()
     topics: tuple[TopicTag, ...] = ()  # best first
     takeaways: tuple[str, ...] = ()  # the advice given, 3-7
+    takeaway_times: tuple[float, ...] = ()  # when each takeaway was said (seconds), same order
     chapters: tuple[Chapter, ...] = ()  # in time order
     related: tuple[Related, ...] = ()  # closest first
     summary_source: str = "extractive"  # or "llm:<model>"

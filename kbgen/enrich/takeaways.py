@@ -55,26 +55,39 @@ def takeaways(
     the session gave less advice; none when it gave none. ``language`` (a BCP 47 tag) chooses the
     cues of advice and the words (:func:`~kbgen.enrich.langs.pack`).
     """
+    return tuple(text for text, _ in timed_takeaways(transcript, count, bonus_terms, mentor_speakers=mentor_speakers,
+                                                      language=language))
+
+
+def timed_takeaways(
+    transcript: Transcript,
+    count: int,
+    bonus_terms: Iterable[str] = (),
+    *,
+    mentor_speakers: Iterable[str] = (),
+    language: str | LanguagePack = "en",
+) -> tuple[tuple[str, float], ...]:
+    """:func:`takeaways`, each with the time (seconds) its sentence was said: its moment."""
     if count <= 0:
         return ()
     ranked = _ranked(transcript, tuple(bonus_terms), tuple(mentor_speakers), pack(language))
-    kept: list[tuple[int, str, set[str]]] = []
-    for _score, index, text, stems in ranked:
-        if any(_overlap(stems, other) >= DUPLICATE for _, _, other in kept):
+    kept: list[tuple[int, str, set[str], float]] = []
+    for _score, index, text, stems, time in ranked:
+        if any(_overlap(stems, other) >= DUPLICATE for _, _, other, _ in kept):
             continue
-        if any(text.lower() == t.lower() for _, t, _ in kept):
+        if any(text.lower() == t.lower() for _, t, _, _ in kept):
             continue
-        kept.append((index, text, stems))
+        kept.append((index, text, stems, time))
         if len(kept) == count:
             break
-    return tuple(text for _, text, _ in sorted(kept))
+    return tuple((text, time) for _, text, _, time in sorted(kept))
 
 
 
 def _ranked(
     transcript: Transcript, bonus_terms: tuple[str, ...], mentor_speakers: tuple[str, ...], p: LanguagePack
-) -> list[tuple[float, int, str, set[str]]]:
-    """Every sentence that gives advice: (score, sentence index, cleaned text, content stems), best first."""
+) -> list[tuple[float, int, str, set[str], float]]:
+    """Every sentence that gives advice: (score, sentence index, cleaned text, content stems, time), best first."""
     words, stem, is_content = p.words, p.stem, p.is_content
     sentences = split_sentences(transcript.segments, p)
     if not sentences:
@@ -128,7 +141,7 @@ def _ranked(
             score -= 0.3  # a run-on sentence; its cut form may miss the point
         if score <= 0.3:
             continue
-        ranked.append((round(score, 6), sentence.index, text, stems))
+        ranked.append((round(score, 6), sentence.index, text, stems, round(sentence.time, 2)))
     ranked.sort(key=lambda r: (-r[0], r[1]))
     return ranked
 

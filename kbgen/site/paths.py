@@ -45,6 +45,8 @@ class LearningPath:
     steps: tuple[Step, ...]
     topic: object | None = None  # render.Topic, when the topic has a page in this build
     derived: bool = False
+    welcome: str = ""  # a message opening the page (kbgen.yml's welcome:)...
+    mentor: str | None = None  # ...from this mentor (a roster id)
 
     @property
     def duration(self) -> float:
@@ -105,7 +107,7 @@ def learning_paths(docs: Sequence[SessionDoc], topics: Mapping[str, object], fin
         topic = find_topic(p.topic) if p.topic else None
         if topic is not None:
             claimed.add(topic.slug)
-        paths.append(LearningPath(p.id, p.title, p.description, steps, topic))
+        paths.append(LearningPath(p.id, p.title, p.description, steps, topic, welcome=p.welcome, mentor=p.mentor))
     if not config.derive:
         return paths
     taken = {p.id for p in config.paths}  # every configured id, rendered or not: derived URLs stay put
@@ -154,8 +156,9 @@ def path_steps(paths: Sequence[LearningPath]) -> dict[str, list[dict]]:
 
 
 def write_path_pages(env, write: Callable[[str, str], None], paths: Sequence[LearningPath], config,
-                     front_matter: Callable, t=None) -> None:
-    """``paths/index.md`` and one ``paths/<id>.md`` per path; ``t``: kbgen's words (:class:`.i18n.Messages`)."""
+                     front_matter: Callable, t=None, mentors: Mapping[str, object] | None = None) -> None:
+    """``paths/index.md`` and one ``paths/<id>.md`` per path; ``t``: kbgen's words (:class:`.i18n.Messages`);
+    ``mentors``: id -> Mentor, for a welcome's author."""
     from .i18n import messages
     from .render import LEVEL_WORDS, date_text, duration_text
 
@@ -176,6 +179,8 @@ def write_path_pages(env, write: Callable[[str, str], None], paths: Sequence[Lea
             })
         write(f"paths/{p.id}.md", page.render(
             front_matter=front_matter(p.title, description=p.description or p.title), p=p, steps=steps,
+            welcome_from=t._("A welcome from %(name)s", name=(mentors or {})[p.mentor].name)
+            if p.mentor in (mentors or {}) else "",
             length=length_text(p.duration, t), min_sessions=config.min_sessions))
     write("paths/index.md", env.get_template("paths_index.md.j2").render(
         curated=[p for p in paths if not p.derived], derived=[p for p in paths if p.derived],
@@ -211,6 +216,15 @@ def check_paths(config, sessions, mentors, root: Path) -> list[Problem]:
                     "a session's id is its sidecar's file name without .yml")
             problems.append(doc.problem(("learning_paths", "paths", i, "sessions", j),
                                         f"no session '{sid}' among the recordings; {hint}"))
+        if p.mentor is not None and p.mentor not in {m.id for m in mentors}:
+            close = difflib.get_close_matches(p.mentor, sorted(m.id for m in mentors), n=1)
+            problems.append(doc.problem(("learning_paths", "paths", i, "mentor"),
+                                        f"no mentor '{p.mentor}' in the roster; "
+                                        + (f"did you mean '{close[0]}'?" if close else "use a mentor's id")))
+        if p.mentor is not None and not p.welcome:
+            problems.append(doc.problem(("learning_paths", "paths", i, "mentor"),
+                                        "names the mentor of a welcome, but the path has no welcome: add one, or "
+                                        "leave mentor out"))
         if p.topic is not None and taxonomy.resolve(p.topic) is None:
             problems.append(doc.problem(("learning_paths", "paths", i, "topic"),
                                         f"'{p.topic}' is not a topic of kbgen.yml's taxonomy, the roster or any "

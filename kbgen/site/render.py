@@ -328,6 +328,58 @@ def atom_feed(docs: Sequence[SessionDoc], site_name: str, site_url: str | None, 
         + "\n"
 
 
+#: Tips listed on a topic's page; its feed holds up to TIPS_FED.
+TIPS_SHOWN, TIPS_FED = 10, 50
+
+
+def topic_tips(sessions: Sequence[SessionDoc]) -> list[dict]:
+    """The advice given on a topic: each session's takeaways (``sessions``: the topic's published
+    sessions, newest first), in the order said, with its moment: {doc, text, time}."""
+    out = []
+    for d in sessions:
+        times = d.enrichment.takeaway_times
+        for i, text in enumerate(d.enrichment.takeaways):
+            out.append({"doc": d, "text": text, "time": times[i] if i < len(times) else 0.0})
+    return out
+
+
+def tips_feed(topic, tips: Sequence[dict], site_name: str, site_url: str | None, directory_urls: bool,
+              t: Messages) -> str:
+    """An Atom feed of a topic's tips (:func:`topic_tips`, this audience's sessions only), newest
+    session first, each entry linking to its moment. Deterministic: dated by its sessions."""
+    import xml.etree.ElementTree as ET
+
+    ns = "http://www.w3.org/2005/Atom"
+    ET.register_namespace("", ns)
+    base = (site_url.rstrip("/") + "/") if site_url else "../../"  # relative to topics/<slug>/tips.xml
+
+    def link(sid: str, time: float | None = None) -> str:
+        page = f"{base}sessions/{sid}/" if directory_urls else f"{base}sessions/{sid}.html"
+        return page + (f"#t={time:g}" if time is not None else "")
+
+    feed = ET.Element(f"{{{ns}}}feed")
+    ET.SubElement(feed, f"{{{ns}}}title").text = t._("%(site)s: tips on %(topic)s", site=site_name, topic=topic.label)
+    here = f"topics/{topic.slug}/tips.xml"
+    ET.SubElement(feed, f"{{{ns}}}id").text = (site_url.rstrip("/") + "/" + here) if site_url \
+        else f"urn:kbgen:{slugify(site_name) or 'site'}:tips:{topic.slug}"
+    newest = max((tip["doc"].session.date for tip in tips), default=None)
+    ET.SubElement(feed, f"{{{ns}}}updated").text = (newest.isoformat() if newest else "1970-01-01") + "T00:00:00Z"
+    ET.SubElement(feed, f"{{{ns}}}link", rel="self", href=f"{base}{here}")
+    for tip in tips[:TIPS_FED]:
+        s = tip["doc"].session
+        entry = ET.SubElement(feed, f"{{{ns}}}entry")
+        ET.SubElement(entry, f"{{{ns}}}title").text = tip["text"]
+        ET.SubElement(entry, f"{{{ns}}}id").text = link(s.id, tip["time"]) if site_url \
+            else f"urn:kbgen:tip:{s.id}:{tip['time']:g}"
+        ET.SubElement(entry, f"{{{ns}}}link", rel="alternate", href=link(s.id, tip["time"]))
+        ET.SubElement(entry, f"{{{ns}}}updated").text = s.date.isoformat() + "T00:00:00Z"
+        ET.SubElement(entry, f"{{{ns}}}summary").text = t._("From “%(title)s”, at %(clock)s.", title=s.title,
+                                                            clock=timestamp(tip["time"]))
+    ET.indent(feed)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + _XML_INVALID.sub("", ET.tostring(feed, encoding="unicode")) \
+        + "\n"
+
+
 def json_attr(data) -> Markup:
     """JSON for an HTML attribute (escaped once: the browser reads it back whole); "" for None."""
     import json
@@ -1014,6 +1066,10 @@ def render_site(
               directory_script((out / "mentors" / "directory.json").read_text(encoding="utf-8")))
 
     # Topics.
+    def session_url(sid: str, time: float) -> str:
+        """A session's moment as a link from a topic page, in raw HTML (not rewritten)."""
+        return up + (f"sessions/{sid}/" if directory_urls else f"sessions/{sid}.html") + f"#t={time:g}"
+
     page = env.get_template("topic.md.j2")
     offers_on: dict[str, list] = {}
     for m in sorted(mentors, key=lambda m: m.id):
@@ -1022,6 +1078,9 @@ def render_site(
             if t is not None:
                 offers_on.setdefault(t.slug, []).append((m, o))
     for t in topics.values():
+        tips = topic_tips(t.sessions)
+        if tips:
+            write(f"topics/{t.slug}/tips.xml", tips_feed(t, tips, site_name, site_url, directory_urls, msg))
         write(f"topics/{t.slug}.md", page.render(front_matter=_front_matter(as_title(t.label)), t=t,
                                                  title=as_title(t.label),
                                                  shown=t.sessions[:page_size],
@@ -1029,7 +1088,12 @@ def render_site(
                                                                   msg._("Sessions on %(topic)s", topic=t.label),
                                                                   t.sessions, page_size, msg),
                                                  offers=offers_on.get(t.slug, []),
-                                                 paths=[p for p in paths if p.topic is t]))
+                                                 paths=[p for p in paths if p.topic is t],
+                                                 tips=[{**tip, "url": session_url(tip["doc"].session.id, tip["time"]),
+                                                        "where": msg._("%(title)s, at %(clock)s",
+                                                                       title=tip["doc"].session.title,
+                                                                       clock=timestamp(tip["time"]))}
+                                                       for tip in tips[:TIPS_SHOWN]]))
     write("topics/index.md", env.get_template("topics_index.md.j2").render(topics=list(topics.values())))
     # The home page's way in, for the project's own index.md to include (pymdownx.snippets):
     # transcript search, the latest sessions, Find a mentor, the busiest topics, learning paths.
@@ -1039,7 +1103,7 @@ def render_site(
         latest=docs[:5], total=len(docs), date_of=lambda day: date_text(day, msg), topics=busiest[:8],
         paths=paths[:5]))
 
-    learning.write_path_pages(env, write, paths, learning_paths, _front_matter, msg)
+    learning.write_path_pages(env, write, paths, learning_paths, _front_matter, msg, mentors=by_id)
     if audience == "internal":  # coordinators' page: never in a public build
         write(PROGRAM_PAGE[1], program_page(env, msg, docs, mentors, statuses or {}, topics, find_topic, needs or {}))
 
