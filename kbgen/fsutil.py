@@ -6,6 +6,7 @@ import errno
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 
@@ -80,3 +81,34 @@ def link_or_copy(src: Path, dst: Path) -> None:
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
+
+
+def project_file(value: str, base: Path, protected: Mapping[str, Path] | None, what: str, example: str,
+                 noun: str = "file", or_else: str = "") -> Path:
+    """The file ``value`` names: relative to ``base`` (the project), inside it, out of the
+    ``protected`` folders (name -> folder: the cache, the site...), with no symbolic link in any
+    part of its path (a link could lead out of the project, or into the cache), and a regular file.
+    Raises ValueError saying why not: ``what`` names the field ("photo"), ``example`` is such a
+    path, ``noun`` the kind of file ("image"), ``or_else`` another way ("or give an https:// URL")."""
+    import re
+
+    if re.search(r"[\x00-\x1f\x7f]", value):
+        raise ValueError(f"{what} {value!r} contains control characters; rename the file")
+    rel_path = Path(value)
+    if not value.strip() or rel_path.is_absolute() or ".." in rel_path.parts:
+        raise ValueError(f"{what} '{value}' must be a path inside the project, relative to it, such as '{example}'")
+    for part in [*reversed(rel_path.parents[:-1]), rel_path]:
+        if (base / part).is_symlink():
+            raise ValueError(f"{what} '{value}': '{part}' is a symbolic link; put the {noun} itself in the project")
+    path = base / rel_path
+    for name, folder in (protected or {}).items():
+        if path.resolve().is_relative_to(Path(folder).resolve()):
+            raise ValueError(f"{what} '{value}' is inside {name}; keep {what}s in a folder of their own, such as "
+                             f"{Path(example).parent}/")
+    if not path.exists():
+        raise ValueError(f"{what} '{value}' not found; put the {noun} in the project (the path is relative to the "
+                         f"folder with kbgen.yml){or_else}")
+    if not path.is_file():
+        article = "an" if noun[:1] in "aeiou" else "a"
+        raise ValueError(f"{what} '{value}' is not a regular file; give the path of {article} {noun} file")
+    return path

@@ -84,6 +84,26 @@ class Feedback:
 
 
 @dataclass(frozen=True)
+class Resource:
+    """Something a mentor shares with a session (the sidecar's ``resources:``): a title and an
+    https link, or a document of the project, copied into the site with the session."""
+
+    title: str
+    url: str = ""
+    file: Path | None = None  # absolute path of a checked document in the project
+
+    @property
+    def name(self) -> str:
+        """The document's name in the site ('' for a link): its file name made safe."""
+        if self.file is None:
+            return ""
+        import re
+
+        stem = re.sub(r"[^a-z0-9]+", "-", self.file.stem.lower()).strip("-") or "document"
+        return stem + self.file.suffix.lower()
+
+
+@dataclass(frozen=True)
 class Session:
     """One recording (or imported transcript) and its sidecar metadata."""
 
@@ -110,6 +130,7 @@ class Session:
     publish_audio: bool | None = None  # True: publish the recording even when redaction was needed
     level: str | None = None  # beginner | intermediate | advanced (LEVELS), for learning paths
     feedback: Feedback | None = None  # the mentee's, never published per session
+    resources: tuple[Resource, ...] = ()  # links and documents shared with the session
 
     @property
     def speaker_map(self) -> dict[str, str]:

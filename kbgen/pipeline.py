@@ -13,10 +13,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 
 from .audience import select
 from .config import Project
-from .errors import BuildError, IngestError, Problem, disk_error, rel
+from .errors import BuildError, IngestError, KbgenError, Problem, disk_error, rel
 from .models import Exclusion, Mentor, Session
 
 Echo = Callable[[str], None]
@@ -36,6 +37,18 @@ class BuildReport:
     reused: int = 0  # session files the render stage took again from the last build (unchanged)
 
 
+def _generated_folders(project: Project) -> dict[str, Path]:
+    """The folders kbgen writes (name -> folder): a file there may be another audience's."""
+    folders = {"the cache folder": project.cache_dir, "the site folder": project.site_dir}
+    try:
+        from .site.build import read_mkdocs
+
+        folders["the docs folder"] = read_mkdocs(project.mkdocs_file, project.root).docs_dir
+    except KbgenError:
+        pass  # mkdocs.yml's own problem is reported when the site is built
+    return folders
+
+
 def load_inputs(project: Project) -> tuple[list[Mentor], list[Session]]:
     """Validate the roster and every sidecar, reporting all problems of both at once."""
     from .directory.roster import read_roster
@@ -48,7 +61,8 @@ def load_inputs(project: Project) -> tuple[list[Mentor], list[Session]]:
     mentors = roster.mentors
     sessions: list[Session] = []
     try:  # sidecars are checked against every id the roster names, even while an entry has a problem
-        sessions = discover_sessions(project.recordings_dir, project.root, roster.ids)
+        sessions = discover_sessions(project.recordings_dir, project.root, roster.ids,
+                                     protected=_generated_folders(project))
     except IngestError as exc:
         problems += exc.problems
     if not problems:  # learning paths name sessions and topics: checked once those are known

@@ -187,7 +187,7 @@ def demo(tmp_path_factory):
     from kbgen.cli import cli
 
     root = tmp_path_factory.mktemp("demo")
-    for name in ("recordings", "site_src", "demo"):
+    for name in ("recordings", "site_src", "demo", "resources"):
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns(
             "sessions", "mentors", "topics", "media", "kbgen-assets"))
     for name in ("mentors.yaml", "mkdocs.yml", "kbgen.yml"):

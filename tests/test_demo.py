@@ -96,8 +96,11 @@ def test_public_build_leaves_out_internal_and_private(demo):
         assert f"sessions/{s.id}" not in text, s.id
         assert f"left out {s.id}:" in public_out
     assert "lighthouse" not in text and "giraffe" not in text
-    media = sorted(p.stem for p in (root / "site" / "media").iterdir())
+    media = sorted(p.stem for p in (root / "site" / "media").iterdir() if p.is_file())
     assert media == sorted(s.id for s in sessions if s.visibility == "public" and s.consent and s.media)
+    shared = sorted(p.name for p in (root / "site" / "media" / "resources").iterdir())  # documents, by session
+    assert shared == sorted(s.id for s in sessions if s.visibility == "public" and s.consent
+                            and any(r.file for r in s.resources))
 
 
 def test_internal_build_shows_internal_never_private(demo):

@@ -42,28 +42,13 @@ def check_photo_file(value: str, base: Path, protected: Mapping[str, Path] | Non
     by its content, at most :data:`MAX_PHOTO_BYTES` and :data:`MAX_PHOTO_PIXELS`. Raises
     :class:`PhotoError` saying why not.
     """
-    import re
+    from ..fsutil import project_file
 
-    if re.search(r"[\x00-\x1f\x7f]", value):  # the path itself never reaches a page
-        raise PhotoError(f"photo {value!r} contains control characters; rename the file")
-    rel_path = Path(value)
-    if rel_path.is_absolute() or ".." in rel_path.parts:
-        raise PhotoError(f"photo '{value}' must be a path inside the project, relative to it, such as "
-                         "'photos/ada.jpg'")
-    # Each part is checked for links: a link could lead out of the project (or into the cache).
-    for part in [*reversed(rel_path.parents[:-1]), rel_path]:
-        if (base / part).is_symlink():
-            raise PhotoError(f"photo '{value}': '{part}' is a symbolic link; put the image itself in the project")
-    path = base / rel_path
-    for name, folder in (protected or {}).items():
-        if path.resolve().is_relative_to(Path(folder).resolve()):
-            raise PhotoError(f"photo '{value}' is inside {name}; keep photos in a folder of their own, such as "
-                             "photos/")
-    if not path.exists():
-        raise PhotoError(f"photo '{value}' not found; put the image in the project (the path is relative to the "
-                         "folder with kbgen.yml) or give an https:// URL")
-    if not path.is_file():
-        raise PhotoError(f"photo '{value}' is not a regular file; give the path of an image file")
+    try:
+        path = project_file(value, base, protected, "photo", "photos/ada.jpg", noun="image",
+                            or_else=" or give an https:// URL")
+    except ValueError as exc:
+        raise PhotoError(f"{exc}") from None
     size = path.stat().st_size
     if size > MAX_PHOTO_BYTES:
         raise PhotoError(f"photo '{value}' is {size / 1024 / 1024:.1f} MB; a portrait needs far less: save it at "

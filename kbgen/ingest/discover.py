@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import IngestError, Problem, rel
-from ..models import LEVELS, MEDIA_SUFFIXES, VISIBILITIES, Feedback, Session
+from ..models import LEVELS, MEDIA_SUFFIXES, VISIBILITIES, Feedback, Resource, Session
 from ..yamlio import LocatedYaml, YamlProblem, load_yaml
 
 SIDECAR_SUFFIXES = (".yml", ".yaml")
@@ -18,10 +18,17 @@ TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".json")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED = ("title", "date", "mentors", "visibility", "consent")
 OPTIONAL = ("mentee", "mentees", "topics", "language", "description", "speakers", "channels", "redact",
-            "publish_audio", "mentee_name", "mentee_names", "participants", "level", "feedback")
+            "publish_audio", "mentee_name", "mentee_names", "participants", "level", "feedback", "resources")
 MAX_PARTICIPANTS = 200
 FEEDBACK_FIELDS = ("rating", "helpful", "goals_reached", "quote", "quote_consent")
 MAX_QUOTE = 400  # characters: "a short quote"
+#: Documents a session may share (``resources: [{file: ...}]``): office documents, PDFs, images.
+#: Never text, pages, transcripts, sidecars or media: those could be another session's, or a page
+#: an internal build wrote.
+RESOURCE_SUFFIXES = (".pdf", ".pptx", ".ppt", ".odp", ".key", ".docx", ".doc", ".odt", ".rtf", ".xlsx", ".xls",
+                     ".ods", ".csv", ".png", ".jpg", ".jpeg", ".gif", ".webp")
+MAX_RESOURCE_BYTES = 25 * 1024 * 1024
+MAX_TITLE = 200
 FIELDS = REQUIRED + OPTIONAL
 
 
@@ -90,12 +97,13 @@ def _files(folder: Path, root: Path, problems: list[Problem]) -> Iterable[Path]:
 
 
 def discover_sessions(
-    recordings: Path, root: Path, roster_ids: Iterable[str] | None = None
+    recordings: Path, root: Path, roster_ids: Iterable[str] | None = None, protected: dict[str, Path] | None = None
 ) -> list[Session]:
     """Pair each recording with its sidecar and validate both.
 
     Every problem in every sidecar is collected before raising :class:`IngestError`.
-    ``roster_ids``, when given, are the mentor ids a sidecar may name.
+    ``roster_ids``, when given, are the mentor ids a sidecar may name; ``protected``: folders a
+    resource file may not be in (name -> folder: the cache, the site, the docs folder).
     """
     problems: list[Problem] = []
     if not recordings.is_dir():
@@ -162,7 +170,7 @@ def discover_sessions(
             continue
         seen[sid] = sidecar
         session = _read_sidecar(sidecar, files[0] if files else None, texts[0] if texts else None,
-                                sid, root, known, problems)
+                                sid, root, known, problems, protected)
         if session is not None:
             sessions.append(session)
     if problems:
@@ -202,6 +210,60 @@ def _str_list(doc: LocatedYaml, key: str, value, problems: list[Problem]) -> tup
         problems.append(doc.problem((key,), "expected a list of names, e.g. [a, b]"))
         return None
     return tuple(" ".join(str(v).split()) for v in value if str(v).strip())
+
+
+def _resources(doc: LocatedYaml, value, root: Path, protected: dict[str, Path] | None,
+               problems: list[Problem]) -> tuple[Resource, ...]:
+    """The sidecar's ``resources:``: each a title and an https ``url`` or a ``file`` of the project."""
+    from ..directory.roster import contact_problem
+    from ..fsutil import project_file
+
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        problems.append(doc.problem(("resources",), "expected a list, e.g. [{title: Slides, file: slides/x.pdf}, "
+                                    "{title: Article, url: 'https://example.org/a'}]"))
+        return ()
+    out = []
+    for i, item in enumerate(value):
+        where = ("resources", i)
+        if not isinstance(item, dict):
+            problems.append(doc.problem(where, "expected {title: ..., url: ...} or {title: ..., file: ...}"))
+            continue
+        before = len(problems)
+        _unknown_fields(doc, item, ("title", "url", "file"), problems, under=where)
+        title = item.get("title")
+        if not isinstance(title, str) or not title.strip() or len(title) > MAX_TITLE:
+            problems.append(doc.problem((*where, "title"), f"give the resource a title (text, at most {MAX_TITLE} "
+                                        "characters)"))
+        url, file = item.get("url"), item.get("file")
+        if (url is None) == (file is None):
+            problems.append(doc.problem(where, "give either url (an https:// link) or file (a document of the "
+                                        "project), one of them"))
+        elif url is not None:
+            problem = "expected an https:// link" if not isinstance(url, str) or not url.lower().startswith(
+                "https://") else contact_problem(url)
+            if problem:
+                problems.append(doc.problem((*where, "url"), problem.replace("contact", "url")))
+        elif not isinstance(file, str):
+            problems.append(doc.problem((*where, "file"), "expected a path relative to the project"))
+        else:
+            try:
+                path = project_file(file, root, protected, "resource", "resources/slides.pdf", noun="document")
+            except ValueError as exc:
+                problems.append(doc.problem((*where, "file"), str(exc)))
+            else:
+                if path.suffix.lower() not in RESOURCE_SUFFIXES:
+                    problems.append(doc.problem((*where, "file"), f"'{file}' is not a document kbgen publishes; "
+                                                f"share one of {', '.join(RESOURCE_SUFFIXES)}, or link it with url"))
+                elif path.stat().st_size > MAX_RESOURCE_BYTES:
+                    problems.append(doc.problem((*where, "file"), f"'{file}' is {path.stat().st_size / 2**20:.0f} "
+                                                f"MB; share at most {MAX_RESOURCE_BYTES // 2**20} MB, or link it "
+                                                "with url"))
+                file = path.resolve()
+        if len(problems) == before:
+            out.append(Resource(" ".join(title.split()), url.strip() if url else "", file if file else None))
+    return tuple(out)
 
 
 def _unknown_fields(doc: LocatedYaml, data: dict, fields: tuple[str, ...], problems: list[Problem],
@@ -245,7 +307,7 @@ def _feedback(doc: LocatedYaml, value, problems: list[Problem]) -> Feedback | No
 
 def _read_sidecar(
     sidecar: Path, media: Path | None, transcript: Path | None, sid: str, root: Path, known: set[str] | None,
-    problems: list[Problem],
+    problems: list[Problem], protected: dict[str, Path] | None = None,
 ) -> Session | None:
     try:
         doc = load_yaml(sidecar, root)
@@ -351,6 +413,7 @@ def _read_sidecar(
         problems.append(doc.problem(("level",), f"'{level}' is not one of {', '.join(LEVELS)}; "
                                     "leave it out when no level fits"))
     feedback = _feedback(doc, data.get("feedback"), problems)
+    resources = _resources(doc, data.get("resources"), root, protected, problems)
     if len(problems) > before:
         return None
     return Session(
@@ -377,4 +440,5 @@ def _read_sidecar(
         publish_audio=publish_audio,
         level=level,
         feedback=feedback,
+        resources=resources,
     )

@@ -49,7 +49,7 @@ DAY_WORDS = {"mon": N_("mon"), "tue": N_("tue"), "wed": N_("wed"), "thu": N_("th
 #: site itself (:func:`kbgen.site.build.link_static`): MkDocs would copy every recording on
 #: every build, and the downloads can then be made while MkDocs runs. Pages link to them in raw
 #: HTML, which MkDocs does not check.
-STATIC = ("sessions/*.vtt", "sessions/*.srt", "sessions/*.json", "media/*")
+STATIC = ("sessions/*.vtt", "sessions/*.srt", "sessions/*.json", "media/*", "media/resources/*/*")
 #: Where render_site writes one search document per session page for Pagefind (outside the
 #: owned folders: never swapped into the docs dir, never published as a file).
 SEARCH_DOCS = ".search"
@@ -627,6 +627,8 @@ def search_doc(d: SessionDoc, lines, filters: Mapping[str, Sequence[str]], mento
     out += [f"<p>{h(x)}</p>" for x in d.enrichment.summary]
     if d.enrichment.takeaways:
         out.append("<ul>" + "".join(f"<li>{h(x)}</li>" for x in d.enrichment.takeaways) + "</ul>")
+    if s.resources:  # what the mentor shared, by title
+        out.append("<ul>" + "".join(f"<li>{h(r.title)}</li>" for r in s.resources) + "</ul>")
     open_heading = None
     for line in lines:
         second = int(line["start"])
@@ -639,6 +641,45 @@ def search_doc(d: SessionDoc, lines, filters: Mapping[str, Sequence[str]], mento
         out.append(f"<p>{line['html']}</p>")
     out.append("</body></html>\n")
     return "\n".join(out)
+
+
+def resource_names(s: Session) -> list[tuple[object, str]]:
+    """Each resource of ``s`` with its document's path in the site ('' for a link):
+    ``media/resources/<session>/<name>``, a name taken twice numbered (slides-2.pdf)."""
+    out, taken = [], set()
+    for r in s.resources:
+        rel = ""
+        if r.file is not None:
+            stem, dot, ext = r.name.rpartition(".")
+            name, n = r.name, 1
+            while name in taken:
+                n += 1
+                name = f"{stem}-{n}{dot}{ext}"
+            taken.add(name)
+            rel = f"media/resources/{s.id}/{name}"
+        out.append((r, rel))
+    return out
+
+
+def copy_resource(src: Path, target: Path) -> None:
+    """Copy a shared document, checked again as it is opened: not through a link (O_NOFOLLOW),
+    a regular file (it was checked when the sidecar was read; it may have been swapped since, for
+    a link to a secret or a FIFO)."""
+    import os
+    import stat
+
+    from ..errors import BuildError
+
+    if os.path.realpath(src) != str(src):  # checked resolved: a folder on its way became a link since
+        raise BuildError(f"{src}: a folder on its path is now a link; the resource changed since it was checked")
+    # O_NONBLOCK: a FIFO put there would otherwise hold the build until someone writes to it.
+    fd = os.open(src, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with open(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise BuildError(f"{src}: not a regular file any more; the resource changed since it was checked")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "wb") as out:
+            shutil.copyfileobj(f, out)
 
 
 def _ask(s: Session, mentors: Sequence[Mentor], ask, t: Messages, site_url: str | None,
@@ -857,6 +898,16 @@ def render_site(
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(s.media, target)
             written.append(target)
+        shared = []  # the session's resources: links, and documents copied beside its media
+        for r, rel in resource_names(s):
+            if rel:
+                target = out / rel
+                st = r.file.stat()
+                if reuse is None or not reuse.take(rel, key_of("resource", str(r.file), st.st_size, st.st_mtime_ns),
+                                                   target):
+                    copy_resource(r.file, target)
+                written.append(target)
+            shared.append({"title": r.title, "href": up + rel if rel else safe_url(r.url), "file": bool(rel)})
         dur = d.transcript.duration
         said = transcript_digest(d.transcript)
         downloads = []
@@ -885,6 +936,7 @@ def render_site(
         # lines in it once the page is made (290 MiB per page worker at 1,000 sessions, not 108).
         search_lines = lines_of if later is None else functools.cache(partial(_lines_of, d.transcript))
         made(f"{SEARCH_DOCS}/{built_page}", key_of("search", s.title, s.description, d.enrichment.summary,
+                                                   [r.title for r in s.resources],
                                                    d.enrichment.takeaways, said, filters, names, d.language,
                                                    msg.language, msg.digest),
              partial(_search_page, d, search_lines, filters, names, msg), beside_mkdocs=True)
@@ -937,6 +989,7 @@ def render_site(
                 track_lang=d.language,
                 spoken=spoken,
                 ask=_ask(s, [by_id[m] for m in s.mentors if m in by_id], ask, msg, site_url, directory_urls),
+                resources=shared,
         )
         # The lines and anchors are the transcript's (its digest); topics are keyed by what the page
         # shows of them.
@@ -1081,6 +1134,11 @@ def render_site(
         tips = topic_tips(t.sessions)
         if tips:
             write(f"topics/{t.slug}/tips.xml", tips_feed(t, tips, site_name, site_url, directory_urls, msg))
+        tips_shown = [{**tip, "url": session_url(tip["doc"].session.id, tip["time"]),
+                       "where": msg._("%(title)s, at %(clock)s", title=tip["doc"].session.title,
+                                      clock=timestamp(tip["time"]))} for tip in tips[:TIPS_SHOWN]]
+        shared = [{"title": r.title, "file": bool(rel), "href": (up + rel) if rel else safe_url(r.url),
+                   "where": d.session.title} for d in t.sessions for r, rel in resource_names(d.session)]
         write(f"topics/{t.slug}.md", page.render(front_matter=_front_matter(as_title(t.label)), t=t,
                                                  title=as_title(t.label),
                                                  shown=t.sessions[:page_size],
@@ -1089,11 +1147,7 @@ def render_site(
                                                                   t.sessions, page_size, msg),
                                                  offers=offers_on.get(t.slug, []),
                                                  paths=[p for p in paths if p.topic is t],
-                                                 tips=[{**tip, "url": session_url(tip["doc"].session.id, tip["time"]),
-                                                        "where": msg._("%(title)s, at %(clock)s",
-                                                                       title=tip["doc"].session.title,
-                                                                       clock=timestamp(tip["time"]))}
-                                                       for tip in tips[:TIPS_SHOWN]]))
+                                                 tips=tips_shown, resources=shared))
     write("topics/index.md", env.get_template("topics_index.md.j2").render(topics=list(topics.values())))
     # The home page's way in, for the project's own index.md to include (pymdownx.snippets):
     # transcript search, the latest sessions, Find a mentor, the busiest topics, learning paths.
