@@ -131,6 +131,12 @@ class Session:
     level: str | None = None  # beginner | intermediate | advanced (LEVELS), for learning paths
     feedback: Feedback | None = None  # the mentee's, never published per session
     resources: tuple[Resource, ...] = ()  # links and documents shared with the session
+    format: str = ""  # the sidecar's: one-to-one, group or webinar ("" : told by its mentees)
+
+    @property
+    def kind(self) -> str:
+        """one-to-one, group (several named mentees) or webinar (one mentor, an audience)."""
+        return self.format or ("group" if len(self.mentees) > 1 else "one-to-one")
 
     @property
     def speaker_map(self) -> dict[str, str]:
@@ -140,6 +146,9 @@ class Session:
     def is_video(self) -> bool:
         return self.media is not None and self.media.suffix.lower() in VIDEO_SUFFIXES
 
+
+#: Session formats a sidecar may state; the words each reads as (kbgen.site.render.FORMAT_NAMES).
+SESSION_FORMATS = ("one-to-one", "group", "webinar")
 
 AUDIO_SUFFIXES = (".m4a", ".mp3", ".wav", ".ogg", ".oga", ".opus", ".flac", ".aac", ".webm")
 VIDEO_SUFFIXES = (".mp4", ".mov", ".mkv", ".m4v")

@@ -57,7 +57,7 @@ def test_word_error_rate_of_every_demo_recording(demo):
     # `kbgen transcribe` does every recording, the private one (never built) included.
     result = CliRunner().invoke(cli, ["transcribe", "--project", str(root)])
     assert result.exit_code == 0, result.output
-    assert "11 transcript(s) ready" in result.output  # 8 recordings + 3 imported Zoom transcripts
+    assert "12 transcript(s) ready" in result.output  # 8 recordings + 4 imported Zoom transcripts
     project = load_project(root)
     mentors, sessions = load_inputs(project)
 
@@ -66,7 +66,7 @@ def test_word_error_rate_of_every_demo_recording(demo):
 
     transcripts = transcribe(project, sessions, engine_factory=no_model, key=_keys(project), mentors=mentors)
     recorded = [s for s in sessions if s.media is not None]
-    assert len(recorded) == 8 and len(transcripts) == 11
+    assert len(recorded) == 8 and len(transcripts) == 12
     for s in recorded:
         reference = normalise(script_text(root / "demo" / "scripts" / f"{s.id}.txt"))
         hypothesis = normalise(transcripts[s.id].text)
@@ -186,6 +186,17 @@ def test_demo_ask_links_follow_the_roster(demo):
     assert "data-ask=" not in (sessions / "networking-for-introverts" / "index.html").read_text()
 
 
+def test_demo_webinar_is_shown_as_one(demo):
+    site = demo[0] / "site"
+    page = html.unescape((site / "sessions" / "preventing-burnout-webinar" / "index.html").read_text())
+    assert "Format: Webinar" in " ".join(lxml_text(site / "sessions" / "preventing-burnout-webinar" / "index.html")
+                                         .split())
+    assert "Mentee 2:" in page and "Attendee" not in page  # the audience stays anonymous, numbered
+    assert "(Webinar)" in lxml_text(site / "sessions" / "index.html")
+    doc = (demo[0] / ".kbgen" / "search-docs" / "sessions" / "preventing-burnout-webinar" / "index.html").read_text()
+    assert 'data-pagefind-filter="format:Webinar"' in doc
+
+
 def test_second_build_loads_no_model(demo):
     root, _, _ = demo
     project = load_project(root)
@@ -290,7 +301,7 @@ def test_demo_spanish_session_is_published_in_spanish(demo):
     # Pagefind: an index for Spanish (stemmed as Spanish), holding this session alone.
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
     counts = {lang: v["page_count"] for lang, v in entry["languages"].items()}
-    assert counts == {"en": 7, "es": 1, "de": 1}  # session pages only, each in its own language
+    assert counts == {"en": 8, "es": 1, "de": 1}  # session pages only, each in its own language
     # Rafael Torres's Spanish is backed by a session: the directory's data says so.
     data = json.loads((site / "mentors" / "directory.json").read_text())
     rafael = next(m for m in data["m"] if m["i"] == "rafael-torres")

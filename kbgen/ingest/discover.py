@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import IngestError, Problem, rel
-from ..models import LEVELS, MEDIA_SUFFIXES, VISIBILITIES, Feedback, Resource, Session
+from ..models import LEVELS, MEDIA_SUFFIXES, SESSION_FORMATS, VISIBILITIES, Feedback, Resource, Session
 from ..yamlio import LocatedYaml, YamlProblem, load_yaml
 
 SIDECAR_SUFFIXES = (".yml", ".yaml")
@@ -18,7 +18,7 @@ TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".json")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED = ("title", "date", "mentors", "visibility", "consent")
 OPTIONAL = ("mentee", "mentees", "topics", "language", "description", "speakers", "channels", "redact",
-            "publish_audio", "mentee_name", "mentee_names", "participants", "level", "feedback", "resources")
+            "publish_audio", "mentee_name", "mentee_names", "participants", "level", "feedback", "resources", "format")
 MAX_PARTICIPANTS = 200
 FEEDBACK_FIELDS = ("rating", "helpful", "goals_reached", "quote", "quote_consent")
 MAX_QUOTE = 400  # characters: "a short quote"
@@ -412,6 +412,10 @@ def _read_sidecar(
     if level is not None and level not in LEVELS:
         problems.append(doc.problem(("level",), f"'{level}' is not one of {', '.join(LEVELS)}; "
                                     "leave it out when no level fits"))
+    session_format = data.get("format")
+    if session_format is not None and session_format not in SESSION_FORMATS:
+        problems.append(doc.problem(("format",), f"'{session_format}' is not one of {', '.join(SESSION_FORMATS)}; "
+                                    "leave it out for a one-to-one (or a group, when mentees lists several)"))
     feedback = _feedback(doc, data.get("feedback"), problems)
     resources = _resources(doc, data.get("resources"), root, protected, problems)
     if len(problems) > before:
@@ -441,4 +445,5 @@ def _read_sidecar(
         level=level,
         feedback=feedback,
         resources=resources,
+        format=session_format or "",
     )

@@ -42,6 +42,7 @@ INDEX_PAGES = ((N_("Sessions"), "sessions/index.md"), (N_("Mentors"), "mentors/i
 LEVEL_WORDS = {"beginner": N_("Beginner"), "intermediate": N_("Intermediate"), "advanced": N_("Advanced")}
 #: A weekday of a mentor's availability window as the mentor page shows it ("mon 09:00-12:00").
 # TRANSLATORS: a weekday, short, in a mentor's availability ("mon 09:00-12:00").
+FORMAT_NAMES = {"one-to-one": N_("One-to-one"), "group": N_("Group session"), "webinar": N_("Webinar")}
 DAY_WORDS = {"mon": N_("mon"), "tue": N_("tue"), "wed": N_("wed"), "thu": N_("thu"), "fri": N_("fri"),
              "sat": N_("sat"), "sun": N_("sun")}
 #: kbgen's static session files (gitignore patterns under the docs dir): the downloads, chapter
@@ -230,7 +231,8 @@ def _session_indexes(env, write, docs, by_id, page_size: int, t: Messages, find_
                 topics.setdefault("text:" + " ".join(label.lower().split()), (" ".join(label.split()), ""))
         return {"d": d, "mentors": [by_id[m] for m in s.mentors if m in by_id], "topics": list(topics.values()),
                 "length": length_text(max(dur, 1), t) if 0 < (dur := d.transcript.duration) < 1e7 else "",
-                "level": t._(LEVEL_WORDS[s.level]) if s.level in LEVEL_WORDS else (s.level or "").capitalize()}
+                "level": t._(LEVEL_WORDS[s.level]) if s.level in LEVEL_WORDS else (s.level or "").capitalize(),
+                "format": t._(FORMAT_NAMES[s.kind]) if s.kind != "one-to-one" else ""}
 
     rows = [row(d) for d in docs]
     years = sorted({d.session.date.year for d in docs}, reverse=True)
@@ -926,6 +928,7 @@ def render_site(
                                         + [tag.label for tag in d.enrichment.topics])),
             "mentor": [by_id[m].name for m in s.mentors if m in by_id],
             "year": [str(s.date.year)],
+            "format": [msg._(FORMAT_NAMES[s.kind])],
         }
         built_page = f"sessions/{s.id}/index.html" if directory_urls else f"sessions/{s.id}.html"
         names = [by_id[m].name for m in s.mentors if m in by_id]
@@ -990,6 +993,7 @@ def render_site(
                 spoken=spoken,
                 ask=_ask(s, [by_id[m] for m in s.mentors if m in by_id], ask, msg, site_url, directory_urls),
                 resources=shared,
+                format_text=msg._(FORMAT_NAMES[s.kind]) if s.kind != "one-to-one" else "",
         )
         # The lines and anchors are the transcript's (its digest); topics are keyed by what the page
         # shows of them.
@@ -1301,9 +1305,33 @@ def program_page(env: Environment, t: Messages, docs: Sequence[SessionDoc], ment
     for slug, topic in topics.items():
         if slug in supply or slug in demand:
             labels[slug] = (topic.label, slug)
-    topic_rows = [{"label": label, "slug": slug, "demand": demand.get(key, 0), "supply": len(supply.get(key, ())),
-                   "sessions": len(topics[slug].sessions) if slug else 0}
-                  for key, (label, slug) in labels.items()]
+    from ..directory.cohort import UNSTATED_SLOTS
+
+    by_id = {m.id: m for m in mentors}
+
+    def slots(ids) -> int:  # open slots of active mentors offering a topic; unstated: as kbgen match counts it
+        return sum(UNSTATED_SLOTS if by_id[i].open_slots is None else by_id[i].open_slots for i in ids
+                   if getattr(statuses.get(i), "kind", "taking") != "inactive")
+
+    def waiting(asked: int, free: int) -> str:  # who waits for whom on a topic, once a cohort says what it asks
+        if not needs:
+            return ""
+        if asked > free:
+            return t._("mentees: %(num)s more than the open slots", num=asked - free)
+        if free > asked:
+            return t.ngettext("mentors: %(num)s open slot more than asked",
+                              "mentors: %(num)s open slots more than asked", free - asked)
+        return t._("neither")
+
+    topic_rows = []
+    for key, (label, slug) in labels.items():
+        offering = supply.get(key, set())
+        on_topic = topics[slug].sessions if slug else []
+        row = {"label": label, "slug": slug, "demand": demand.get(key, 0), "supply": len(offering),
+               "open": slots(offering), "sessions": len(on_topic),
+               "webinars": sum(1 for d in on_topic if d.session.kind == "webinar")}
+        row["waits"] = waiting(row["demand"], row["open"])
+        topic_rows.append(row)
     topic_rows.sort(key=lambda r: (-r["demand"], -r["supply"], r["label"].lower()))
     charted = topic_rows[:CHART_TOPICS]
     unrecorded = sorted((r for r in topic_rows if r["supply"] and not r["sessions"]), key=lambda r: r["label"].lower())
