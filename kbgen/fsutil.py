@@ -97,6 +97,14 @@ def project_file(value: str, base: Path, protected: Mapping[str, Path] | None, w
     rel_path = Path(value)
     if not value.strip() or rel_path.is_absolute() or ".." in rel_path.parts:
         raise ValueError(f"{what} '{value}' must be a path inside the project, relative to it, such as '{example}'")
+    try:
+        return _checked_file(rel_path, value, base, protected, what, example, noun, or_else)
+    except OSError as exc:  # a name too long, a folder that cannot be read: said as this field's problem
+        raise ValueError(f"{what} '{value}': {exc.strerror or exc}") from None
+
+
+def _checked_file(rel_path: Path, value: str, base: Path, protected, what: str, example: str, noun: str,
+                  or_else: str) -> Path:
     for part in [*reversed(rel_path.parents[:-1]), rel_path]:
         if (base / part).is_symlink():
             raise ValueError(f"{what} '{value}': '{part}' is a symbolic link; put the {noun} itself in the project")

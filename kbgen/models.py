@@ -91,6 +91,7 @@ class Resource:
     title: str
     url: str = ""
     file: Path | None = None  # absolute path of a checked document in the project
+    stamp: tuple[int, int] = (0, 0)  # the document's size and mtime (ns) when read: a new one is a new build
 
     @property
     def name(self) -> str:

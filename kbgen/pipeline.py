@@ -39,7 +39,8 @@ class BuildReport:
 
 def _generated_folders(project: Project) -> dict[str, Path]:
     """The folders kbgen writes (name -> folder): a file there may be another audience's."""
-    folders = {"the cache folder": project.cache_dir, "the site folder": project.site_dir}
+    folders = {"the cache folder": project.cache_dir, "the site folder": project.site_dir,
+               "kbgen match's folder (mentee data)": project.root / "match"}
     try:
         from .site.build import read_mkdocs
 

@@ -56,14 +56,34 @@ def test_a_mentor_with_only_a_yes_no_figure():
 def test_internal_feedback_joins_only_when_it_is_enough_itself():
     """One or two internal answers would make the internal and the public figures differ by
     them: a reader of both builds could work them out. Three or more join."""
-    public = [_session(x, 5) for x in "abc"]
-    one = [_session("i1", 1, visibility="internal")]
-    assert feedback_by_mentor(public + one, 3)["ana"].rating == feedback_by_mentor(public, 3)["ana"].rating == 5.0
+    public = [_session(x, r) for x, r in zip("abc", (5, 4, 4), strict=True)]
+    one = [_session("i1", 1, visibility="internal", quote="INTERNAL ONLY", consent=True)]
+    assert feedback_by_mentor(public + one, 3)["ana"].rating == feedback_by_mentor(public, 3)["ana"].rating == 4.3
+    # Its quote stays out too: shown, it would tie itself to the one internal session.
+    assert feedback_by_mentor(public + one, 3)["ana"].quotes == ()
     three = [_session(f"i{n}", 1, visibility="internal") for n in range(3)]
     joined = feedback_by_mentor(public + three, 3)["ana"]
-    assert (joined.rating, joined.rated) == (3.0, 6)
+    assert (joined.rating, joined.rated) == (2.7, 6)
     # An internal-only mentor with too few: nothing at all.
     assert feedback_by_mentor([_session("i", 2, visibility="internal", mentors=("ben",))], 3) == {}
+
+
+def test_unanimous_figures_are_not_shown():
+    """'3 of 3 found it helpful' or '5.0 of 5' over three 5s would tell each mentee's answer."""
+    same = [_session(x, 5, helpful=True, goals=x != "c") for x in "abc"]
+    summary = feedback_by_mentor(same, 3)["ana"]
+    assert summary.rating is None and summary.helpful is None and summary.goals == Figure(2, 3)
+    assert feedback_by_mentor([_session(x, 4, helpful=False) for x in "abc"], 3) == {}
+
+
+def test_co_mentored_sessions_count_in_no_aggregate():
+    """A and B share s1-s3; B alone has s4 (rated 1). Counted for both, B's figure minus A's
+    would give s4's rating: 3.5 x 4 - 4.3 x 3 = 1.1, so 1."""
+    shared = [_session(x, r, helpful=True, mentors=("a", "b")) for x, r in (("s1", 5), ("s2", 4), ("s3", 4))]
+    alone = [_session("s4", 1, helpful=False, mentors=("b",))]
+    assert feedback_by_mentor(shared + alone, 3) == {}
+    own = [_session(f"b{n}", r, mentors=("b",)) for n, r in enumerate((5, 3, 4))]
+    assert feedback_by_mentor(shared + alone + own, 3)["b"].rated == 4  # its own four, none shared
 
 
 def test_quotes_need_consent_and_a_shown_rating_and_come_redacted_and_sorted():

@@ -77,6 +77,9 @@ def test_documents_and_links_follow_their_session_s_audience(tmp_path):
     (_file("Track", "recordings/other.mp3"), "not a document kbgen publishes"),
     (_file("Missing", "docs/nothing.pdf"), "not found"),
     (_file("Link", "docs/link.pdf"), "is a symbolic link"),
+    (_file("Report", "match/match-report.csv"), "inside kbgen match's folder"),
+    (_file("Long", "docs/" + "x" * 300 + ".pdf"), "File name too long"),
+    ("  - title: Caps\n    url: HTTPS://example.org/x\n", "expected an https:// link"),
     ("  - title: Bad link\n    url: javascript:alert(1)\n", "expected an https:// link"),
     ("  - title: Plain\n    url: http://example.org/x\n", "expected an https:// link"),
     ("  - title: Both\n    url: https://example.org/x\n    file: docs/ok.pdf\n", "either url"),
@@ -87,7 +90,7 @@ def test_bad_resources_are_named_with_their_field(tmp_path, item, said):
     root = _project(tmp_path, {"pub": sidecar("Talk", extra=_res(item))},
                     {"docs/ok.pdf": b"%PDF", "notes/script.txt": b"private words", "recordings/other.mp3": b"ID3",
                      ".kbgen/x.pdf": b"%PDF", "site_src/media/resources/team/rota.pdf": b"%PDF",
-                     "site/media/x.pdf": b"%PDF", "../outside.pdf": b"%PDF"})
+                     "site/media/x.pdf": b"%PDF", "../outside.pdf": b"%PDF", "match/match-report.csv": b"id,name"})
     (root / "docs" / "link.pdf").symlink_to(root.parent / "outside.pdf")
     result = CliRunner().invoke(cli, ["validate", "-p", str(root)])
     assert result.exit_code != 0 and "Traceback" not in result.output
@@ -111,3 +114,17 @@ def test_a_document_swapped_for_a_link_after_the_check_is_not_copied(tmp_path):
     os.mkfifo(fifo)
     with pytest.raises(BuildError, match="not a regular file"):
         copy_resource(fifo, tmp_path / "out" / "pipe.pdf")
+
+
+def test_a_document_changed_under_the_same_name_is_published_again(tmp_path):
+    """Slides replaced under the same name (a confidential slide taken out): the next build
+    publishes the new file, though nothing else changed."""
+    root = _project(tmp_path, {"pub": sidecar("Talk", extra=_res(_file("Slides", "docs/slides.pdf")))},
+                    {"docs/slides.pdf": b"%PDF-1.4 OLD CONFIDENTIAL SLIDE"})
+    build(load_project(root), engine_factory=FakeEngine, key=KEY)
+    published = root / "site" / "media" / "resources" / "pub" / "slides.pdf"
+    assert published.read_bytes() == b"%PDF-1.4 OLD CONFIDENTIAL SLIDE"
+    (root / "docs" / "slides.pdf").write_bytes(b"%PDF-1.4 NEW")
+    build(load_project(root), engine_factory=FakeEngine, key=KEY)
+    assert published.read_bytes() == b"%PDF-1.4 NEW"
+    assert b"CONFIDENTIAL" not in _everything(root / "site") + _everything(root / "site_src")

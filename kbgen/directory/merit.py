@@ -11,8 +11,9 @@ Both are numbers in [0, 1], one per mentor, computed here once and used by `kbge
   taken for certain.
 
 Cold start: what is unknown counts as the program's average (years not stated, no feedback
-yet), so a mentor new to the program is never ranked below one whose mentees rated them poorly,
-nor below one who stated their years.
+yet), so on performance a mentor new to the program is never below one whose mentees rated
+them below that average. (Experience still counts the sessions recorded: a newcomer with none
+has less of it than a mentor with many, whatever their feedback.)
 """
 
 from __future__ import annotations

@@ -241,8 +241,11 @@ def _resources(doc: LocatedYaml, value, root: Path, protected: dict[str, Path] |
             problems.append(doc.problem(where, "give either url (an https:// link) or file (a document of the "
                                         "project), one of them"))
         elif url is not None:
-            problem = "expected an https:// link" if not isinstance(url, str) or not url.lower().startswith(
-                "https://") else contact_problem(url)
+            from ..site.text import safe_url
+
+            problem = ("expected an https:// link (lower-case https, no spaces or quotes), e.g. https://example.org/a"
+                       if not isinstance(url, str) or safe_url(url) is None or not url.strip().startswith("https://")
+                       else contact_problem(url.strip()))
             if problem:
                 problems.append(doc.problem((*where, "url"), problem.replace("contact", "url")))
         elif not isinstance(file, str):
@@ -262,7 +265,11 @@ def _resources(doc: LocatedYaml, value, root: Path, protected: dict[str, Path] |
                                                 "with url"))
                 file = path.resolve()
         if len(problems) == before:
-            out.append(Resource(" ".join(title.split()), url.strip() if url else "", file if file else None))
+            stamp = (0, 0)
+            if file:
+                st = file.stat()
+                stamp = (st.st_size, st.st_mtime_ns)
+            out.append(Resource(" ".join(title.split()), url.strip() if url else "", file if file else None, stamp))
     return tuple(out)
 
 

@@ -20,8 +20,11 @@ LINK = "KBGEN-ASK-LINK"
 
 
 def _address(contact: str) -> str:
-    """The address of a ``mailto:`` contact (the roster checked it), '' for another kind."""
-    if not contact.lower().startswith("mailto:"):
+    """The address of a ``mailto:`` contact, '' for another kind or one the pages would not
+    link (:func:`~kbgen.site.text.safe_url`: the mentor's page withholds it too)."""
+    from .text import safe_url
+
+    if not contact.startswith("mailto:") or safe_url(contact) is None:
         return ""
     return contact[len("mailto:"):].split("?", 1)[0]
 
