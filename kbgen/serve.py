@@ -21,7 +21,10 @@ def snapshot(project: Project, docs_dir: Path | None) -> dict[str, tuple[int, in
     files: list[Path] = [project.roster_file, project.mkdocs_file, project.root / CONFIG_FILE,
                          *_photos(project.roster_file, project.root)]
     if project.recordings_dir.is_dir():
-        files += [p for p in project.recordings_dir.rglob("*") if p.is_file()]
+        inside = [p for p in project.recordings_dir.rglob("*") if p.is_file()]
+        files += inside
+        files += [project.root / r for p in inside if p.suffix.lower() in (".yml", ".yaml")
+                  for r in _yaml_files(str(p), *_stamp(p), "resources")]
     if docs_dir is not None:
         # os.walk skips a folder that goes while it looks (another audience's build swaps kbgen's
         # folders in): rglob raised, and the polling thread died.
@@ -39,26 +42,33 @@ def snapshot(project: Project, docs_dir: Path | None) -> dict[str, tuple[int, in
     return state
 
 
+def _stamp(p: Path) -> tuple[int, int]:
+    try:
+        st = p.stat()
+    except OSError:
+        return (0, 0)
+    return st.st_mtime_ns, st.st_size
+
+
 def _photos(roster: Path, root: Path) -> list[Path]:
     """The local photo files the roster names (an https photo or a broken roster: none)."""
-    try:
-        st = roster.stat()
-    except OSError:
-        return []
-    return [root / p for p in _photo_values(str(roster), st.st_mtime_ns, st.st_size)]
+    return [root / p for p in _yaml_files(str(roster), *_stamp(roster), "mentors")]
 
 
-@functools.lru_cache(maxsize=4)  # keyed by the roster's mtime and size: read again when it changes
-def _photo_values(roster: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+@functools.lru_cache(maxsize=4096)  # keyed by the file's mtime and size: read again when it changes
+def _yaml_files(path: str, mtime_ns: int, size: int, key: str) -> tuple[str, ...]:
+    """The project files a YAML file names: the roster's local photos (``key`` "mentors"), a
+    sidecar's resource documents ("resources"); none from a file that does not read."""
     import yaml
 
     try:
-        data = yaml.safe_load(Path(roster).read_text(encoding="utf-8"))
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return ()
-    entries = data.get("mentors") if isinstance(data, dict) else data
-    return tuple(e["photo"] for e in entries or () if isinstance(e, dict) and isinstance(e.get("photo"), str)
-                 and "://" not in e["photo"]) if isinstance(entries, list) else ()
+    entries = data.get(key) if isinstance(data, dict) else (data if key == "mentors" else None)
+    field = "photo" if key == "mentors" else "file"
+    return tuple(e[field] for e in entries or () if isinstance(e, dict) and isinstance(e.get(field), str)
+                 and "://" not in e[field]) if isinstance(entries, list) else ()
 
 
 def _own_copy(site_dir: Path, folder: Path) -> None:

@@ -137,6 +137,23 @@ def test_a_changed_roster_photo_is_a_change(project_dir):
     assert snapshot(project, None) != before
 
 
+def test_a_changed_resource_document_is_a_change(project_dir):
+    """serve rebuilds when a document a sidecar shares changes (its bytes are published)."""
+    from kbgen.config import load_project
+    from kbgen.serve import snapshot
+
+    slides = project_dir / "docs" / "slides.pdf"
+    slides.parent.mkdir()
+    slides.write_bytes(b"%PDF one")
+    sidecar = project_dir / "recordings" / "pub.yml"
+    sidecar.write_text(sidecar.read_text() + "resources:\n  - title: Slides\n    file: docs/slides.pdf\n")
+    project = load_project(project_dir)
+    before = snapshot(project, None)
+    assert str(slides) in before
+    slides.write_bytes(b"%PDF two, longer")
+    assert snapshot(project, None) != before
+
+
 def test_snapshot_survives_folders_going_while_it_looks(project_dir):
     """Another audience's build swaps kbgen's folders in the docs dir while serve polls: no crash."""
     import shutil
