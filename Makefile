@@ -62,6 +62,7 @@ bench: $(VENV)/.test-extras
 	$(BIN)/python bench/transcribe.py
 	$(BIN)/python bench/hotwords.py
 	$(BIN)/python bench/languages.py
+	$(BIN)/kbgen build && $(BIN)/python bench/search_bytes.py
 
 clean:
 	rm -rf tests/lighthouse/node_modules site .kbgen site_src/sessions site_src/mentors site_src/topics site_src/media site_src/kbgen-assets site_src/paths site_src/program

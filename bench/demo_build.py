@@ -19,9 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def copy_demo(dest: Path) -> Path:
-    for name in ("recordings", "site_src"):
-        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns(
-            "sessions", "mentors", "topics", "media", "kbgen-assets"))
+    """The demo project copied into ``dest`` without what kbgen writes (tests/conftest.py's too):
+    recordings, hand-written pages, shared documents, the scripts, and the three settings files."""
+    from kbgen.site.render import OWNED
+
+    for name in ("recordings", "site_src", "resources", "demo"):
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns(*OWNED))
     for name in ("mentors.yaml", "mkdocs.yml", "kbgen.yml"):
         shutil.copy(ROOT / name, dest / name)
     return dest

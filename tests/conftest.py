@@ -184,14 +184,10 @@ def demo(tmp_path_factory):
 
     from click.testing import CliRunner
 
+    from bench.demo_build import copy_demo
     from kbgen.cli import cli
 
-    root = tmp_path_factory.mktemp("demo")
-    for name in ("recordings", "site_src", "demo", "resources"):
-        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns(
-            "sessions", "mentors", "topics", "media", "kbgen-assets"))
-    for name in ("mentors.yaml", "mkdocs.yml", "kbgen.yml"):
-        shutil.copy(ROOT / name, root / name)
+    root = copy_demo(tmp_path_factory.mktemp("demo"))
     runner = CliRunner()
     internal = runner.invoke(cli, ["build", "--project", str(root), "--audience", "internal"])
     assert internal.exit_code == 0, internal.output

@@ -7,20 +7,18 @@ canary check decompresses them), and the search page must find a phrase and link
 from __future__ import annotations
 
 import contextlib
-import functools
 import gzip
 import json
 import shutil
 import threading
 import urllib.parse
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from kbgen.errors import BuildError
 from kbgen.models import Segment, Transcript
-from tests.conftest import CHROMIUM, FakeEngine, chromium_or_skip
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, FakeEngine, chromium_or_skip, serving
 from tests.test_build import CANARY_INTERNAL, CANARY_NOCONSENT, CANARY_PRIVATE, _build, _engine
 from tests.test_build import canary_project as canary_project  # noqa: F401 - the fixture, shared
 
@@ -119,28 +117,27 @@ def test_indexing_failure_leaves_the_site_unchanged(project_dir, monkeypatch):
 
 
 
+def _small_talk_engine() -> MomentsEngine:
+    """Twelve moments, the later ones small talk: words said in a transcript and nowhere else."""
+    engine = _moments_engine()
+    engine.STARTS = tuple(float(10 * i) for i in range(12))
+    engine.texts[1.0] += (" The weather was grey that day. We met in the small room. The coffee was cold."
+                          " Parking took a while. The train was late again. Lunch came after.")
+    return engine
+
+
 @contextlib.contextmanager
 def _browsing(site: Path):
     """``site`` served over HTTP and a Chromium context that reaches nothing else: (context, base URL)."""
-    from kbgen.httpserve import RangeRequestHandler
-
     sync_playwright = chromium_or_skip()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(RangeRequestHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM,
-                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            try:
-                context = browser.new_context()
-                context.route(lambda url: not url.startswith(base), lambda r: r.fulfill(status=204, body=""))
-                yield context, base
-            finally:
-                browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context()
+            context.route(lambda url: not url.startswith(base), lambda r: r.fulfill(status=204, body=""))
+            yield context, base
+        finally:
+            browser.close()
 
 
 @pytest.mark.browser
@@ -172,10 +169,7 @@ def test_search_page_finds_a_moment(canary_project):
 
 
 def test_material_search_keeps_titles_and_summaries_only(canary_project):
-    engine = _moments_engine()
-    engine.STARTS = tuple(float(10 * i) for i in range(12))
-    engine.texts[1.0] += (" The weather was grey that day. We met in the small room. The coffee was cold."
-                          " Parking took a while. The train was late again. Lunch came after.")
+    engine = _small_talk_engine()
     _build(canary_project, engine, audience="public")
     site = canary_project / "site"
     docs = json.loads((site / "search" / "search_index.json").read_text())["docs"]
@@ -326,10 +320,7 @@ def test_header_search_sends_a_transcript_word_on_to_its_moment(canary_project):
     import re
 
     chromium_or_skip()  # before the build: skip at once where there is no browser
-    engine = _moments_engine()
-    engine.STARTS = tuple(float(10 * i) for i in range(12))
-    engine.texts[1.0] += (" The weather was grey that day. We met in the small room. The coffee was cold."
-                          " Parking took a while. The train was late again. Lunch came after.")
+    engine = _small_talk_engine()
     _build(canary_project, engine, audience="public")
     site = canary_project / "site"
     material = (site / "search" / "search_index.json").read_text().lower()

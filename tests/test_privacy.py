@@ -8,11 +8,8 @@ over local HTTP while every request is watched: none may go anywhere but the loc
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import threading
 from contextlib import contextmanager
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -41,6 +38,7 @@ from tests.conftest import (
     FakeEngine,
     chromium_or_skip,
     make_files,
+    serving,
     sidecar,
     write_wav,
 )
@@ -395,18 +393,13 @@ def material_search(pg, query: str) -> str:
 
 def _browser_requests(site: Path, pages: list[str], sync_playwright) -> tuple[list[str], list[str]]:
     """Open every page over local HTTP (and search on two of them); return (foreign requests, page errors)."""
-    from kbgen.httpserve import RangeRequestHandler
+    with serving(site) as base:
+        foreign: list[str] = []
+        errors: list[str] = []
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(RangeRequestHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    foreign: list[str] = []
-    errors: list[str] = []
+        def local(url: str) -> bool:
+            return url.startswith((base + "/", "data:", "blob:", "about:"))
 
-    def local(url: str) -> bool:
-        return url.startswith((base + "/", "data:", "blob:", "about:"))
-
-    try:
         with sync_playwright() as p:
             # Nothing can resolve a name but the local address, whatever the page asks for.
             browser = p.chromium.launch(executable_path=CHROMIUM, args=[
@@ -431,9 +424,6 @@ def _browser_requests(site: Path, pages: list[str], sync_playwright) -> tuple[li
                     pg.wait_for_load_state("networkidle")
             finally:
                 browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
     return foreign, errors
 
 

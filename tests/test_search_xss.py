@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-import functools
-import threading
-from http.server import ThreadingHTTPServer
-
 import pytest
 
 from kbgen.config import load_project
 from kbgen.pipeline import build
 from kbgen.transcribe.engine import EngineKey
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, MKDOCS, ROSTER, FakeEngine, chromium_or_skip, make_files, write_wav
+from tests.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MKDOCS,
+    ROSTER,
+    FakeEngine,
+    chromium_or_skip,
+    make_files,
+    serving,
+    write_wav,
+)
 
 
 def _payload(n: int) -> str:
@@ -45,13 +51,9 @@ def test_no_payload_runs_on_the_transcript_search_page(hostile_project):
     sync_playwright = chromium_or_skip()
     engine = FakeEngine(default=f"We talk about salary and calm negotiation. Salary {_payload(5)} talk.")
     build(load_project(hostile_project), engine_factory=lambda: engine, key=EngineKey("fake", "fake-1", {}))
-    from kbgen.httpserve import RangeRequestHandler
 
     site = hostile_project / "site"
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(RangeRequestHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with serving(site) as base:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
@@ -71,9 +73,6 @@ def test_no_payload_runs_on_the_transcript_search_page(hostile_project):
                 imgs = pg.locator("#kb-search img").count()
             finally:
                 browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
     assert fired == [] and imgs == 0, (fired, imgs)
     # Shown as text: titles as they are; filter values with look-alikes of < > &.
     assert "Offer <img" in shown, shown

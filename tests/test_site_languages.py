@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-import threading
 from contextlib import contextmanager
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -23,7 +21,17 @@ from kbgen.config import load_project
 from kbgen.models import Segment, Transcript
 from kbgen.pipeline import build
 from kbgen.transcribe.engine import EngineKey
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROSTER, FakeEngine, chromium_or_skip, isolate, make_files, write_wav
+from tests.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROSTER,
+    FakeEngine,
+    chromium_or_skip,
+    isolate,
+    make_files,
+    serving,
+    write_wav,
+)
 
 KEY = EngineKey("fake", "fake-1", {})
 
@@ -445,13 +453,8 @@ def test_a_spanish_site_says_the_detection_in_spanish(tmp_path, monkeypatch):
 def _browser(site: Path):
     """(base URL, a new page) with the site served; requests to other hosts fail the test."""
     sync_playwright = chromium_or_skip()
-    from kbgen.httpserve import RangeRequestHandler
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(RangeRequestHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    elsewhere: list[str] = []
-    try:
+    with serving(site) as base:
+        elsewhere: list[str] = []
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
@@ -465,9 +468,6 @@ def _browser(site: Path):
                 assert errors == [] and elsewhere == []
             finally:
                 browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _moments(page, query: str) -> list[str]:

@@ -286,6 +286,53 @@ def _more_pages(env, write, folder: str, name: str, heading: str, docs: Sequence
     return f"{name}/page-2.md"
 
 
+def _atom(title: str, feed_id: str, updated, self_href: str, entries: Sequence[dict]) -> str:
+    """An Atom feed's text. ``updated``: a date (None: the epoch); each entry: title, id, link,
+    updated (a date), and optionally summary and authors. XML 1.0 has no form for most control
+    characters (a roster name may hold one): they are left out."""
+    import xml.etree.ElementTree as ET
+
+    ns = "http://www.w3.org/2005/Atom"
+    ET.register_namespace("", ns)
+
+    def stamp(day) -> str:
+        return (day.isoformat() if day else "1970-01-01") + "T00:00:00Z"
+
+    feed = ET.Element(f"{{{ns}}}feed")
+    ET.SubElement(feed, f"{{{ns}}}title").text = title
+    ET.SubElement(feed, f"{{{ns}}}id").text = feed_id
+    ET.SubElement(feed, f"{{{ns}}}updated").text = stamp(updated)
+    ET.SubElement(feed, f"{{{ns}}}link", rel="self", href=self_href)
+    for e in entries:
+        entry = ET.SubElement(feed, f"{{{ns}}}entry")
+        ET.SubElement(entry, f"{{{ns}}}title").text = e["title"]
+        ET.SubElement(entry, f"{{{ns}}}id").text = e["id"]
+        ET.SubElement(entry, f"{{{ns}}}link", rel="alternate", href=e["link"])
+        ET.SubElement(entry, f"{{{ns}}}updated").text = stamp(e["updated"])
+        if e.get("summary"):
+            ET.SubElement(entry, f"{{{ns}}}summary").text = e["summary"]
+        for name in e.get("authors", ()):
+            ET.SubElement(ET.SubElement(entry, f"{{{ns}}}author"), f"{{{ns}}}name").text = name
+    ET.indent(feed)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + _XML_INVALID.sub("", ET.tostring(feed, encoding="unicode")) \
+        + "\n"
+
+
+def _feed_base(site_url: str | None, up: str) -> str:
+    """Where a feed's links start: the site's URL when mkdocs.yml gives one, else ``up`` (relative
+    to the feed, which readers resolve against its address)."""
+    return (site_url.rstrip("/") + "/") if site_url else up
+
+
+def _feed_id(site_url: str | None, site_name: str, here: str, tag: str) -> str:
+    """A feed's id: its address when mkdocs.yml gives the site's URL, else a stable URN."""
+    return site_url.rstrip("/") + "/" + here if site_url else f"urn:kbgen:{slugify(site_name) or 'site'}:{tag}"
+
+
+def _page(base: str, sid: str, directory_urls: bool) -> str:
+    return f"{base}sessions/{sid}/" if directory_urls else f"{base}sessions/{sid}.html"
+
+
 def atom_feed(docs: Sequence[SessionDoc], site_name: str, site_url: str | None, directory_urls: bool,
               limit: int = 50, names: Mapping[str, str] | None = None) -> str:
     """An Atom feed of the newest published sessions (only this audience's, like every page).
@@ -293,41 +340,13 @@ def atom_feed(docs: Sequence[SessionDoc], site_name: str, site_url: str | None, 
     Deterministic: the feed's date is its newest session's. Links are absolute when mkdocs.yml
     sets site_url, else relative to the feed (which readers resolve against its address).
     """
-    import xml.etree.ElementTree as ET
-
-    ns = "http://www.w3.org/2005/Atom"
-    ET.register_namespace("", ns)
-    base = (site_url.rstrip("/") + "/") if site_url else "../"
-
-    def stamp(d) -> str:
-        return d.isoformat() + "T00:00:00Z"
-
-    def link(sid: str) -> str:
-        return f"{base}sessions/{sid}/" if directory_urls else f"{base}sessions/{sid}.html"
-
-    feed = ET.Element(f"{{{ns}}}feed")
-    ET.SubElement(feed, f"{{{ns}}}title").text = f"{site_name}: new sessions"
-    ET.SubElement(feed, f"{{{ns}}}id").text = (site_url.rstrip("/") + "/sessions/feed.xml") if site_url \
-        else f"urn:kbgen:{slugify(site_name) or 'site'}:sessions"
-    newest = max((d.session.date for d in docs), default=None)
-    ET.SubElement(feed, f"{{{ns}}}updated").text = stamp(newest) if newest else "1970-01-01T00:00:00Z"
-    ET.SubElement(feed, f"{{{ns}}}link", rel="self", href=f"{base}sessions/feed.xml")
-    for d in docs[:limit]:
-        s = d.session
-        entry = ET.SubElement(feed, f"{{{ns}}}entry")
-        ET.SubElement(entry, f"{{{ns}}}title").text = s.title
-        ET.SubElement(entry, f"{{{ns}}}id").text = link(s.id) if site_url else f"urn:kbgen:session:{s.id}"
-        ET.SubElement(entry, f"{{{ns}}}link", rel="alternate", href=link(s.id))
-        ET.SubElement(entry, f"{{{ns}}}updated").text = stamp(s.date)
-        summary = s.description or " ".join(d.enrichment.summary[:2])
-        if summary:
-            ET.SubElement(entry, f"{{{ns}}}summary").text = summary
-        for m in s.mentors:
-            ET.SubElement(ET.SubElement(entry, f"{{{ns}}}author"), f"{{{ns}}}name").text = (names or {}).get(m, m)
-    ET.indent(feed)
-    # XML 1.0 has no form for most control characters (a roster name may hold one): left out.
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + _XML_INVALID.sub("", ET.tostring(feed, encoding="unicode")) \
-        + "\n"
+    base = _feed_base(site_url, "../")
+    entries = [{"title": d.session.title, "link": _page(base, d.session.id, directory_urls),
+                "id": _page(base, d.session.id, directory_urls) if site_url else f"urn:kbgen:session:{d.session.id}",
+                "updated": d.session.date, "summary": d.session.description or " ".join(d.enrichment.summary[:2]),
+                "authors": [(names or {}).get(m, m) for m in d.session.mentors]} for d in docs[:limit]]
+    return _atom(f"{site_name}: new sessions", _feed_id(site_url, site_name, "sessions/feed.xml", "sessions"),
+                 max((d.session.date for d in docs), default=None), f"{base}sessions/feed.xml", entries)
 
 
 #: Tips listed on a topic's page; its feed holds up to TIPS_FED.
@@ -337,49 +356,27 @@ TIPS_SHOWN, TIPS_FED = 10, 50
 def topic_tips(sessions: Sequence[SessionDoc]) -> list[dict]:
     """The advice given on a topic: each session's takeaways (``sessions``: the topic's published
     sessions, newest first), in the order said, with its moment: {doc, text, time}."""
-    out = []
-    for d in sessions:
-        times = d.enrichment.takeaway_times
-        for i, text in enumerate(d.enrichment.takeaways):
-            out.append({"doc": d, "text": text, "time": times[i] if i < len(times) else 0.0})
-    return out
+    return [{"doc": d, "text": text, "time": time} for d in sessions
+            for text, time in zip(d.enrichment.takeaways, d.enrichment.takeaway_times, strict=True)]
 
 
 def tips_feed(topic, tips: Sequence[dict], site_name: str, site_url: str | None, directory_urls: bool,
               t: Messages) -> str:
     """An Atom feed of a topic's tips (:func:`topic_tips`, this audience's sessions only), newest
     session first, each entry linking to its moment. Deterministic: dated by its sessions."""
-    import xml.etree.ElementTree as ET
-
-    ns = "http://www.w3.org/2005/Atom"
-    ET.register_namespace("", ns)
-    base = (site_url.rstrip("/") + "/") if site_url else "../../"  # relative to topics/<slug>/tips.xml
-
-    def link(sid: str, time: float | None = None) -> str:
-        page = f"{base}sessions/{sid}/" if directory_urls else f"{base}sessions/{sid}.html"
-        return page + (f"#t={time:g}" if time is not None else "")
-
-    feed = ET.Element(f"{{{ns}}}feed")
-    ET.SubElement(feed, f"{{{ns}}}title").text = t._("%(site)s: tips on %(topic)s", site=site_name, topic=topic.label)
+    base = _feed_base(site_url, "../../")  # relative to topics/<slug>/tips.xml
     here = f"topics/{topic.slug}/tips.xml"
-    ET.SubElement(feed, f"{{{ns}}}id").text = (site_url.rstrip("/") + "/" + here) if site_url \
-        else f"urn:kbgen:{slugify(site_name) or 'site'}:tips:{topic.slug}"
-    newest = max((tip["doc"].session.date for tip in tips), default=None)
-    ET.SubElement(feed, f"{{{ns}}}updated").text = (newest.isoformat() if newest else "1970-01-01") + "T00:00:00Z"
-    ET.SubElement(feed, f"{{{ns}}}link", rel="self", href=f"{base}{here}")
+    entries = []
     for tip in tips[:TIPS_FED]:
         s = tip["doc"].session
-        entry = ET.SubElement(feed, f"{{{ns}}}entry")
-        ET.SubElement(entry, f"{{{ns}}}title").text = tip["text"]
-        ET.SubElement(entry, f"{{{ns}}}id").text = link(s.id, tip["time"]) if site_url \
-            else f"urn:kbgen:tip:{s.id}:{tip['time']:g}"
-        ET.SubElement(entry, f"{{{ns}}}link", rel="alternate", href=link(s.id, tip["time"]))
-        ET.SubElement(entry, f"{{{ns}}}updated").text = s.date.isoformat() + "T00:00:00Z"
-        ET.SubElement(entry, f"{{{ns}}}summary").text = t._("From “%(title)s”, at %(clock)s.", title=s.title,
-                                                            clock=timestamp(tip["time"]))
-    ET.indent(feed)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + _XML_INVALID.sub("", ET.tostring(feed, encoding="unicode")) \
-        + "\n"
+        link = _page(base, s.id, directory_urls) + f"#t={tip['time']:g}"
+        entries.append({"title": tip["text"], "link": link, "updated": s.date,
+                        "id": link if site_url else f"urn:kbgen:tip:{s.id}:{tip['time']:g}",
+                        "summary": t._("From “%(title)s”, at %(clock)s.", title=s.title,
+                                       clock=timestamp(tip["time"]))})
+    return _atom(t._("%(site)s: tips on %(topic)s", site=site_name, topic=topic.label),
+                 _feed_id(site_url, site_name, here, f"tips:{topic.slug}"),
+                 max((tip["doc"].session.date for tip in tips), default=None), f"{base}{here}", entries)
 
 
 def json_attr(data) -> Markup:
@@ -885,9 +882,11 @@ def render_site(
         return tag if tag.lower() != language.lower() else ""
 
     def url(path: str) -> str:
-        """A site path ('topics/x') as a link from a session page, in raw HTML (not rewritten)."""
+        """A site path ('topics/x') as a link from a session or topic page (both as deep), in raw
+        HTML (not rewritten)."""
         return up + (f"{path}/" if directory_urls else f"{path}.html")
 
+    shared_of: dict[str, list[dict]] = {}  # per session: its resources as its pages link them
     for d in docs:
         s = d.session
         publish_media = s.media is not None and d.publish_media
@@ -909,7 +908,9 @@ def render_site(
                                                    target):
                     copy_resource(r.file, target)
                 written.append(target)
-            shared.append({"title": r.title, "href": up + rel if rel else safe_url(r.url), "file": bool(rel)})
+            shared.append({"title": r.title, "href": up + rel if rel else safe_url(r.url), "file": bool(rel),
+                           "where": s.title})
+        shared_of[s.id] = shared
         dur = d.transcript.duration
         said = transcript_digest(d.transcript)
         downloads = []
@@ -1123,10 +1124,6 @@ def render_site(
               directory_script((out / "mentors" / "directory.json").read_text(encoding="utf-8")))
 
     # Topics.
-    def session_url(sid: str, time: float) -> str:
-        """A session's moment as a link from a topic page, in raw HTML (not rewritten)."""
-        return up + (f"sessions/{sid}/" if directory_urls else f"sessions/{sid}.html") + f"#t={time:g}"
-
     page = env.get_template("topic.md.j2")
     offers_on: dict[str, list] = {}
     for m in sorted(mentors, key=lambda m: m.id):
@@ -1138,11 +1135,10 @@ def render_site(
         tips = topic_tips(t.sessions)
         if tips:
             write(f"topics/{t.slug}/tips.xml", tips_feed(t, tips, site_name, site_url, directory_urls, msg))
-        tips_shown = [{**tip, "url": session_url(tip["doc"].session.id, tip["time"]),
+        tips_shown = [{**tip, "url": url(f"sessions/{tip['doc'].session.id}") + f"#t={tip['time']:g}",
                        "where": msg._("%(title)s, at %(clock)s", title=tip["doc"].session.title,
                                       clock=timestamp(tip["time"]))} for tip in tips[:TIPS_SHOWN]]
-        shared = [{"title": r.title, "file": bool(rel), "href": (up + rel) if rel else safe_url(r.url),
-                   "where": d.session.title} for d in t.sessions for r, rel in resource_names(d.session)]
+        shared = [r for d in t.sessions for r in shared_of[d.session.id]]  # a topic page sits as deep as a session's
         write(f"topics/{t.slug}.md", page.render(front_matter=_front_matter(as_title(t.label)), t=t,
                                                  title=as_title(t.label),
                                                  shown=t.sessions[:page_size],
